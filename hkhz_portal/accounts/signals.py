@@ -1,0 +1,22 @@
+"""Sign-ins, sign-outs and failed attempts go to the audit trail."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from hkhz_portal.core import audit
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    audit.record("account.login", actor=user, target=user)
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record("account.logout", actor=user, target=user)
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    audit.record("account.login_failed", changes={"email": credentials.get("email", "")})

@@ -1,0 +1,64 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from . import services
+from .forms import ProfileForm
+from .roles import Role
+from .workspaces import BY_SLUG
+
+
+@login_required
+def dashboard(request):
+    """One page per person: a panel for each role they hold."""
+    user = request.user
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            "is_applicant": user.has_role(Role.APPLICANT),
+            "is_admin": user.has_role(Role.ADMIN),
+            "has_no_role": not user.roles,
+        },
+    )
+
+
+@login_required
+def workspace(request, slug):
+    """A staff role's workspace; anyone without that role is refused (403)."""
+    space = BY_SLUG.get(slug)
+    if space is None:
+        raise Http404
+    if not request.user.has_role(space.role):
+        raise PermissionDenied
+    return render(request, "accounts/workspace.html", {"workspace": space})
+
+
+@login_required
+def profile(request):
+    user = request.user
+    form = ProfileForm(
+        request.POST or None, initial={"full_name": user.full_name, "preferred_language": user.preferred_language}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(user, **form.cleaned_data)
+        messages.success(request, _("Your profile was saved."))
+        response = redirect("profile")
+        response.set_cookie("django_language", user.preferred_language, samesite="Lax")
+        return response
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def switch_language(request):
+    """Django's set_language, also remembered on the account of a signed-in user."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and response.status_code == 302 and language:
+        services.set_preferred_language(request.user, language)
+    return response

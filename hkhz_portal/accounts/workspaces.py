@@ -1,0 +1,68 @@
+"""Each staff role's workspace, declared once for the header, the dashboard and the pages.
+
+Later issues replace each workspace's placeholder with the real queue; until then the
+page says plainly what is coming.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+@dataclass(frozen=True)
+class Workspace:
+    slug: str
+    role: Role
+    title: str
+    summary: str
+    upcoming: str
+
+
+WORKSPACES = [
+    Workspace(
+        "screening",
+        Role.PROGRAM_OFFICER,
+        _("Screening"),
+        _("Screen applications to your unit's calls, assign reviewers, ask applicants for more information and decide."),
+        _("The screening queue opens with the admission workflow release."),
+    ),
+    Workspace(
+        "reviews",
+        Role.REVIEWER,
+        _("Reviews"),
+        _("Declare conflicts of interest and score the applications assigned to you."),
+        _("Your review assignments appear here once the admission workflow is released."),
+    ),
+    Workspace(
+        "service-requests",
+        Role.CENTRE_STAFF,
+        _("Service requests"),
+        _("Take and complete your centre's service requests within their service level."),
+        _("The service catalogue and request queue arrive with the service centres release."),
+    ),
+    Workspace(
+        "pipeline",
+        Role.FUND_MANAGER,
+        _("Deal pipeline"),
+        _("Run the fund's deal pipeline and its priority investment windows."),
+        _("The deal pipeline arrives with the transformation fund release."),
+    ),
+    Workspace(
+        "committee",
+        Role.COMMITTEE_MEMBER,
+        _("Committee"),
+        _("Read the investment papers put to the committee and cast your vote."),
+        _("Committee votes arrive with the transformation fund release."),
+    ),
+    Workspace(
+        "api-access",
+        Role.PARTNER,
+        _("API access"),
+        _("Manage your organisation's API keys and webhook subscriptions."),
+        _("API keys and webhooks arrive with the partner API release."),
+    ),
+]
+
+BY_SLUG = {w.slug: w for w in WORKSPACES}

@@ -1,0 +1,84 @@
+"""API plumbing shared by every app: errors as problem+json, and the signed-in user's own data."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError
+from .models import Notification
+from .notifications import mark_read, notifications_for
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def exception_handler(exc, context):
+    """Turn business-rule and validation failures into 4xx problem+json, never a 500.
+
+    Body: ``type`` (a stable code), ``title``, ``status``, and ``errors`` keyed by field
+    where the failure belongs to one.
+    """
+    if isinstance(exc, DomainError):
+        body = {"type": exc.code, "title": str(exc.message), "status": exc.status}
+        if exc.field:
+            body["errors"] = {exc.field: [str(exc.message)]}
+        return Response(body, status=exc.status, content_type=PROBLEM_JSON)
+    if isinstance(exc, DjangoValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        body = {"type": "invalid", "title": "Invalid input.", "status": 400, "errors": errors}
+        return Response(body, status=400, content_type=PROBLEM_JSON)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = response.data
+    if isinstance(detail, dict) and set(detail) == {"detail"}:
+        body = {"type": getattr(detail["detail"], "code", "error"), "title": str(detail["detail"])}
+    else:
+        body = {"type": "invalid", "title": "Invalid input.", "errors": detail}
+    body["status"] = response.status_code
+    response.data = body
+    response.content_type = PROBLEM_JSON
+    return response
+
+
+class MeSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    preferred_language = serializers.CharField()
+    roles = serializers.SerializerMethodField()
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    def get_roles(self, user):
+        return sorted(user.roles)
+
+
+class MeView(APIView):
+    """The signed-in user: name, language, roles and unit."""
+
+    def get(self, request):
+        return Response(MeSerializer(request.user).data)
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "title", "body", "url", "read_at", "created_at"]
+
+
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The signed-in user's own notifications; anyone else's are not found (404)."""
+
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        return notifications_for(self.request.user)
+
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = get_object_or_404(self.get_queryset(), pk=pk)
+        mark_read(request.user, notification.pk)
+        notification.refresh_from_db()
+        return Response(self.get_serializer(notification).data, status=status.HTTP_200_OK)

@@ -1,0 +1,27 @@
+"""The audit trail: one helper that every service calls when it changes something."""
+
+from contextvars import ContextVar
+
+from django.contrib.contenttypes.models import ContentType
+
+#: Set per request by ``RequestContextMiddleware``; empty in workers and commands.
+request_ip: ContextVar[str | None] = ContextVar("request_ip", default=None)
+
+
+def record(action: str, *, target=None, actor=None, changes: dict | None = None, ip: str | None = None):
+    """Write one audit event. Call it inside the service's transaction.
+
+    ``action`` is a dotted name (``account.login``, ``enterprise.updated``); ``changes``
+    holds what changed, as JSON. The IP address defaults to the current request's.
+    """
+    from .models import AuditEvent
+
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:255] if target is not None else "",
+        changes=changes or {},
+        ip_address=ip or request_ip.get(),
+    )

@@ -1,0 +1,14 @@
+from hkhz_portal.accounts.workspaces import WORKSPACES
+
+from .notifications import unread_count
+
+
+def portal(request):
+    """Header data: the signed-in user's workspaces and unread notification count."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "my_workspaces": [w for w in WORKSPACES if user.has_role(w.role)],
+        "unread_notifications": unread_count(user),
+    }

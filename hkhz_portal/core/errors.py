@@ -1,0 +1,13 @@
+class DomainError(Exception):
+    """A business rule refused the request.
+
+    Pages show ``message`` to the user; the API answers with ``status`` and a
+    problem+json body carrying ``code`` (see ``hkhz_portal.core.api``).
+    """
+
+    def __init__(self, message, *, code="invalid", status=400, field=None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.status = status
+        self.field = field

@@ -1,0 +1,28 @@
+"""Test settings: the same stack as base, made fast and isolated.
+
+DATABASE_URL and REDIS_URL are honoured, so CI runs this suite on PostgreSQL and Redis.
+"""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import DATABASES, VAR_DIR, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-for-any-deployment-0123456789abcdef"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A worker started by a test runs in another process, so the SQLite test database must
+# be a file it can open too (an in-memory database is private to one process).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
+
+_tmp = Path(tempfile.mkdtemp(prefix="hkhz-test-"))
+MEDIA_ROOT = _tmp / "media"
+CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(_tmp / "broker")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("HKHZ Portal administration")
+admin.site.site_title = _("HKHZ Portal")
+
+urlpatterns = [
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", include("hkhz_portal.core.api_urls")),
+    path("", include("hkhz_portal.accounts.urls")),
+    path("", include("hkhz_portal.core.urls")),
+]
