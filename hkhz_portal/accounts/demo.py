@@ -15,8 +15,20 @@ UNITS = [
         "杭港科技协同创新平台",
         "杭港科技協同創新平台",
     ),
-    ("hk-centre", UnitKind.GO_GLOBAL_CENTRE, "Go-Global Service Centre (Hong Kong)", "出海服务中心（香港）", "出海服務中心（香港）"),
-    ("hz-centre", UnitKind.COME_IN_CENTRE, "Come-In Service Centre (Hangzhou)", "引进服务中心（杭州）", "引進服務中心（杭州）"),
+    (
+        "hk-centre",
+        UnitKind.GO_GLOBAL_CENTRE,
+        "Go-Global Service Centre (Hong Kong)",
+        "出海服务中心（香港）",
+        "出海服務中心（香港）",
+    ),
+    (
+        "hz-centre",
+        UnitKind.COME_IN_CENTRE,
+        "Come-In Service Centre (Hangzhou)",
+        "引进服务中心（杭州）",
+        "引進服務中心（杭州）",
+    ),
     (
         "fund",
         UnitKind.FUND,
@@ -63,9 +75,7 @@ def seed_users(password: str, *, reset_passwords: bool = False) -> list[User]:
             user.set_password(password)
             user.save(update_fields=["password"])
             created.append(user)
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         if not user.has_role(role):
             services.assign_role(user, role, unit=units.get(unit_code))
     return created

@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -47,6 +49,7 @@ def profile(request):
     )
     if request.method == "POST" and form.is_valid():
         services.update_profile(user, **form.cleaned_data)
+        translation.activate(user.preferred_language)
         messages.success(request, _("Your profile was saved."))
         response = redirect("profile")
         response.set_cookie("django_language", user.preferred_language, samesite="Lax")
@@ -59,6 +62,6 @@ def switch_language(request):
     """Django's set_language, also remembered on the account of a signed-in user."""
     response = set_language(request)
     language = request.POST.get("language")
-    if request.user.is_authenticated and response.status_code == 302 and language:
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         services.set_preferred_language(request.user, language)
     return response

@@ -25,7 +25,10 @@ WORKSPACES = [
         "screening",
         Role.PROGRAM_OFFICER,
         _("Screening"),
-        _("Screen applications to your unit's calls, assign reviewers, ask applicants for more information and decide."),
+        _(
+            "Screen applications to your unit's calls, assign reviewers, "
+            "ask applicants for more information and decide."
+        ),
         _("The screening queue opens with the admission workflow release."),
     ),
     Workspace(

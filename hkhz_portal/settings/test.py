@@ -7,21 +7,27 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR, env
+from .base import DATABASES, REDIS_URL, env, file_broker_options
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-any-deployment-0123456789abcdef"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-# A worker started by a test runs in another process, so the SQLite test database must
-# be a file it can open too (an in-memory database is private to one process).
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
-
 _tmp = Path(tempfile.mkdtemp(prefix="hkhz-test-"))
+
+# A worker started by a test runs in another process, so the SQLite test database must
+# be a file it can open too (an in-memory database is private to one process). Each run
+# gets its own, so two runs on one machine never share one.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(_tmp / "test-db.sqlite3")}
+else:
+    # Threads (the live server) must not keep connections that block dropping the test database.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 MEDIA_ROOT = _tmp / "media"
 CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(_tmp / "broker")))
+if not REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = file_broker_options(CELERY_BROKER_DIR)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

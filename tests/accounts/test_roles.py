@@ -1,0 +1,68 @@
+import pytest
+from django.urls import reverse
+
+from hkhz_portal.accounts import services
+from hkhz_portal.accounts.roles import Role, UnitKind
+from hkhz_portal.accounts.workspaces import WORKSPACES
+from hkhz_portal.core.errors import DomainError
+from tests.factories import UnitFactory, UserFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+ROLES_WITH_WORKSPACE = {w.role: w.slug for w in WORKSPACES}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_reaches_its_dashboard(client, role):
+    user = user_with_role(role)
+    client.force_login(user)
+    page = client.get(reverse("dashboard"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'data-role="{role.value}"' in html
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("space", WORKSPACES, ids=lambda w: w.slug)
+def test_workspace_matrix(client, role, space):
+    """Every role opens its own workspace and is refused (403) on every other role's."""
+    client.force_login(user_with_role(role))
+    response = client.get(reverse("workspace", args=[space.slug]))
+    expected = 200 if space.role == role else 403
+    assert response.status_code == expected
+    if expected == 403:
+        assert "You do not have access to this page" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_only_admins_reach_the_admin_site(client, role):
+    client.force_login(user_with_role(role))
+    response = client.get(reverse("admin:index"))
+    if role == Role.ADMIN:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert "login" in response["Location"]
+
+
+def test_header_shows_only_the_users_own_workspaces(client):
+    client.force_login(user_with_role(Role.REVIEWER))
+    html = client.get(reverse("dashboard")).content.decode()
+    assert reverse("workspace", args=["reviews"]) in html
+    assert reverse("workspace", args=["screening"]) not in html
+
+
+def test_unit_bound_role_refuses_a_unit_of_the_wrong_kind():
+    user = UserFactory()
+    fund = UnitFactory(code="fund", kind=UnitKind.FUND)
+    with pytest.raises(DomainError) as error:
+        services.assign_role(user, Role.CENTRE_STAFF, unit=fund)
+    assert error.value.code == "unit_kind_mismatch"
+    user.refresh_from_db()
+    assert user.unit is None
+    assert not user.has_role(Role.CENTRE_STAFF)
+
+
+def test_unknown_workspace_is_404(client):
+    client.force_login(user_with_role(Role.APPLICANT))
+    assert client.get(reverse("workspace", args=["nope"])).status_code == 404

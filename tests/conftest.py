@@ -1,0 +1,31 @@
+import os
+import shutil
+
+import pytest
+from django.core.cache import cache
+
+CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(available: bool, what: str) -> None:
+    """Skip a test whose service is missing, except on CI, where a missing service fails it."""
+    if available:
+        return
+    if CI:
+        pytest.fail(f"{what} is required on CI (CI=true) but is not available.")
+    pytest.skip(f"{what} is not available on this machine.")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    """Rate-limit counters and TOTP replay marks live in the cache: start each test clean."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def chromium_path():
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    require(os.path.exists(path), "Chromium (apt-get install chromium)")
+    return path

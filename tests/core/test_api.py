@@ -1,0 +1,44 @@
+import pytest
+from rest_framework.test import APIRequestFactory, force_authenticate
+from rest_framework.views import APIView
+
+from hkhz_portal.accounts.roles import Role
+from hkhz_portal.core.errors import DomainError
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+class RefusingView(APIView):
+    def post(self, request):
+        raise DomainError("The call is closed.", code="call_closed", status=409, field="call")
+
+
+def test_domain_error_becomes_a_4xx_problem_json():
+    request = APIRequestFactory().post("/x")
+    force_authenticate(request, user=user_with_role(Role.APPLICANT))
+    response = RefusingView.as_view()(request)
+    response.render()
+    assert response.status_code == 409
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.data == {
+        "type": "call_closed",
+        "title": "The call is closed.",
+        "status": 409,
+        "errors": {"call": ["The call is closed."]},
+    }
+
+
+def test_api_requires_a_signed_in_user(client):
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == "not_authenticated"
+
+
+def test_me_shows_roles_and_unit(client):
+    officer = user_with_role(Role.PROGRAM_OFFICER)
+    client.force_login(officer)
+    data = client.get("/api/v1/me/").json()
+    assert data["roles"] == ["program_officer"]
+    assert data["unit"] == officer.unit.code

@@ -1,0 +1,28 @@
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+DEMO_PASSWORD = "demo-password-for-e2e"
+
+
+def test_landing_is_styled_switches_to_traditional_chinese_and_applicant_signs_in(page, live_server):
+    call_command("seed_demo", password=DEMO_PASSWORD)
+
+    page.goto(live_server.url + "/")
+    # The stylesheet is served and applied: the header carries the brand colour.
+    header_colour = page.eval_on_selector(".site-header", "el => getComputedStyle(el).backgroundColor")
+    assert header_colour == "rgb(11, 79, 108)"
+    assert page.locator("h1").inner_text() == "From Hangzhou to Hong Kong and the world, and back"
+
+    page.select_option("#language-select", "zh-hant")
+    page.wait_for_selector("html[lang='zh-hant']")
+    assert page.locator("h1").inner_text() == "從杭州到香港、走向世界，再回到杭州"
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=login]", "applicant@demo.hkhz.local")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(live_server.url + "/dashboard/")
+    assert "陳靜" in page.locator("h1").inner_text() or "Chen Jing" in page.locator("h1").inner_text()
+    assert page.locator("[data-role=applicant]").is_visible()

@@ -1,0 +1,60 @@
+"""factory_boy factories shared by every test folder."""
+
+import base64
+
+import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+
+from hkhz_portal.accounts import services
+from hkhz_portal.accounts.models import Unit, User
+from hkhz_portal.accounts.roles import ROLE_UNIT_KINDS, Role, UnitKind
+
+PASSWORD = "correct-horse-battery-9"
+TOTP_SECRET = base64.b32encode(b"hkhz-portal-tests!!!").decode()
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"unit-{n}")
+    kind = UnitKind.PLATFORM
+    name_en = factory.LazyAttribute(lambda u: f"Unit {u.code}")
+    name_zh_hans = factory.LazyAttribute(lambda u: f"单位 {u.code}")
+    name_zh_hant = factory.LazyAttribute(lambda u: f"單位 {u.code}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    full_name = factory.Faker("name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        """Users can sign in: their e-mail address is verified, as after sign-up."""
+        self.save()
+        if create:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+def unit_for(role: Role) -> Unit | None:
+    kinds = ROLE_UNIT_KINDS[role]
+    if kinds is None:
+        return None
+    kind = sorted(kinds)[0]
+    return UnitFactory(code=f"test-{kind}", kind=kind)
+
+
+def user_with_role(role: Role, *, mfa: bool = True, **fields) -> User:
+    """A user holding ``role`` (in a unit of the right kind); staff get TOTP unless mfa=False."""
+    user = UserFactory(**fields)
+    services.assign_role(user, role, unit=unit_for(role))
+    if mfa and user.is_staff_role:
+        TOTP.activate(user, TOTP_SECRET)
+    return user

@@ -1,0 +1,61 @@
+"""A real Celery worker in a subprocess, against the test database and a real broker."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import connection
+
+
+def database_url() -> str:
+    """The URL of the database this test run uses, for a worker in another process."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@contextmanager
+def celery_worker(*, redis_url: str = "", extra_args=()):
+    """Start ``celery worker`` for the duration of the block; stop it by its pid afterwards."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "hkhz_portal.settings.test",
+        "DATABASE_URL": database_url(),
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_DIR": str(settings.CELERY_BROKER_DIR),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "hkhz_portal", "worker", "--pool=solo", "--loglevel=INFO", *extra_args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_for(predicate, timeout=30.0, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False

@@ -1,0 +1,54 @@
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+
+from hkhz_portal.celery import app as celery_app
+from hkhz_portal.core.models import Heartbeat
+from hkhz_portal.core.tasks import record_heartbeat
+from hkhz_portal.settings.base import file_broker_options
+from tests.conftest import require
+
+from .conftest import celery_worker, wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
+def redis_available() -> bool:
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+def run_task_through_worker(broker_url: str, worker_redis_url: str, transport_options=None) -> str:
+    name = f"integration-{uuid.uuid4().hex[:8]}"
+    with celery_worker(redis_url=worker_redis_url) as worker:
+        with celery_app.connection_for_write(broker_url, transport_options=transport_options) as conn:
+            record_heartbeat.apply_async(args=[name], connection=conn)
+        landed = wait_for(lambda: Heartbeat.objects.filter(name=name).exists(), timeout=60)
+        if not landed:
+            worker.terminate()
+            output = worker.communicate(timeout=10)[0]
+            pytest.fail(f"The worker did not run the task within 60 s. Worker output:\n{output[-3000:]}")
+    return name
+
+
+def test_worker_consumes_a_task_from_redis_and_writes_to_the_database():
+    require(redis_available(), f"Redis at {REDIS_URL}")
+    name = run_task_through_worker(REDIS_URL, REDIS_URL)
+    assert Heartbeat.objects.get(name=name).seen_at is not None
+
+
+def test_worker_consumes_a_task_from_the_serverless_file_broker():
+    """The default run (no REDIS_URL) still has a real worker."""
+    options = file_broker_options(settings.CELERY_BROKER_DIR)
+    for folder in (options["data_folder_in"], options["control_folder"]):
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    name = run_task_through_worker("filesystem://", "", transport_options=options)
+    assert Heartbeat.objects.filter(name=name).exists()
