@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("hkhz_portal.core.api_urls")),
     path("", include("hkhz_portal.accounts.urls")),
+    path("", include("enterprises.urls")),
     path("", include("hkhz_portal.core.urls")),
 ]

@@ -29,3 +29,13 @@ def chromium_path():
     path = shutil.which("chromium") or "/usr/bin/chromium"
     require(os.path.exists(path), "Chromium (apt-get install chromium)")
     return path
+
+
+@pytest.fixture
+def eager_tasks(monkeypatch):
+    """Run Celery tasks in-process, for unit tests about what a task does (the integration
+    tests run a real worker)."""
+    from hkhz_portal.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
+    monkeypatch.setattr(app.conf, "task_eager_propagates", True)

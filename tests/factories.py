@@ -58,3 +58,54 @@ def user_with_role(role: Role, *, mfa: bool = True, **fields) -> User:
     if mfa and user.is_staff_role:
         TOTP.activate(user, TOTP_SECRET)
     return user
+
+
+# --- Enterprises -------------------------------------------------------------------------
+
+
+def give_consent(user):
+    """The user consents to the current cross-border notice (needed before submitting data)."""
+    from enterprises.services.consent import give_consent as give
+
+    return give(user)
+
+
+def _uscc(n):
+    from enterprises.identifiers import make_uscc
+
+    return make_uscc("9", "1", "330106", f"MA{n:06d}")
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    """A mainland biopharma firm in Xihu with a valid USCC; created directly, not via services."""
+
+    class Meta:
+        model = "enterprises.Enterprise"
+
+    reference = factory.Sequence(lambda n: f"ENT-2026-{n + 10000:05d}")
+    legal_name_en = factory.Sequence(lambda n: f"Hangzhou Test Biotech {n} Co., Ltd.")
+    legal_name_zh = factory.Sequence(lambda n: f"杭州测试生物科技{n}有限公司")
+    kind = "mainland"
+    uscc = factory.Sequence(_uscc)
+    district = "330106"
+    sector = "biopharma"
+    stage = "early"
+    data_residency = "mainland"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enterprises.Membership"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "member"
+
+
+def member_of(enterprise, role="member", *, consent=True, **user_fields):
+    """A signed-up applicant who is a member (or owner) of ``enterprise``, with consent given."""
+    user = user_with_role(Role.APPLICANT, **user_fields)
+    MembershipFactory(enterprise=enterprise, user=user, role=role)
+    if consent:
+        give_consent(user)
+    return user

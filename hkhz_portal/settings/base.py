@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_htmx",
+    "djmoney",
+    "rules.apps.AutodiscoverRulesConfig",
+    "formtools",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "hkhz_portal.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "hkhz_portal.accounts.middleware.StaffMFAMiddleware",
+    "hkhz_portal.core.middleware.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -154,6 +158,7 @@ CELERY_BEAT_SCHEDULE = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -218,6 +223,12 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# --- Enterprises ---------------------------------------------------------------------------
+
+CURRENCIES = ("CNY", "HKD", "USD")
+DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+INVITATION_MAX_AGE_DAYS = 7
 
 # --- REST framework ---------------------------------------------------------------------------
 

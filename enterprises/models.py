@@ -1,0 +1,328 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from djmoney.models.fields import MoneyField
+
+from .choices import (
+    CURRENCIES,
+    ConsentScope,
+    DocumentType,
+    ExportKind,
+    HangzhouDistrict,
+    Headcount,
+    Jurisdiction,
+    Kind,
+    MemberRole,
+    MilestoneStatus,
+    Modality,
+    Pathway,
+    Residency,
+    Sector,
+    Stage,
+)
+from .identifiers import validate_hk_br, validate_hk_cr, validate_uscc
+
+
+class Enterprise(models.Model):
+    """An enterprise's profile: what every application, service request and investment draws on."""
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    legal_name_en = models.CharField(_("legal name (English)"), max_length=200)
+    legal_name_zh = models.CharField(_("legal name (Chinese)"), max_length=200, blank=True)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    uscc = models.CharField(
+        _("Unified Social Credit Code"), max_length=18, null=True, blank=True, unique=True, validators=[validate_uscc]
+    )
+    hk_br = models.CharField(
+        _("Hong Kong Business Registration number"),
+        max_length=8,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_hk_br],
+    )
+    hk_cr = models.CharField(
+        _("Companies Registry number"), max_length=7, null=True, blank=True, unique=True, validators=[validate_hk_cr]
+    )
+    registered_address = models.TextField(_("registered address"), blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    district = models.CharField(_("district"), max_length=6, choices=HangzhouDistrict.choices, blank=True)
+    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    sector = models.CharField(_("industry sector"), max_length=32, choices=Sector.choices)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, blank=True)
+    headcount = models.CharField(_("headcount"), max_length=16, choices=Headcount.choices, blank=True)
+    annual_revenue = MoneyField(
+        _("annual revenue"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default_currency="CNY",
+        currency_choices=CURRENCIES,
+    )
+    rd_spend = MoneyField(
+        _("annual R&D spend"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default_currency="CNY",
+        currency_choices=CURRENCIES,
+    )
+    granted_patents = models.PositiveIntegerField(_("granted patents"), default=0)
+    website = models.URLField(_("website"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    listed_in_directory = models.BooleanField(
+        _("listed in the partner directory"),
+        default=False,
+        help_text=_("Partners of the platform may find this enterprise in their directory."),
+    )
+    data_residency = models.CharField(_("data residency"), max_length=16, choices=Residency.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["legal_name_en"]
+        indexes = [
+            models.Index(fields=["sector", "legal_name_en"]),
+            models.Index(fields=["district"]),
+            models.Index(fields=["stage"]),
+            models.Index(fields=["kind"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=Kind.MAINLAND) | Q(district=""), name="enterprise_district_only_for_mainland"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.legal_name_en
+
+
+class Membership(models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=8, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["role", "joined_at"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "user"], name="membership_unique_user")]
+
+    def __str__(self):
+        return f"{self.user} · {self.enterprise} ({self.role})"
+
+    @property
+    def is_owner(self):
+        return self.role == MemberRole.OWNER
+
+
+class Invitation(models.Model):
+    """An owner's invitation by e-mail; its link carries a signed token valid for 7 days, once."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=8, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.enterprise}"
+
+    @property
+    def is_open(self):
+        return self.accepted_at is None and self.revoked_at is None
+
+
+class ContactPerson(models.Model):
+    """A person named on the profile (not necessarily a user): personal data that may cross the border."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=150)
+    title = models.CharField(_("job title"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+def document_path(version, filename):
+    """Stored under an unguessable name; the original name is kept on the row for downloads."""
+    suffix = PurePath(filename).suffix.lower()[:8]
+    return f"enterprises/{version.document.enterprise.reference}/{uuid.uuid4().hex}{suffix}"
+
+
+class Document(models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(_("type"), max_length=32, choices=DocumentType.choices)
+    title = models.CharField(_("title"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["doc_type", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class DocumentVersion(models.Model):
+    """One uploaded file of a document. The highest number is the current version."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(upload_to=document_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        ordering = ["document", "-number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="document_version_unique_number")]
+
+    def __str__(self):
+        return f"{self.document} v{self.number}"
+
+
+class Product(models.Model):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="products")
+    name = models.CharField(_("product name"), max_length=200)
+    modality = models.CharField(_("modality"), max_length=32, choices=Modality.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Milestone(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="milestones")
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=16, choices=Jurisdiction.choices)
+    pathway = models.CharField(_("pathway"), max_length=16, choices=Pathway.choices)
+    status = models.CharField(_("status"), max_length=16, choices=MilestoneStatus.choices, default="planned")
+    planned_on = models.DateField(_("planned date"), null=True, blank=True)
+    actual_on = models.DateField(_("actual date"), null=True, blank=True)
+    reference_number = models.CharField(_("reference number"), max_length=60, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("regulatory milestone")
+        verbose_name_plural = _("regulatory milestones")
+        ordering = ["product", "pathway", "jurisdiction"]
+
+    def __str__(self):
+        return f"{self.product} · {self.get_jurisdiction_display()} {self.get_pathway_display()}"
+
+
+class ConsentNotice(models.Model):
+    """A versioned notice on cross-border transfer (PIPL art. 39, PDPO): what a person consents to."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    published_at = models.DateTimeField(_("published"))
+    text_en = models.TextField(_("text (English)"))
+    text_zh_hans = models.TextField(_("text (Simplified Chinese)"))
+    text_zh_hant = models.TextField(_("text (Traditional Chinese)"))
+
+    class Meta:
+        verbose_name = _("consent notice")
+        verbose_name_plural = _("consent notices")
+        ordering = ["-published_at"]
+        get_latest_by = "published_at"
+
+    def __str__(self):
+        return self.version
+
+
+class Consent(models.Model):
+    """One person's consent to one notice version; withdrawing stamps it and stops future transfers."""
+
+    notice = models.ForeignKey(ConsentNotice, on_delete=models.PROTECT, related_name="consents")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="consents"
+    )
+    contact = models.ForeignKey(ContactPerson, on_delete=models.CASCADE, null=True, blank=True, related_name="consents")
+    scope = models.CharField(_("scope"), max_length=20, choices=ConsentScope.choices, default=ConsentScope.BOTH_WAYS)
+    given_at = models.DateTimeField(_("given"), auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cross-border consent")
+        verbose_name_plural = _("cross-border consents")
+        ordering = ["-given_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, contact__isnull=True) | Q(user__isnull=True, contact__isnull=False),
+                name="consent_has_exactly_one_subject",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user or self.contact} · {self.notice}"
+
+    @property
+    def is_active(self):
+        return self.withdrawn_at is None
+
+
+class ExportLog(models.Model):
+    """A record of personal data leaving the portal: a download, a CSV, an API read, a staff view."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=ExportKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.SET_NULL, null=True, related_name="exports")
+    data_residency = models.CharField(_("data residency"), max_length=16, choices=Residency.choices)
+    description = models.CharField(_("what"), max_length=255)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("export log entry")
+        verbose_name_plural = _("export log")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind} {self.description}"

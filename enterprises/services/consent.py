@@ -1,0 +1,82 @@
+"""Cross-border data consent (PIPL art. 39 separate consent; PDPO) and the export log."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from hkhz_portal.core import audit
+from hkhz_portal.core.errors import DomainError
+
+from ..choices import ConsentScope
+from ..models import Consent, ConsentNotice, ContactPerson, ExportLog
+
+
+def current_notice() -> ConsentNotice:
+    return ConsentNotice.objects.latest()
+
+
+def active_consent(user) -> Consent | None:
+    """The user's consent to the current notice, unless withdrawn."""
+    return (
+        Consent.objects.filter(user=user, notice=current_notice(), withdrawn_at__isnull=True)
+        .select_related("notice")
+        .first()
+    )
+
+
+def require_consent(user) -> None:
+    """Refuse any submission of data that will cross the border without a current consent."""
+    if active_consent(user) is None:
+        raise DomainError(
+            _("Give your consent to cross-border transfer of your data before you submit it."),
+            code="consent_required",
+            status=403,
+            redirect_to="consent",
+        )
+
+
+@transaction.atomic
+def give_consent(user, *, scope=ConsentScope.BOTH_WAYS) -> Consent:
+    """The user consents to the current notice. Giving it again while active changes nothing."""
+    existing = active_consent(user)
+    if existing is not None:
+        return existing
+    consent = Consent.objects.create(user=user, notice=current_notice(), scope=scope, recorded_by=user)
+    audit.record("consent.given", actor=user, target=user, changes={"notice": consent.notice.version, "scope": scope})
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(user) -> int:
+    """Withdraw every active consent of the user; future transfers stop. Logged."""
+    now = timezone.now()
+    count = Consent.objects.filter(user=user, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    if count:
+        audit.record("consent.withdrawn", actor=user, target=user)
+    return count
+
+
+@transaction.atomic
+def record_contact_consent(contact: ContactPerson, *, recorded_by, scope=ConsentScope.BOTH_WAYS) -> Consent:
+    """A member records that a contact person received the current notice and consented."""
+    consent = Consent.objects.create(contact=contact, notice=current_notice(), scope=scope, recorded_by=recorded_by)
+    audit.record("consent.contact_given", actor=recorded_by, target=contact, changes={"notice": consent.notice.version})
+    return consent
+
+
+@transaction.atomic
+def withdraw_contact_consent(contact: ContactPerson, *, actor) -> None:
+    Consent.objects.filter(contact=contact, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+    audit.record("consent.contact_withdrawn", actor=actor, target=contact)
+
+
+def log_export(*, kind, actor, enterprise, description: str) -> ExportLog:
+    """Write one export-log row for personal data leaving the portal."""
+    return ExportLog.objects.create(
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        enterprise=enterprise,
+        data_residency=enterprise.data_residency,
+        description=description[:255],
+        ip_address=audit.request_ip.get(),
+    )

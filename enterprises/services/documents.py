@@ -1,0 +1,73 @@
+"""Typed, versioned enterprise documents."""
+
+import hashlib
+
+from django.db import transaction
+from django.db.models import Max
+
+from hkhz_portal.core import audit
+
+from ..choices import ExportKind
+from ..models import Document, DocumentVersion, Enterprise
+from ..uploads import validate_upload
+from .consent import log_export, require_consent
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def upload_document(enterprise: Enterprise, by, upload, *, doc_type=None, title=None, document=None) -> DocumentVersion:
+    """A member uploads a new document, or a new version of ``document``.
+
+    Requires consent; the content is checked before anything is written, and if the database
+    write fails the stored file is deleted, so a refused upload leaves nothing behind.
+    """
+    require_consent(by)
+    kind = validate_upload(upload)
+    sha256 = _sha256(upload)
+    version = None
+    try:
+        with transaction.atomic():
+            if document is None:
+                document = Document.objects.create(enterprise=enterprise, doc_type=doc_type, title=title)
+            document = Document.objects.select_for_update().get(pk=document.pk, enterprise=enterprise)
+            number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+            version = DocumentVersion(
+                document=document,
+                number=number,
+                original_name=upload.name[:255],
+                content_type=kind.content_type,
+                size=upload.size,
+                sha256=sha256,
+                uploaded_by=by,
+            )
+            version.file.save(upload.name, upload, save=False)
+            version.save()
+            audit.record(
+                "document.uploaded",
+                actor=by,
+                target=document,
+                changes={"version": number, "file": version.original_name},
+            )
+    except Exception:
+        if version is not None and version.file.name:
+            version.file.storage.delete(version.file.name)
+        raise
+    return version
+
+
+def record_download(version: DocumentVersion, by) -> None:
+    """Every download is an export of the enterprise's data: log it."""
+    document = version.document
+    log_export(
+        kind=ExportKind.DOCUMENT_DOWNLOAD,
+        actor=by,
+        enterprise=document.enterprise,
+        description=f"{document.title} v{version.number} ({version.original_name})",
+    )

@@ -1,0 +1,89 @@
+"""Creating and editing an enterprise profile."""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from hkhz_portal.core import audit
+from hkhz_portal.core.errors import DomainError
+
+from ..choices import Kind, MemberRole, Residency
+from ..identifiers import normalize_hk_br, normalize_uscc
+from ..models import Enterprise, Membership
+from .consent import require_consent
+
+#: Identifier fields: unique when present, stored as NULL when absent.
+IDENTIFIERS = {"uscc": normalize_uscc, "hk_br": normalize_hk_br, "hk_cr": lambda v: (v or "").strip()}
+
+DUPLICATE_MESSAGES = {
+    "uscc": _("Another enterprise on the portal already has this Unified Social Credit Code."),
+    "hk_br": _("Another enterprise on the portal already has this Business Registration number."),
+    "hk_cr": _("Another enterprise on the portal already has this Companies Registry number."),
+}
+
+
+def residency_for(kind: str) -> str:
+    """Mainland firms' data stays labelled mainland; Hong Kong and overseas firms' Hong Kong."""
+    return Residency.MAINLAND if kind == Kind.MAINLAND else Residency.HONG_KONG
+
+
+def normalise(data: dict) -> dict:
+    data = dict(data)
+    for field, normalize in IDENTIFIERS.items():
+        if field in data:
+            data[field] = normalize(data[field]) or None
+    if data.get("kind") and data["kind"] != Kind.MAINLAND:
+        data["district"] = ""
+    return data
+
+
+def _save(enterprise: Enterprise, **kwargs) -> None:
+    """Validate everything (field validators, constraints, uniqueness) and save; a race on a
+    unique identifier becomes the same field error a form shows, not a 500."""
+    enterprise.full_clean(exclude=["reference"])
+    try:
+        with transaction.atomic():
+            enterprise.save(**kwargs)
+    except IntegrityError as exc:
+        for field, message in DUPLICATE_MESSAGES.items():
+            if field in str(exc):
+                raise DomainError(message, code="duplicate_identifier", field=field) from exc
+        raise
+
+
+@transaction.atomic
+def create_enterprise(user, **data) -> Enterprise:
+    """An applicant creates an enterprise and becomes its first owner.
+
+    Requires the user's current cross-border consent. Guarantees: identifiers normalised and
+    valid, no duplicate identifier, a reference number ``ENT-<year>-<nnnnn>``, one owner.
+    """
+    require_consent(user)
+    data = normalise(data)
+    enterprise = Enterprise(**data, data_residency=residency_for(data["kind"]))
+    enterprise.reference = f"NEW-{id(enterprise)}"[:20]
+    _save(enterprise)
+    enterprise.reference = f"ENT-{enterprise.created_at:%Y}-{enterprise.pk:05d}"
+    enterprise.save(update_fields=["reference"])
+    Membership.objects.create(enterprise=enterprise, user=user, role=MemberRole.OWNER)
+    audit.record("enterprise.created", actor=user, target=enterprise, changes={"reference": enterprise.reference})
+    return enterprise
+
+
+@transaction.atomic
+def update_enterprise(enterprise: Enterprise, user, **changes) -> Enterprise:
+    """A member edits the profile. Requires consent; records which fields changed."""
+    require_consent(user)
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    changes = normalise(changes)
+    diff = {}
+    for field, value in changes.items():
+        old = getattr(enterprise, field)
+        if old != value:
+            diff[field] = [str(old) if old is not None else None, str(value) if value is not None else None]
+            setattr(enterprise, field, value)
+    if "kind" in diff:
+        enterprise.data_residency = residency_for(enterprise.kind)
+    if diff:
+        _save(enterprise)
+        audit.record("enterprise.updated", actor=user, target=enterprise, changes=diff)
+    return enterprise

@@ -1,0 +1,55 @@
+"""Products and their regulatory milestones on every track (NMPA, FDA, EMA, ...)."""
+
+from django.db import transaction
+
+from hkhz_portal.core import audit
+
+from ..models import Enterprise, Milestone, Product
+from .consent import require_consent
+
+PRODUCT_FIELDS = ("name", "modality")
+MILESTONE_FIELDS = ("jurisdiction", "pathway", "status", "planned_on", "actual_on", "reference_number", "notes")
+
+
+@transaction.atomic
+def save_product(enterprise: Enterprise, by, *, product: Product | None = None, **data) -> Product:
+    """A member adds a product, or renames/reclassifies one."""
+    require_consent(by)
+    product = product or Product(enterprise=enterprise)
+    for field in PRODUCT_FIELDS:
+        if field in data:
+            setattr(product, field, data[field])
+    product.full_clean()
+    product.save()
+    audit.record("product.saved", actor=by, target=product, changes={f: str(data[f]) for f in data})
+    return product
+
+
+@transaction.atomic
+def delete_product(product: Product, by) -> None:
+    require_consent(by)
+    audit.record("product.deleted", actor=by, target=product.enterprise, changes={"product": product.name})
+    product.delete()
+
+
+@transaction.atomic
+def save_milestone(product: Product, by, *, milestone: Milestone | None = None, **data) -> Milestone:
+    """A member records or updates a milestone of one product."""
+    require_consent(by)
+    milestone = milestone or Milestone(product=product)
+    for field in MILESTONE_FIELDS:
+        if field in data:
+            setattr(milestone, field, data[field])
+    milestone.full_clean()
+    milestone.save()
+    audit.record(
+        "milestone.saved", actor=by, target=product, changes={f: str(data[f]) for f in data if f in MILESTONE_FIELDS}
+    )
+    return milestone
+
+
+@transaction.atomic
+def delete_milestone(milestone: Milestone, by) -> None:
+    require_consent(by)
+    audit.record("milestone.deleted", actor=by, target=milestone.product, changes={"milestone": str(milestone)})
+    milestone.delete()
