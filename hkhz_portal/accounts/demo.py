@@ -38,9 +38,11 @@ UNITS = [
     ),
 ]
 
+APPLICANT_EMAIL = "applicant@demo.hkhz.local"
+
 #: (e-mail, full name, role, unit code, language)
 USERS = [
-    ("applicant@demo.hkhz.local", "Chen Jing 陈静", Role.APPLICANT, None, "zh-hans"),
+    (APPLICANT_EMAIL, "Chen Jing 陈静", Role.APPLICANT, None, "zh-hans"),
     ("officer@demo.hkhz.local", "Wong Ka-man 黃嘉敏", Role.PROGRAM_OFFICER, "platform", "zh-hant"),
     ("reviewer@demo.hkhz.local", "Dr. Li Wei 李伟", Role.REVIEWER, None, "en"),
     ("centre@demo.hkhz.local", "Chan Tai-man 陳大文", Role.CENTRE_STAFF, "hk-centre", "zh-hant"),

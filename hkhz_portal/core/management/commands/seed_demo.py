@@ -3,7 +3,9 @@ import secrets
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from enterprises import demo as enterprises_demo
 from hkhz_portal.accounts import demo as accounts_demo
+from hkhz_portal.accounts.models import User
 
 
 class Command(BaseCommand):
@@ -22,4 +24,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {user.email:<30} {', '.join(sorted(user.roles))}")
             self.stdout.write(self.style.WARNING(f"  password: {password}"))
         else:
-            self.stdout.write("Demo data already present; passwords unchanged (use --reset-passwords for new ones).")
+            self.stdout.write("Demo users already present; passwords unchanged (use --reset-passwords for new ones).")
+        applicant = User.objects.get(email=accounts_demo.APPLICANT_EMAIL)
+        created = enterprises_demo.seed_enterprises(applicant)
+        self.stdout.write(
+            f"Demo enterprises: {created} created, {len(enterprises_demo.FIRMS) - created} already present."
+        )
