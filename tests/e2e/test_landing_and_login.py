@@ -1,14 +1,19 @@
 import pytest
 from django.core.management import call_command
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 DEMO_PASSWORD = "demo-password-for-e2e"
 
 
-def test_landing_is_styled_switches_to_traditional_chinese_and_applicant_signs_in(page, live_server):
+@pytest.fixture
+def demo_data():
+    """Seeded before the browser starts: ORM work while Playwright's loop runs would open a
+    connection in another context that the test database's teardown cannot close."""
     call_command("seed_demo", password=DEMO_PASSWORD)
 
+
+def test_landing_is_styled_switches_to_traditional_chinese_and_applicant_signs_in(demo_data, live_server, page):
     page.goto(live_server.url + "/")
     # The stylesheet is served and applied: the header carries the brand colour.
     header_colour = page.eval_on_selector(".site-header", "el => getComputedStyle(el).backgroundColor")

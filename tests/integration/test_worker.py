@@ -14,7 +14,8 @@ from tests.conftest import require
 
 from .conftest import celery_worker, wait_for
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: rows written by data migrations (roles, the consent notice) survive the flush.
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 
@@ -52,3 +53,20 @@ def test_worker_consumes_a_task_from_the_serverless_file_broker():
         Path(folder).mkdir(parents=True, exist_ok=True)
     name = run_task_through_worker("filesystem://", "", transport_options=options)
     assert Heartbeat.objects.filter(name=name).exists()
+
+
+def test_an_invitation_is_mailed_by_the_worker_after_commit():
+    """The service enqueues after commit; a real worker on this run's broker sends the mail once."""
+    from enterprises.models import Invitation
+    from enterprises.services.members import invite_member
+    from tests.factories import EnterpriseFactory, member_of
+
+    enterprise = EnterpriseFactory()
+    owner = member_of(enterprise, "owner")
+    broker_redis = os.environ.get("REDIS_URL", "")
+    if broker_redis:
+        require(redis_available(), f"Redis at {REDIS_URL}")
+    with celery_worker(redis_url=broker_redis):
+        invitation = invite_member(enterprise, owner, email="new.colleague@example.com")
+        sent = wait_for(lambda: Invitation.objects.get(pk=invitation.pk).sent_at is not None, timeout=60)
+    assert sent, "the worker did not send the invitation within 60 s"
