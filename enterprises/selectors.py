@@ -1,13 +1,14 @@
 """Reads shared by pages and the API, shaped so their query count does not grow with size."""
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from .choices import DocumentType, Jurisdiction, Kind, MemberRole, Pathway
-from .models import Document, DocumentVersion, Enterprise, Membership, Product
+from .models import Consent, ContactPerson, Document, DocumentVersion, Enterprise, Invitation, Membership, Product
 
 
 def enterprises_of(user) -> QuerySet[Enterprise]:
@@ -80,6 +81,13 @@ def directory(*, q: str = "", sector="", district="", stage="", kind="") -> Quer
 class Completeness:
     percent: int
     missing: list
+    #: Where each missing item is fixed, parallel to ``missing``: a profile field name, or
+    #: ``"documents"`` for a document still to upload.
+    missing_fields: list = dataclass_field(default_factory=list)
+
+    @property
+    def missing_items(self) -> list[tuple]:
+        return list(zip(self.missing, self.missing_fields, strict=True))
 
 
 def completeness(enterprise: Enterprise) -> Completeness:
@@ -89,28 +97,32 @@ def completeness(enterprise: Enterprise) -> Completeness:
     """
     identifier = {Kind.MAINLAND: ("uscc", _("Unified Social Credit Code")), Kind.HONG_KONG: ("hk_br", _("BR number"))}
     checks = [
-        (_("Legal name (English)"), bool(enterprise.legal_name_en)),
-        (_("Legal name (Chinese)"), bool(enterprise.legal_name_zh)),
-        (_("Registered address"), bool(enterprise.registered_address)),
-        (_("Founding date"), enterprise.founded_on is not None),
-        (_("Stage"), bool(enterprise.stage)),
-        (_("Headcount"), bool(enterprise.headcount)),
-        (_("Annual revenue"), enterprise.annual_revenue is not None),
-        (_("Annual R&D spend"), enterprise.rd_spend is not None),
-        (_("Website"), bool(enterprise.website)),
-        (_("Description (English)"), bool(enterprise.description_en)),
-        (_("Description (Chinese)"), bool(enterprise.description_zh)),
+        (_("Legal name (English)"), bool(enterprise.legal_name_en), "legal_name_en"),
+        (_("Legal name (Chinese)"), bool(enterprise.legal_name_zh), "legal_name_zh"),
+        (_("Registered address"), bool(enterprise.registered_address), "registered_address"),
+        (_("Founding date"), enterprise.founded_on is not None, "founded_on"),
+        (_("Stage"), bool(enterprise.stage), "stage"),
+        (_("Headcount"), bool(enterprise.headcount), "headcount"),
+        (_("Annual revenue"), enterprise.annual_revenue is not None, "annual_revenue"),
+        (_("Annual R&D spend"), enterprise.rd_spend is not None, "rd_spend"),
+        (_("Website"), bool(enterprise.website), "website"),
+        (_("Description (English)"), bool(enterprise.description_en), "description_en"),
+        (_("Description (Chinese)"), bool(enterprise.description_zh), "description_zh"),
     ]
     if enterprise.kind in identifier:
-        field, label = identifier[enterprise.kind]
-        checks.append((label, bool(getattr(enterprise, field))))
+        name, label = identifier[enterprise.kind]
+        checks.append((label, bool(getattr(enterprise, name)), name))
     if enterprise.kind == Kind.MAINLAND:
-        checks.append((_("District"), bool(enterprise.district)))
+        checks.append((_("District"), bool(enterprise.district), "district"))
     doc_types = {d.doc_type for d in enterprise.documents.all()}
-    checks.append((_("Business licence document"), DocumentType.BUSINESS_LICENCE in doc_types))
-    checks.append((_("Articles of association document"), DocumentType.ARTICLES in doc_types))
-    filled = sum(1 for _label, ok in checks if ok)
-    return Completeness(percent=round(100 * filled / len(checks)), missing=[label for label, ok in checks if not ok])
+    checks.append((_("Business licence document"), DocumentType.BUSINESS_LICENCE in doc_types, "documents"))
+    checks.append((_("Articles of association document"), DocumentType.ARTICLES in doc_types, "documents"))
+    filled = sum(1 for _label, ok, _name in checks if ok)
+    return Completeness(
+        percent=round(100 * filled / len(checks)),
+        missing=[label for label, ok, _name in checks if not ok],
+        missing_fields=[name for _label, ok, name in checks if not ok],
+    )
 
 
 @dataclass(frozen=True)
@@ -133,3 +145,182 @@ def side_by_side(product: Product, columns=(Jurisdiction.NMPA, Jurisdiction.FDA)
             rows.append(TrackRow(pathway=pathway.value, label=pathway.label, cells=cells))
     header = [Jurisdiction(j).label for j in jurisdictions]
     return header, rows
+
+
+# --- Members and documents pages ----------------------------------------------------------
+
+
+def member(enterprise: Enterprise, pk: int) -> Membership:
+    """One membership of the enterprise; another enterprise's is 404."""
+    return get_object_or_404(enterprise.memberships.select_related("user"), pk=pk)
+
+
+def open_invitations(enterprise: Enterprise) -> QuerySet[Invitation]:
+    """Invitations neither accepted nor revoked (expired ones included: an owner may revoke them)."""
+    return enterprise.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).select_related("invited_by")
+
+
+def invitation(enterprise: Enterprise, pk: int) -> Invitation:
+    return get_object_or_404(enterprise.invitations.select_related("enterprise"), pk=pk)
+
+
+def document(enterprise: Enterprise, pk: int) -> Document:
+    return get_object_or_404(enterprise.documents, pk=pk)
+
+
+def document_version(enterprise: Enterprise, pk: int, number: int) -> DocumentVersion:
+    """Version ``number`` of one of the enterprise's documents; anything else is 404."""
+    return get_object_or_404(
+        DocumentVersion.objects.select_related("document__enterprise"),
+        document__enterprise=enterprise,
+        document_id=pk,
+        number=number,
+    )
+
+
+# --- Profile, contacts and consent pages ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnterpriseSummary:
+    enterprise: Enterprise
+    role: str
+    completeness: Completeness
+
+
+def enterprise_summaries(user) -> list[EnterpriseSummary]:
+    """The user's enterprises with their role in each and profile completeness, in two queries
+    (enterprises with the user's membership role, then their documents' types)."""
+    qs = (
+        Enterprise.objects.filter(memberships__user=user)
+        .annotate(my_role=F("memberships__role"))
+        .prefetch_related(Prefetch("documents", queryset=Document.objects.only("id", "enterprise_id", "doc_type")))
+        .order_by("legal_name_en", "pk")
+    )
+    return [EnterpriseSummary(enterprise=e, role=e.my_role, completeness=completeness(e)) for e in qs]
+
+
+def contact_persons(enterprise: Enterprise) -> QuerySet[ContactPerson]:
+    """The profile's contact persons with their consents (newest first) in two queries."""
+    return enterprise.contacts.prefetch_related(
+        Prefetch("consents", queryset=Consent.objects.select_related("notice").order_by("-given_at"))
+    )
+
+
+def contact_person(enterprise: Enterprise, pk: int) -> ContactPerson:
+    """One contact person of the enterprise; another enterprise's is 404."""
+    return get_object_or_404(enterprise.contacts.select_related("enterprise"), pk=pk)
+
+
+def consent_history(user) -> QuerySet[Consent]:
+    """Every consent the user gave, newest first, with the notice version."""
+    return Consent.objects.filter(user=user).select_related("notice").order_by("-given_at")
+
+
+# --- Products, milestones and the staff directory -----------------------------------------
+
+
+def product(enterprise: Enterprise, pk: int) -> Product:
+    """One of the enterprise's products with its milestones prefetched; another enterprise's is 404."""
+    return get_object_or_404(products(enterprise), pk=pk)
+
+
+def milestones(enterprise: Enterprise) -> QuerySet:
+    """Every milestone of the enterprise's products, each with its product, in one query."""
+    from .models import Milestone
+
+    return Milestone.objects.filter(product__enterprise=enterprise).select_related("product")
+
+
+def milestone(product: Product, pk: int):
+    """One milestone of the product; any other is 404."""
+    return get_object_or_404(product.milestones, pk=pk)
+
+
+@dataclass(frozen=True)
+class TrackSummary:
+    jurisdiction: str
+    label: str
+    milestone: object  # a Milestone, or None when nothing is recorded on this track
+
+
+def track_summary(product: Product, jurisdictions=(Jurisdiction.NMPA, Jurisdiction.FDA)) -> list[TrackSummary]:
+    """Where the product stands on each track: its latest milestone that has happened, else the
+    next one planned. Uses the product's prefetched milestones (no query)."""
+    import datetime
+
+    from .choices import MilestoneStatus
+
+    order = {p.value: i for i, p in enumerate(Pathway)}
+    summary = []
+    for jurisdiction in jurisdictions:
+        track = [m for m in product.milestones.all() if m.jurisdiction == jurisdiction]
+        happened = [m for m in track if m.status != MilestoneStatus.PLANNED]
+        if happened:
+            pick = max(happened, key=lambda m: (m.actual_on or m.planned_on or datetime.date.min, order[m.pathway]))
+        elif track:
+            pick = min(track, key=lambda m: (m.planned_on or datetime.date.max, order[m.pathway]))
+        else:
+            pick = None
+        summary.append(TrackSummary(jurisdiction, Jurisdiction(jurisdiction).label, pick))
+    return summary
+
+
+@dataclass(frozen=True)
+class Clock:
+    due_on: object  # datetime.date
+    note: str
+
+
+#: Regulators' clocks of fixed length that start when the filing is made: (days, working days only?, note).
+CLOCKS = {
+    (Jurisdiction.FDA, Pathway.IND): (30, False, _("may proceed from this day unless on clinical hold")),
+    (Jurisdiction.NMPA, Pathway.IND): (
+        60,
+        True,
+        _("implied approval expected about this day (60 working days; public holidays not counted)"),
+    ),
+}
+
+
+def regulatory_clock(milestone) -> Clock | None:
+    """When a running regulator's clock on a filed milestone runs out, where the clock has a fixed length."""
+    import datetime
+
+    from .choices import MilestoneStatus
+
+    rule = CLOCKS.get((milestone.jurisdiction, milestone.pathway))
+    if rule is None or not milestone.actual_on:
+        return None
+    if milestone.status not in (MilestoneStatus.SUBMITTED, MilestoneStatus.ACCEPTED):
+        return None
+    days, working_days_only, note = rule
+    if not working_days_only:
+        return Clock(milestone.actual_on + datetime.timedelta(days=days), note)
+    day, counted = milestone.actual_on, 0
+    while counted < days:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            counted += 1
+    return Clock(day, note)
+
+
+def staff_enterprise(reference: str) -> Enterprise:
+    """An enterprise as directory staff see it, in a fixed number of queries: contact persons (each
+    with ``has_consent``: a current, unwithdrawn cross-border consent) and products with milestones.
+
+    Callers check ``enterprises.view_directory`` first. A reference that does not exist is 404.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from .models import Consent, ConsentNotice, ContactPerson
+
+    current_notice = ConsentNotice.objects.order_by("-published_at").values("pk")[:1]
+    consented = Consent.objects.filter(contact=OuterRef("pk"), withdrawn_at__isnull=True, notice=current_notice)
+    return get_object_or_404(
+        Enterprise.objects.prefetch_related(
+            Prefetch("contacts", queryset=ContactPerson.objects.annotate(has_consent=Exists(consented))),
+            Prefetch("products", queryset=Product.objects.prefetch_related("milestones")),
+        ),
+        reference=reference,
+    )

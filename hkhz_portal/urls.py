@@ -10,6 +10,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("hkhz_portal.core.api_urls")),
+    path("api/v1/", include("enterprises.api_urls")),
     path("", include("hkhz_portal.accounts.urls")),
     path("", include("enterprises.urls")),
     path("", include("hkhz_portal.core.urls")),

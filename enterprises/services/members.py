@@ -82,15 +82,14 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
-@transaction.atomic
-def accept_invitation(token: str, user) -> Membership:
-    """The invited person, signed in with the invited address, joins. Each link works once."""
-    invitation = invitation_from_token(token)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+def _refuse_unusable(invitation: Invitation, user=None) -> None:
+    """Refuse a used or withdrawn invitation, and (when ``user`` is given) anyone but the invitee."""
     if invitation.accepted_at is not None:
         raise DomainError(_("This invitation has already been used."), code="used")
     if invitation.revoked_at is not None:
         raise DomainError(_("This invitation was withdrawn by the enterprise."), code="revoked")
+    if user is None:
+        return
     addresses = EmailAddress.objects.filter(user=user, verified=True, email__iexact=invitation.email)
     if not addresses.exists() and user.email.lower() != invitation.email:
         raise DomainError(
@@ -98,6 +97,25 @@ def accept_invitation(token: str, user) -> Membership:
             code="wrong_user",
             status=403,
         )
+
+
+def usable_invitation(token: str, user=None) -> Invitation:
+    """The invitation a link points to, if it can still be accepted (by ``user``, when given).
+
+    For the page that shows an invitation before it is accepted; raises the same DomainError
+    ``accept_invitation`` would (tampered links with status 404). Changes nothing.
+    """
+    invitation = invitation_from_token(token)
+    _refuse_unusable(invitation, user)
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(token: str, user) -> Membership:
+    """The invited person, signed in with the invited address, joins. Each link works once."""
+    invitation = invitation_from_token(token)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    _refuse_unusable(invitation, user)
     enterprise = _locked(invitation.enterprise)
     membership, _created = Membership.objects.get_or_create(
         enterprise=enterprise, user=user, defaults={"role": invitation.role}

@@ -1,13 +1,124 @@
-"""Placeholder until this module is written (enterprises issue)."""
+"""An enterprise's typed, versioned documents. Files are served only through the download
+view, to members, and every download is written to the export log."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from hkhz_portal.core.errors import DomainError
+
+from .. import selectors
+from ..choices import DocumentType
+from ..forms.documents import DocumentUploadForm, VersionUploadForm
+from ..services import consent as consent_services
+from ..services import documents as services
 
 
-def document_list(request, *args, **kwargs):
-    raise NotImplementedError
+def _version_form(document, data=None, files=None):
+    # Each document's form gets its own ids, so labels stay tied to the right input.
+    return VersionUploadForm(data, files, auto_id=f"id_doc{document.pk}_%s")
 
 
-def document_upload(request, *args, **kwargs):
-    raise NotImplementedError
+def _render_documents(request, enterprise, upload_form, failed=None):
+    """``failed`` maps a document's pk to its bound new-version form, whose errors show on that document."""
+    failed = failed or {}
+    by_type = {}
+    for document in selectors.documents(enterprise):
+        versions = list(document.versions.all())
+        form = failed[document.pk] if document.pk in failed else _version_form(document)
+        by_type.setdefault(document.doc_type, []).append({"document": document, "versions": versions, "form": form})
+    groups = [{"label": label, "items": by_type[value]} for value, label in DocumentType.choices if value in by_type]
+    context = {
+        "enterprise": enterprise,
+        "groups": groups,
+        "upload_form": upload_form,
+        "needs_consent": consent_services.active_consent(request.user) is None,
+    }
+    return render(request, "enterprises/documents.html", context)
 
 
-def document_download(request, *args, **kwargs):
-    raise NotImplementedError
+def _add_errors(form, err: ValidationError) -> None:
+    """A service's ValidationError ends up on the form: on its field, else on the file."""
+    if hasattr(err, "error_dict"):
+        for field, errors in err.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error("file", err)
+
+
+@login_required
+def document_list(request, reference):
+    enterprise = selectors.enterprise_of(request.user, reference)
+    return _render_documents(request, enterprise, DocumentUploadForm())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_upload(request, reference):
+    """A member uploads a new document, or (with ``document``) a new version of one.
+
+    GET only leads back to the list: it is where the consent page returns to after a refused upload.
+    """
+    enterprise = selectors.enterprise_of(request.user, reference)
+    if request.method == "GET":
+        return redirect("document_list", reference=reference)
+    document = None
+    if request.POST.get("document"):
+        try:
+            document = selectors.document(enterprise, int(request.POST["document"]))
+        except ValueError as exc:
+            raise Http404 from exc
+        form = _version_form(document, request.POST, request.FILES)
+    else:
+        form = DocumentUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if document is None:
+                version = services.upload_document(
+                    enterprise, request.user, data["file"], doc_type=data["doc_type"], title=data["title"]
+                )
+            else:
+                version = services.upload_document(enterprise, request.user, data["file"], document=document)
+        except DomainError as err:
+            if err.redirect_to:  # consent first: the middleware sends the user to the consent page
+                raise
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+        except ValidationError as err:
+            _add_errors(form, err)
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” version %(number)s was uploaded.")
+                % {"title": version.document.title, "number": version.number},
+            )
+            # Land on the document just uploaded (the form's own #fragment would otherwise carry over).
+            return redirect(reverse("document_list", args=[reference]) + f"#document-{version.document_id}")
+    if document is None:
+        return _render_documents(request, enterprise, form)
+    return _render_documents(request, enterprise, DocumentUploadForm(), failed={document.pk: form})
+
+
+@never_cache
+@login_required
+@require_GET
+def document_download(request, reference, pk, number):
+    """Members download any version, as an attachment under its original name; logged as an export."""
+    enterprise = selectors.enterprise_of(request.user, reference)
+    version = selectors.document_version(enterprise, pk, number)
+    try:
+        handle = version.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The file of this document is missing.")) from exc
+    services.record_download(version, request.user)
+    response = FileResponse(
+        handle, as_attachment=True, filename=version.original_name, content_type=version.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,29 +1,181 @@
-"""Placeholder until this module is written (enterprises issue)."""
+"""Members and invitations of an enterprise. Owner-only rules live in the services; the page
+only hides what a non-owner cannot do."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hkhz_portal.core.errors import DomainError
+
+from .. import selectors
+from ..choices import MemberRole
+from ..forms.members import InviteForm, RoleForm
+from ..services import members as services
 
 
-def member_list(request, *args, **kwargs):
-    raise NotImplementedError
+def _invitation_rows(enterprise):
+    """Open invitations with when their link stops working (counted from when it was sent)."""
+    now = timezone.now()
+    max_age = timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+    rows = []
+    for invitation in selectors.open_invitations(enterprise):
+        expires_at = invitation.sent_at + max_age if invitation.sent_at else None
+        expired = expires_at is not None and expires_at < now
+        rows.append({"invitation": invitation, "expires_at": expires_at, "expired": expired})
+    return rows
 
 
-def member_invite(request, *args, **kwargs):
-    raise NotImplementedError
+def _render_members(request, enterprise, invite_form):
+    memberships = sorted(selectors.members(enterprise), key=lambda m: (not m.is_owner, m.joined_at))
+    owners = sum(1 for m in memberships if m.is_owner)
+    mine = next((m for m in memberships if m.user_id == request.user.pk), None)
+    is_owner = bool(mine and mine.is_owner)
+    context = {
+        "enterprise": enterprise,
+        "memberships": memberships,
+        "mine": mine,
+        "is_owner": is_owner,
+        "sole_owner": is_owner and owners == 1,
+        "invite_form": invite_form,
+        "invitations": _invitation_rows(enterprise) if is_owner else [],
+    }
+    return render(request, "enterprises/members.html", context)
 
 
-def member_role(request, *args, **kwargs):
-    raise NotImplementedError
+def _refused(request, enterprise, err: DomainError):
+    messages.error(request, err.message)
+    return redirect("member_list", reference=enterprise.reference)
 
 
-def member_remove(request, *args, **kwargs):
-    raise NotImplementedError
+@login_required
+def member_list(request, reference):
+    enterprise = selectors.enterprise_of(request.user, reference)
+    return _render_members(request, enterprise, InviteForm())
 
 
-def ownership_transfer(request, *args, **kwargs):
-    raise NotImplementedError
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_invite(request, reference):
+    """An owner invites someone by e-mail; the service mails the link after commit."""
+    enterprise = selectors.enterprise_of(request.user, reference)
+    if request.method == "GET":
+        return redirect("member_list", reference=reference)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invite_member(
+                enterprise, request.user, email=form.cleaned_data["email"], role=form.cleaned_data["role"]
+            )
+        except DomainError as err:
+            if err.status == 403:
+                return _refused(request, enterprise, err)
+            form.add_error(err.field if err.field in form.fields else None, err.message)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s as %(role)s.")
+                % {"email": invitation.email, "role": invitation.get_role_display()},
+            )
+            return redirect("member_list", reference=reference)
+    return _render_members(request, enterprise, form)
 
 
-def invitation_revoke(request, *args, **kwargs):
-    raise NotImplementedError
+@login_required
+@require_POST
+def member_role(request, reference, pk):
+    """An owner makes a member owner, or an owner member (never the last owner)."""
+    enterprise = selectors.enterprise_of(request.user, reference)
+    membership = selectors.member(enterprise, pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid role."))
+        return redirect("member_list", reference=reference)
+    try:
+        membership = services.change_member_role(membership, request.user, form.cleaned_data["role"])
+    except DomainError as err:
+        return _refused(request, enterprise, err)
+    owner = membership.role == MemberRole.OWNER
+    message = _("%(name)s is now an owner.") if owner else _("%(name)s is now a member.")
+    messages.success(request, message % {"name": membership.user})
+    return redirect("member_list", reference=reference)
 
 
-def invitation_accept(request, *args, **kwargs):
-    raise NotImplementedError
+@login_required
+@require_POST
+def member_remove(request, reference, pk):
+    """An owner removes a member; a member removing themself leaves the enterprise."""
+    enterprise = selectors.enterprise_of(request.user, reference)
+    membership = selectors.member(enterprise, pk)
+    leaving = membership.user_id == request.user.pk
+    try:
+        services.remove_member(membership, request.user)
+    except DomainError as err:
+        return _refused(request, enterprise, err)
+    if leaving:
+        messages.success(request, _("You left %(name)s.") % {"name": enterprise.display_name})
+        return redirect("enterprise_list")
+    messages.success(request, _("%(name)s was removed from the enterprise.") % {"name": membership.user})
+    return redirect("member_list", reference=reference)
+
+
+@login_required
+@require_POST
+def ownership_transfer(request, reference, pk):
+    """An owner hands their ownership to another member and becomes a member."""
+    enterprise = selectors.enterprise_of(request.user, reference)
+    to = selectors.member(enterprise, pk)
+    try:
+        services.transfer_ownership(enterprise, request.user, to)
+    except DomainError as err:
+        return _refused(request, enterprise, err)
+    messages.success(request, _("%(name)s is now an owner; you are a member.") % {"name": to.user})
+    return redirect("member_list", reference=reference)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, reference, pk):
+    enterprise = selectors.enterprise_of(request.user, reference)
+    invitation = selectors.invitation(enterprise, pk)
+    try:
+        services.revoke_invitation(invitation, request.user)
+    except DomainError as err:
+        return _refused(request, enterprise, err)
+    messages.success(request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email})
+    return redirect("member_list", reference=reference)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token):
+    """The page an invitation link opens: explain it, and let the invitee (signed in with the
+    invited address) join. A tampered link is 404; any other refusal is shown on the page."""
+    user = request.user if request.user.is_authenticated else None
+    if request.method == "POST" and user is None:
+        return redirect_to_login(request.get_full_path())
+    try:
+        if request.method == "POST":
+            membership = services.accept_invitation(token, user)
+        else:
+            invitation = services.usable_invitation(token, user)
+    except DomainError as err:
+        if err.status == 404:
+            raise Http404(err.message) from err
+        context = {"problem": err.message, "code": err.code}
+        return render(request, "enterprises/invitation.html", context, status=err.status)
+    if request.method == "POST":
+        enterprise = membership.enterprise
+        messages.success(
+            request,
+            _("You joined %(name)s as %(role)s.")
+            % {"name": enterprise.display_name, "role": membership.get_role_display()},
+        )
+        return redirect("enterprise_detail", reference=enterprise.reference)
+    return render(request, "enterprises/invitation.html", {"invitation": invitation})

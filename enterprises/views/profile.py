@@ -1,27 +1,308 @@
-"""Placeholder until this module is written (enterprises issue)."""
+"""Enterprise profile pages: my enterprises, the create wizard, the profile and its edit page, contact persons."""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from formtools.wizard.views import SessionWizardView
+
+from hkhz_portal.core.errors import DomainError
+
+from .. import selectors
+from ..forms.profile import (
+    CITY_BY_KIND,
+    CURRENCY_BY_KIND,
+    MONEY_FIELDS,
+    ContactForm,
+    EnterpriseForm,
+    FiguresStepForm,
+    IdentityStepForm,
+    LocationStepForm,
+)
+from ..services import consent as consent_services
+from ..services import contacts as contact_services
+from ..services import profile as profile_services
+from .consent import notice_text
 
 
-def enterprise_list(request, *args, **kwargs):
-    raise NotImplementedError
+def add_service_error(form, err) -> None:
+    """Put a service's refusal on the field that caused it (or on the form), never a 500.
+
+    A refusal that sends the user elsewhere (consent required) is raised again for
+    ``DomainErrorMiddleware`` to redirect.
+    """
+    if isinstance(err, DomainError):
+        if err.redirect_to:
+            raise err
+        form.add_error(err.field if err.field in form.fields else None, err.message)
+    elif hasattr(err, "error_dict"):
+        for field, errors in err.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, err)
 
 
-def enterprise_detail(request, *args, **kwargs):
-    raise NotImplementedError
+def fix_url(enterprise, field: str) -> str:
+    """Where a missing item of the completeness list is filled in."""
+    if field == "documents":
+        return reverse("document_list", args=[enterprise.reference])
+    anchor = f"id_{field}_0" if field in MONEY_FIELDS else f"id_{field}"
+    return f"{reverse('enterprise_edit', args=[enterprise.reference])}#{anchor}"
 
 
-def enterprise_edit(request, *args, **kwargs):
-    raise NotImplementedError
+def money_text(money) -> str:
+    """An amount with its currency code, grouped by thousands in every language: ``CNY 12,500,000.00``."""
+    return "" if money is None else f"{money.currency.code} {money.amount:,.2f}"
 
 
-def contact_list(request, *args, **kwargs):
-    raise NotImplementedError
+def _has_consent(user) -> bool:
+    return consent_services.active_consent(user) is not None
 
 
-def contact_remove(request, *args, **kwargs):
-    raise NotImplementedError
+def _consent_url(next_url: str) -> str:
+    return f"{reverse('consent')}?{urlencode({'next': next_url})}"
 
 
-class EnterpriseCreateWizard:
-    @classmethod
-    def as_view(cls):
-        return enterprise_list
+@login_required
+def enterprise_list(request):
+    """The signed-in person's enterprises, each with its completeness."""
+    return render(
+        request,
+        "enterprises/enterprise_list.html",
+        {
+            "summaries": selectors.enterprise_summaries(request.user),
+            "has_consent": _has_consent(request.user),
+            "consent_url": _consent_url(reverse("enterprise_create")),
+        },
+    )
+
+
+# --- The create wizard ----------------------------------------------------------------------
+
+STEP_TITLES = {
+    "identity": gettext_lazy("Identity"),
+    "location": gettext_lazy("Location and profile"),
+    "figures": gettext_lazy("Figures and description"),
+}
+
+
+class _StepFailed(Exception):
+    """The service refused what the steps held: show the step with the field at fault."""
+
+    def __init__(self, step, form):
+        super().__init__(step)
+        self.step = step
+        self.form = form
+
+
+class EnterpriseCreateWizard(SessionWizardView):
+    """Three steps: identity, location and profile, figures and description; the creator becomes owner.
+
+    Each step is validated when it is posted and all of them again at the end (formtools); the
+    service validates once more inside its transaction, and a duplicate identifier that slipped
+    in between (two people at once) comes back to the step holding that field.
+    """
+
+    form_list = [("identity", IdentityStepForm), ("location", LocationStepForm), ("figures", FiguresStepForm)]
+    template_name = "enterprises/wizard.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        # The service refuses without consent anyway; ask first, before three steps of typing.
+        if not _has_consent(request.user):
+            messages.info(
+                request,
+                _(
+                    "An enterprise profile holds personal data that may cross the border. Read the notice and "
+                    "give your consent first; you will come back to create your enterprise."
+                ),
+            )
+            return redirect(_consent_url(reverse("enterprise_create")))
+        return super().dispatch(request, *args, **kwargs)
+
+    def _kind(self):
+        return (self.get_cleaned_data_for_step("identity") or {}).get("kind")
+
+    def get_form_kwargs(self, step=None):
+        if step == "location":
+            return {"kind": self._kind()}
+        return {}
+
+    def get_form_initial(self, step):
+        kind = self._kind() if step in ("location", "figures") else None
+        if step == "location" and kind in CITY_BY_KIND:
+            return {"city": CITY_BY_KIND[kind]}
+        if step == "figures" and kind in CURRENCY_BY_KIND:
+            return {name: [None, CURRENCY_BY_KIND[kind]] for name in MONEY_FIELDS}
+        return {}
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        current = self.steps.current
+        context["step_titles"] = [
+            {"name": name, "title": STEP_TITLES[name], "current": name == current} for name in self.get_form_list()
+        ]
+        context["step_title"] = STEP_TITLES[current]
+        return context
+
+    def render_done(self, form, **kwargs):
+        try:
+            return super().render_done(form, **kwargs)
+        except _StepFailed as failed:
+            # Raised before formtools resets its storage: the steps keep what was typed.
+            return self.render_revalidation_failure(failed.step, failed.form, **kwargs)
+
+    def done(self, form_list, form_dict=None, **kwargs):
+        data = {}
+        for form in form_list:
+            data.update(form.cleaned_data)
+        try:
+            enterprise = profile_services.create_enterprise(self.request.user, **data)
+        except (DomainError, ValidationError) as err:
+            raise self._failed_step(form_dict, err) from err
+        messages.success(
+            self.request,
+            _("%(name)s is created, with reference %(reference)s. Complete its profile before you apply.")
+            % {"name": enterprise.display_name, "reference": enterprise.reference},
+        )
+        return redirect("enterprise_detail", enterprise.reference)
+
+    def _failed_step(self, form_dict, err) -> _StepFailed:
+        fields = set(err.error_dict) if hasattr(err, "error_dict") else {getattr(err, "field", None)}
+        for step, form in form_dict.items():
+            if fields & set(form.fields):
+                if hasattr(err, "error_dict"):
+                    for field, errors in err.error_dict.items():
+                        if field in form.fields:
+                            form.add_error(field, errors)
+                else:
+                    add_service_error(form, err)
+                return _StepFailed(step, form)
+        step, form = list(form_dict.items())[-1]
+        add_service_error(form, err)
+        return _StepFailed(step, form)
+
+
+# --- Profile view and edit ------------------------------------------------------------------
+
+
+@login_required
+def enterprise_detail(request, reference):
+    enterprise = selectors.enterprise_of(request.user, reference)
+    membership = selectors.membership_of(request.user, enterprise)
+    completeness = selectors.completeness(enterprise)
+    descriptions = [
+        {
+            "heading": _("In English"),
+            "lang": "en",
+            "text": enterprise.description_en,
+            "empty": _("No description in English yet."),
+        },
+        {
+            "heading": _("In Chinese"),
+            "lang": "zh",
+            "text": enterprise.description_zh,
+            "empty": _("No description in Chinese yet."),
+        },
+    ]
+    if (get_language() or "en").startswith("zh"):
+        descriptions.reverse()
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "membership": membership,
+            "completeness": completeness,
+            "missing": [(label, fix_url(enterprise, field)) for label, field in completeness.missing_items],
+            "descriptions": descriptions,
+            "revenue": money_text(enterprise.annual_revenue),
+            "rd_spend": money_text(enterprise.rd_spend),
+        },
+    )
+
+
+@login_required
+def enterprise_edit(request, reference):
+    """Any member edits the whole profile on one page; saving needs the member's current consent."""
+    enterprise = selectors.enterprise_of(request.user, reference)
+    # The form validates a copy: a refused edit must not show its values as the enterprise's name.
+    form = EnterpriseForm(request.POST or None, instance=copy.copy(enterprise))
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile_services.update_enterprise(enterprise, request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as err:
+            add_service_error(form, err)
+        else:
+            messages.success(request, _("The profile is saved."))
+            return redirect("enterprise_detail", enterprise.reference)
+    return render(
+        request,
+        "enterprises/edit.html",
+        {
+            "enterprise": enterprise,
+            "form": form,
+            "has_consent": _has_consent(request.user),
+            "consent_url": _consent_url(request.get_full_path()),
+        },
+    )
+
+
+# --- Contact persons ------------------------------------------------------------------------
+
+
+@login_required
+def contact_list(request, reference):
+    """The profile's contact persons and their consents; a member adds one, attesting their consent."""
+    enterprise = selectors.enterprise_of(request.user, reference)
+    notice = consent_services.current_notice()
+    text, text_lang = notice_text(notice)
+    form = ContactForm(request.POST or None, notice_version=notice.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = contact_services.add_contact(enterprise, request.user, **form.contact_data)
+        except (DomainError, ValidationError) as err:
+            add_service_error(form, err)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is added, with their consent to version %(version)s of the notice recorded.")
+                % {"name": contact.name, "version": notice.version},
+            )
+            return redirect("contact_list", enterprise.reference)
+    return render(
+        request,
+        "enterprises/contacts.html",
+        {
+            "enterprise": enterprise,
+            "contacts": selectors.contact_persons(enterprise),
+            "form": form,
+            "notice": notice,
+            "notice_text": text,
+            "notice_lang": text_lang,
+            "has_consent": _has_consent(request.user),
+            "consent_url": _consent_url(request.get_full_path()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def contact_remove(request, reference, pk):
+    """Removing a contact person erases their personal data from the profile."""
+    enterprise = selectors.enterprise_of(request.user, reference)
+    contact = selectors.contact_person(enterprise, pk)
+    contact_services.remove_contact(contact, request.user)
+    messages.success(
+        request, _("%(name)s is removed from the profile, with their personal data.") % {"name": contact.name}
+    )
+    return redirect("contact_list", enterprise.reference)

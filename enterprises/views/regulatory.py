@@ -1,25 +1,168 @@
-"""Placeholder until this module is written (enterprises issue)."""
+"""Products and their regulatory milestones, with the side-by-side view of the NMPA and FDA tracks."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hkhz_portal.core.errors import DomainError
+
+from .. import selectors
+from ..choices import Jurisdiction, Pathway
+from ..forms.regulatory import ConfirmDeleteForm, MilestoneForm, ProductForm
+from ..services import consent, regulatory
 
 
-def product_list(request, *args, **kwargs):
-    raise NotImplementedError
+def _save(form, save):
+    """Call ``save`` (a service); put a refused rule on the form instead of failing. A missing
+    consent is left to DomainErrorMiddleware, which sends the user to the consent page."""
+    try:
+        return save()
+    except DomainError as err:
+        if err.redirect_to:
+            raise
+        form.add_error(err.field if err.field in form.fields else None, err.message)
+    except ValidationError as err:
+        if hasattr(err, "error_dict"):
+            for field, errors in err.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, err.messages)
+    return None
 
 
-def product_detail(request, *args, **kwargs):
-    raise NotImplementedError
+def _render(request, template, context):
+    """Render a member page; warn before the form when the user's consent is missing."""
+    context["needs_consent"] = consent.active_consent(request.user) is None
+    return render(request, template, context)
 
 
-def product_edit(request, *args, **kwargs):
-    raise NotImplementedError
+JURISDICTION_ORDER = {value: i for i, value in enumerate(Jurisdiction.values)}
+PATHWAY_ORDER = {value: i for i, value in enumerate(Pathway.values)}
 
 
-def product_delete(request, *args, **kwargs):
-    raise NotImplementedError
+def _milestone_order(milestone):
+    """Track by track (NMPA first), then pathway by pathway in the order a product meets them."""
+    return JURISDICTION_ORDER[milestone.jurisdiction], PATHWAY_ORDER[milestone.pathway], milestone.pk
 
 
-def milestone_edit(request, *args, **kwargs):
-    raise NotImplementedError
+def _with_clocks(product):
+    for milestone in product.milestones.all():
+        milestone.clock = selectors.regulatory_clock(milestone)
+    return product
 
 
-def milestone_delete(request, *args, **kwargs):
-    raise NotImplementedError
+@login_required
+def product_list(request, reference):
+    enterprise = selectors.enterprise_of(request.user, reference)
+    form = ProductForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        product = _save(form, lambda: regulatory.save_product(enterprise, request.user, **form.cleaned_data))
+        if product is not None:
+            messages.success(request, _("Product added. Record its milestones on each track below."))
+            return redirect("product_detail", enterprise.reference, product.pk)
+    products = [(product, selectors.track_summary(product)) for product in selectors.products(enterprise)]
+    return _render(
+        request,
+        "enterprises/products.html",
+        {"enterprise": enterprise, "products": products, "form": form},
+    )
+
+
+@login_required
+def product_detail(request, reference, pk):
+    enterprise = selectors.enterprise_of(request.user, reference)
+    product = _with_clocks(selectors.product(enterprise, pk))
+    form = MilestoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(form, lambda: regulatory.save_milestone(product, request.user, **form.cleaned_data))
+        if saved is not None:
+            messages.success(request, _("Milestone saved."))
+            return redirect(reverse("product_detail", args=[enterprise.reference, product.pk]) + "#milestones")
+    header, rows = selectors.side_by_side(product)
+    return _render(
+        request,
+        "enterprises/product_detail.html",
+        {
+            "enterprise": enterprise,
+            "product": product,
+            "header": header,
+            "rows": rows,
+            "milestones": sorted(product.milestones.all(), key=_milestone_order),
+            "form": form,
+        },
+    )
+
+
+@login_required
+def product_edit(request, reference, pk):
+    enterprise = selectors.enterprise_of(request.user, reference)
+    product = selectors.product(enterprise, pk)
+    form = ProductForm(request.POST or None, initial={"name": product.name, "modality": product.modality})
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form, lambda: regulatory.save_product(enterprise, request.user, product=product, **form.cleaned_data)
+        )
+        if saved is not None:
+            messages.success(request, _("Product saved."))
+            return redirect("product_detail", enterprise.reference, product.pk)
+    return _render(
+        request,
+        "enterprises/product_edit.html",
+        {"enterprise": enterprise, "product": product, "form": form, "delete_form": ConfirmDeleteForm()},
+    )
+
+
+@login_required
+@require_POST
+def product_delete(request, reference, pk):
+    enterprise = selectors.enterprise_of(request.user, reference)
+    product = selectors.product(enterprise, pk)
+    if not ConfirmDeleteForm(request.POST).is_valid():
+        messages.error(request, _("Tick the box to confirm that the product and its milestones should be deleted."))
+        return redirect("product_edit", enterprise.reference, product.pk)
+    name = product.name
+    regulatory.delete_product(product, request.user)
+    messages.success(request, _("Product “%(name)s” deleted.") % {"name": name})
+    return redirect("product_list", enterprise.reference)
+
+
+@login_required
+def milestone_edit(request, reference, pk, mpk):
+    enterprise = selectors.enterprise_of(request.user, reference)
+    product = selectors.product(enterprise, pk)
+    milestone = selectors.milestone(product, mpk)
+    form = MilestoneForm(request.POST or None, initial=model_to_dict(milestone, fields=MilestoneForm._meta.fields))
+    if request.method == "POST" and form.is_valid():
+        saved = _save(
+            form,
+            lambda: regulatory.save_milestone(product, request.user, milestone=milestone, **form.cleaned_data),
+        )
+        if saved is not None:
+            messages.success(request, _("Milestone saved."))
+            return redirect(reverse("product_detail", args=[enterprise.reference, product.pk]) + "#milestones")
+    return _render(
+        request,
+        "enterprises/milestone_edit.html",
+        {
+            "enterprise": enterprise,
+            "product": product,
+            "milestone": milestone,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def milestone_delete(request, reference, pk, mpk):
+    enterprise = selectors.enterprise_of(request.user, reference)
+    product = selectors.product(enterprise, pk)
+    milestone = selectors.milestone(product, mpk)
+    regulatory.delete_milestone(milestone, request.user)
+    messages.success(request, _("Milestone deleted."))
+    return redirect(reverse("product_detail", args=[enterprise.reference, product.pk]) + "#milestones")

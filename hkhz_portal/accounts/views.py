@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from enterprises.selectors import enterprise_summaries
+
 from . import services
 from .forms import ProfileForm
 from .roles import Role
@@ -19,13 +21,16 @@ from .workspaces import BY_SLUG
 def dashboard(request):
     """One page per person: a panel for each role they hold."""
     user = request.user
+    is_applicant = user.has_role(Role.APPLICANT)
     return render(
         request,
         "accounts/dashboard.html",
         {
-            "is_applicant": user.has_role(Role.APPLICANT),
+            "is_applicant": is_applicant,
             "is_admin": user.has_role(Role.ADMIN),
             "has_no_role": not user.roles,
+            # Two queries however many enterprises the applicant has.
+            "enterprise_summaries": enterprise_summaries(user) if is_applicant else [],
         },
     )
 

@@ -1,14 +1,17 @@
+from hkhz_portal.accounts.roles import Role
 from hkhz_portal.accounts.workspaces import WORKSPACES
 
 from .notifications import unread_count
 
 
 def portal(request):
-    """Header data: the signed-in user's workspaces and unread notification count."""
+    """Header data: the signed-in user's workspaces, unread notification count, whether they are an applicant."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     return {
         "my_workspaces": [w for w in WORKSPACES if user.has_role(w.role)],
         "unread_notifications": unread_count(user),
+        # Templates cannot call user.has_role(...): the header's "My enterprises" links need this.
+        "is_applicant": user.has_role(Role.APPLICANT),
     }

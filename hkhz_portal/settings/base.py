@@ -227,7 +227,6 @@ STORAGES = {
 # --- Enterprises ---------------------------------------------------------------------------
 
 CURRENCIES = ("CNY", "HKD", "USD")
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default: a website typed without a scheme is https
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 INVITATION_MAX_AGE_DAYS = 7
 

@@ -1,0 +1,64 @@
+"""Upload forms of the documents page. The file is checked by content here, so the user sees
+why it was refused on the file field; the service checks again before writing anything."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import DocumentType
+from ..uploads import ALLOWED_LABEL, validate_upload
+
+ACCEPT = ".pdf,.png,.jpg,.jpeg,.xlsx,.docx"
+
+
+def _file_help() -> str:
+    return _("%(types)s, up to %(limit)s.") % {
+        "types": ALLOWED_LABEL,
+        "limit": filesizeformat(settings.DOCUMENT_MAX_UPLOAD_BYTES),
+    }
+
+
+class _FileForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=lazy(_file_help, str)(),
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(upload)
+        return upload
+
+
+class DocumentUploadForm(_FileForm):
+    """A new document: its type, a title and the first version's file."""
+
+    doc_type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to use the file name."),
+    )
+
+    field_order = ["doc_type", "title", "file"]
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None and not cleaned.get("title"):
+            cleaned["title"] = upload.name.rsplit(".", 1)[0][:200] or upload.name[:200]
+        return cleaned
+
+
+class VersionUploadForm(_FileForm):
+    """A new version of an existing document (which document comes from the URL's form target)."""
+
+    file = forms.FileField(
+        label=_("New version"),
+        help_text=lazy(_file_help, str)(),
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+    )

@@ -1,0 +1,281 @@
+"""Forms of the enterprise profile: the three steps of the create wizard, the edit page, contacts.
+
+The identifier validators live on the model fields (``enterprises/identifiers.py``); the forms
+normalise what people type (spaces, hyphens, the printed BR certificate number) before they run,
+and add the rules that depend on the kind of enterprise.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import Kind
+from ..identifiers import normalize_hk_br, normalize_uscc, validate_hk_br, validate_hk_cr, validate_uscc
+from ..models import ContactPerson, Enterprise
+from ..services.profile import DUPLICATE_MESSAGES
+
+IDENTITY_FIELDS = ["legal_name_en", "legal_name_zh", "short_name", "kind", "uscc", "hk_br", "hk_cr"]
+LOCATION_FIELDS = ["registered_address", "city", "district", "founded_on", "sector", "stage", "headcount"]
+FIGURES_FIELDS = [
+    "annual_revenue",
+    "rd_spend",
+    "granted_patents",
+    "website",
+    "description_en",
+    "description_zh",
+    "listed_in_directory",
+]
+MONEY_FIELDS = ("annual_revenue", "rd_spend")
+
+#: The currency a new profile's amounts start in, by kind of enterprise.
+CURRENCY_BY_KIND = {Kind.MAINLAND: "CNY", Kind.HONG_KONG: "HKD", Kind.OVERSEAS: "USD"}
+CITY_BY_KIND = {Kind.MAINLAND: _("Hangzhou"), Kind.HONG_KONG: _("Hong Kong")}
+
+HELP_TEXTS = {
+    "legal_name_en": _("As registered, for example “Hangzhou Example Biotech Co., Ltd.”."),
+    "legal_name_zh": _("As registered, for example “杭州示例生物科技有限公司”."),
+    "short_name": _("How the enterprise is usually called; shown in lists."),
+    "kind": _("Where the enterprise is registered. It decides which identifier we ask for."),
+    "uscc": _("Mainland firms: the 18-character code printed on the business licence."),
+    "hk_br": _(
+        "Hong Kong firms: the 8-digit Business Registration number, or the full number printed on the "
+        "certificate (for example 12345678-000-01-26-7)."
+    ),
+    "hk_cr": _(
+        "Hong Kong companies incorporated up to 22 December 2023: the 7-digit Companies Registry number. Optional."
+    ),
+    "district": _("Mainland firms registered in Hangzhou only."),
+    "annual_revenue": _("Last financial year. Leave empty if there is none yet."),
+    "rd_spend": _("Last financial year."),
+    "website": _("For example https://www.example.com"),
+}
+
+DISTRICT_NOT_MAINLAND = _(
+    "Hangzhou districts apply to mainland enterprises only: leave this empty for a Hong Kong or overseas enterprise."
+)
+
+
+def profile_formfield(field, **kwargs):
+    """A website typed without a scheme is https (Django 6's default, chosen here already)."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+class ProfileFieldsMixin:
+    """Widgets, help texts and the identifier and kind rules, shared by every profile form."""
+
+    def setup_fields(self):
+        for name, text in HELP_TEXTS.items():
+            if name in self.fields:
+                self.fields[name].help_text = text
+        if "founded_on" in self.fields:
+            self.fields["founded_on"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        for name in ("registered_address", "description_en", "description_zh"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["rows"] = 3 if name == "registered_address" else 5
+        if "description_zh" in self.fields:
+            self.fields["description_zh"].widget.attrs["lang"] = "zh"
+        if "legal_name_zh" in self.fields:
+            self.fields["legal_name_zh"].widget.attrs["lang"] = "zh"
+        for name in MONEY_FIELDS:
+            if name in self.fields:
+                amount, currency = self.fields[name].widget.widgets
+                amount.attrs.update({"class": "money-amount", "inputmode": "decimal"})
+                currency.attrs.update({"class": "money-currency", "aria-label": _("Currency")})
+        if "granted_patents" in self.fields:
+            self.fields["granted_patents"].widget.attrs["min"] = 0
+        if "district" in self.fields:
+            self.fields["district"].label = _("District (Hangzhou)")
+
+    # Identifiers: normalised first, then checked by the validators of identifiers.py, so a
+    # mistyped code gets one precise message (and a printed BR number fits the 8-digit column).
+
+    def clean_uscc(self):
+        value = normalize_uscc(self.cleaned_data.get("uscc")) or None
+        if value:
+            validate_uscc(value)
+        return value
+
+    def clean_hk_br(self):
+        value = normalize_hk_br(self.cleaned_data.get("hk_br")) or None
+        if value:
+            validate_hk_br(value)
+        return value
+
+    def clean_hk_cr(self):
+        value = "".join((self.cleaned_data.get("hk_cr") or "").split()) or None
+        if value:
+            validate_hk_cr(value)
+        return value
+
+    def clean_founded_on(self):
+        value = self.cleaned_data.get("founded_on")
+        if value and value > timezone.localdate():
+            raise ValidationError(_("The founding date cannot be in the future."), code="future")
+        return value
+
+    def _clean_money(self, name):
+        value = self.cleaned_data.get(name)
+        if value is not None and value.amount < 0:
+            raise ValidationError(_("Enter an amount of zero or more."), code="negative")
+        return value
+
+    def clean_annual_revenue(self):
+        return self._clean_money("annual_revenue")
+
+    def clean_rd_spend(self):
+        return self._clean_money("rd_spend")
+
+    def check_identifiers_for_kind(self, kind):
+        """Mainland firms need a USCC, Hong Kong firms a BR number (CR optional), overseas firms neither;
+        an identifier of another kind is refused rather than silently kept or dropped."""
+        data = self.cleaned_data
+        if kind == Kind.MAINLAND:
+            if not data.get("uscc") and "uscc" not in self.errors:
+                self.add_error(
+                    "uscc", _("A mainland enterprise needs its Unified Social Credit Code (on its business licence).")
+                )
+        elif "uscc" in self.fields and data.get("uscc"):
+            self.add_error("uscc", _("Only mainland enterprises have a Unified Social Credit Code: leave this empty."))
+        if kind == Kind.HONG_KONG:
+            if not data.get("hk_br") and "hk_br" not in self.errors:
+                self.add_error("hk_br", _("A Hong Kong enterprise needs its Business Registration number."))
+        else:
+            for name in ("hk_br", "hk_cr"):
+                if name in self.fields and data.get(name):
+                    self.add_error(name, _("Only Hong Kong enterprises have this number: leave it empty."))
+
+
+class IdentifierFields(forms.ModelForm):
+    """The identifier fields take what people paste (spaces, hyphens, the printed BR number);
+    the model's 18/8/7-character limits apply after normalising."""
+
+    uscc = forms.CharField(
+        label=_("Unified Social Credit Code"),
+        max_length=40,
+        required=False,
+        error_messages={"unique": DUPLICATE_MESSAGES["uscc"]},
+    )
+    hk_br = forms.CharField(
+        label=_("Hong Kong Business Registration number"),
+        max_length=40,
+        required=False,
+        error_messages={"unique": DUPLICATE_MESSAGES["hk_br"]},
+    )
+    hk_cr = forms.CharField(
+        label=_("Companies Registry number"),
+        max_length=20,
+        required=False,
+        error_messages={"unique": DUPLICATE_MESSAGES["hk_cr"]},
+    )
+
+
+class IdentityStepForm(ProfileFieldsMixin, IdentifierFields):
+    class Meta:
+        model = Enterprise
+        fields = IDENTITY_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_identifiers_for_kind(cleaned.get("kind"))
+        return cleaned
+
+
+class LocationStepForm(ProfileFieldsMixin, forms.ModelForm):
+    """Step 2. The district is asked only of mainland firms (the kind comes from step 1)."""
+
+    class Meta:
+        model = Enterprise
+        fields = LOCATION_FIELDS
+
+    def __init__(self, *args, kind=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind != Kind.MAINLAND:
+            del self.fields["district"]
+        self.setup_fields()
+
+    @property
+    def asks_district(self):
+        return "district" in self.fields
+
+
+class FiguresStepForm(ProfileFieldsMixin, forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = FIGURES_FIELDS
+        formfield_callback = profile_formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_fields()
+
+
+class EnterpriseForm(ProfileFieldsMixin, IdentifierFields):
+    """The edit page: every profile field on one page, grouped as in the wizard."""
+
+    FIELDSETS = (
+        (_("Identity"), IDENTITY_FIELDS),
+        (_("Location and profile"), LOCATION_FIELDS),
+        (_("Figures and description"), FIGURES_FIELDS),
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = IDENTITY_FIELDS + LOCATION_FIELDS + FIGURES_FIELDS
+        formfield_callback = profile_formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_fields()
+        self.fields["district"].help_text = DISTRICT_NOT_MAINLAND
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        self.check_identifiers_for_kind(kind)
+        if kind and kind != Kind.MAINLAND and cleaned.get("district"):
+            self.add_error("district", DISTRICT_NOT_MAINLAND)
+        return cleaned
+
+    def fieldsets(self):
+        return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
+
+
+class ContactForm(forms.ModelForm):
+    """A contact person; the member attests that the person read the current notice and consented."""
+
+    attest = forms.BooleanField(
+        required=True,
+        error_messages={
+            "required": _("Only add a contact person who has read the notice and consented to cross-border transfer.")
+        },
+    )
+
+    class Meta:
+        model = ContactPerson
+        fields = ["name", "title", "email", "phone"]
+
+    def __init__(self, *args, notice_version="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attest"].label = _(
+            "I confirm this person has read the cross-border notice (version %(version)s) and consented "
+            "to the transfer of their personal data between the mainland and Hong Kong."
+        ) % {"version": notice_version}
+        self.fields["phone"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
+
+    @property
+    def person_fields(self) -> list:
+        """The fields about the person (the attestation is rendered on its own, box first)."""
+        return [self[name] for name in self.Meta.fields]
+
+    @property
+    def contact_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
