@@ -15,10 +15,10 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.validators import UniqueValidator
 
 from . import selectors
-from .choices import CURRENCIES, ExportKind, Kind
+from .choices import CURRENCIES, ExportKind
 from .forms.regulatory import check_milestone
 from .identifiers import normalize_hk_br, normalize_uscc, validate_hk_br, validate_hk_cr, validate_uscc
-from .models import Document, DocumentVersion, Enterprise, Membership, Milestone, Product
+from .models import DUPLICATE_MESSAGES, Document, DocumentVersion, Enterprise, Membership, Milestone, Product
 from .services import consent, profile, regulatory
 
 CURRENCY_CODES = [code for code, _label in CURRENCIES]
@@ -69,7 +69,7 @@ class IdentifierField(serializers.CharField):
 
 
 def _unique(field):
-    return UniqueValidator(queryset=Enterprise.objects.all(), message=profile.DUPLICATE_MESSAGES[field])
+    return UniqueValidator(queryset=Enterprise.objects.all(), message=DUPLICATE_MESSAGES[field])
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
@@ -111,14 +111,6 @@ class EnterpriseSerializer(serializers.ModelSerializer):
             "links",
         ]
         read_only_fields = ["reference", "data_residency", "created_at", "updated_at"]
-
-    def validate(self, attrs):
-        kind = attrs.get("kind", getattr(self.instance, "kind", None))
-        if attrs.get("district") and kind != Kind.MAINLAND:
-            raise serializers.ValidationError(
-                {"district": [_("Only a mainland enterprise has a Hangzhou district.")]}, code="district"
-            )
-        return attrs
 
     def get_links(self, enterprise):
         request = self.context["request"]

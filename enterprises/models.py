@@ -2,8 +2,10 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
@@ -26,9 +28,32 @@ from .choices import (
 )
 from .identifiers import validate_hk_br, validate_hk_cr, validate_uscc
 
+DUPLICATE_MESSAGES = {
+    "uscc": _("Another enterprise on the portal already has this Unified Social Credit Code."),
+    "hk_br": _("Another enterprise on the portal already has this Business Registration number."),
+    "hk_cr": _("Another enterprise on the portal already has this Companies Registry number."),
+}
+DISTRICT_NOT_MAINLAND = _(
+    "Hangzhou districts apply to mainland enterprises only: leave this empty for a Hong Kong or overseas enterprise."
+)
+
+
+def validate_not_future(value):
+    if value > timezone.localdate():
+        raise ValidationError(_("The founding date cannot be in the future."), code="future")
+
+
+def validate_not_negative(value):
+    if value.amount < 0:
+        raise ValidationError(_("Enter an amount of zero or more."), code="negative")
+
 
 class Enterprise(models.Model):
-    """An enterprise's profile: what every application, service request and investment draws on."""
+    """An enterprise's profile: what every application, service request and investment draws on.
+
+    The rules that depend on the kind of enterprise live in ``clean()``, which model forms,
+    the services (``full_clean``) and so the API all run.
+    """
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     legal_name_en = models.CharField(_("legal name (English)"), max_length=200)
@@ -36,7 +61,13 @@ class Enterprise(models.Model):
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     uscc = models.CharField(
-        _("Unified Social Credit Code"), max_length=18, null=True, blank=True, unique=True, validators=[validate_uscc]
+        _("Unified Social Credit Code"),
+        max_length=18,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_uscc],
+        error_messages={"unique": DUPLICATE_MESSAGES["uscc"]},
     )
     hk_br = models.CharField(
         _("Hong Kong Business Registration number"),
@@ -45,14 +76,21 @@ class Enterprise(models.Model):
         blank=True,
         unique=True,
         validators=[validate_hk_br],
+        error_messages={"unique": DUPLICATE_MESSAGES["hk_br"]},
     )
     hk_cr = models.CharField(
-        _("Companies Registry number"), max_length=7, null=True, blank=True, unique=True, validators=[validate_hk_cr]
+        _("Companies Registry number"),
+        max_length=7,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_hk_cr],
+        error_messages={"unique": DUPLICATE_MESSAGES["hk_cr"]},
     )
     registered_address = models.TextField(_("registered address"), blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     district = models.CharField(_("district"), max_length=6, choices=HangzhouDistrict.choices, blank=True)
-    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    founded_on = models.DateField(_("founding date"), null=True, blank=True, validators=[validate_not_future])
     sector = models.CharField(_("industry sector"), max_length=32, choices=Sector.choices)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, blank=True)
     headcount = models.CharField(_("headcount"), max_length=16, choices=Headcount.choices, blank=True)
@@ -64,6 +102,7 @@ class Enterprise(models.Model):
         blank=True,
         default_currency="CNY",
         currency_choices=CURRENCIES,
+        validators=[validate_not_negative],
     )
     rd_spend = MoneyField(
         _("annual R&D spend"),
@@ -73,6 +112,7 @@ class Enterprise(models.Model):
         blank=True,
         default_currency="CNY",
         currency_choices=CURRENCIES,
+        validators=[validate_not_negative],
     )
     granted_patents = models.PositiveIntegerField(_("granted patents"), default=0)
     website = models.URLField(_("website"), blank=True)
@@ -109,6 +149,27 @@ class Enterprise(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.legal_name_en
+
+    def clean(self):
+        """Mainland firms need a USCC and Hong Kong firms a BR number (CR optional); overseas firms
+        neither; an identifier of another kind, or a district outside the mainland, is refused
+        rather than silently kept. A form that edits no kind (a wizard step) skips these."""
+        errors = {}
+        if self.kind == Kind.MAINLAND and not self.uscc:
+            errors["uscc"] = _("A mainland enterprise needs its Unified Social Credit Code (on its business licence).")
+        if self.kind and self.kind != Kind.MAINLAND:
+            if self.uscc:
+                errors["uscc"] = _("Only mainland enterprises have a Unified Social Credit Code: leave this empty.")
+            if self.district:
+                errors["district"] = DISTRICT_NOT_MAINLAND
+        if self.kind == Kind.HONG_KONG and not self.hk_br:
+            errors["hk_br"] = _("A Hong Kong enterprise needs its Business Registration number.")
+        if self.kind and self.kind != Kind.HONG_KONG:
+            for name in ("hk_br", "hk_cr"):
+                if getattr(self, name):
+                    errors[name] = _("Only Hong Kong enterprises have this number: leave it empty.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Membership(models.Model):

@@ -6,15 +6,12 @@ and add the rules that depend on the kind of enterprise.
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Kind
 from ..identifiers import normalize_hk_br, normalize_uscc, validate_hk_br, validate_hk_cr, validate_uscc
-from ..models import ContactPerson, Enterprise
-from ..services.profile import DUPLICATE_MESSAGES
+from ..models import DISTRICT_NOT_MAINLAND, DUPLICATE_MESSAGES, ContactPerson, Enterprise
 
 IDENTITY_FIELDS = ["legal_name_en", "legal_name_zh", "short_name", "kind", "uscc", "hk_br", "hk_cr"]
 LOCATION_FIELDS = ["registered_address", "city", "district", "founded_on", "sector", "stage", "headcount"]
@@ -52,10 +49,6 @@ HELP_TEXTS = {
     "website": _("For example https://www.example.com"),
 }
 
-DISTRICT_NOT_MAINLAND = _(
-    "Hangzhou districts apply to mainland enterprises only: leave this empty for a Hong Kong or overseas enterprise."
-)
-
 
 def profile_formfield(field, **kwargs):
     """A website typed without a scheme is https (Django 6's default, chosen here already)."""
@@ -66,6 +59,13 @@ def profile_formfield(field, **kwargs):
 
 class ProfileFieldsMixin:
     """Widgets, help texts and the identifier and kind rules, shared by every profile form."""
+
+    def _update_errors(self, errors):
+        """The model's kind rules (``Enterprise.clean``) say nothing more about a field that
+        already failed its own check: one precise message per field."""
+        if hasattr(errors, "error_dict"):
+            errors.error_dict = {name: e for name, e in errors.error_dict.items() if name not in self.errors}
+        super()._update_errors(errors)
 
     def setup_fields(self):
         for name, text in HELP_TEXTS.items():
@@ -111,43 +111,6 @@ class ProfileFieldsMixin:
             validate_hk_cr(value)
         return value
 
-    def clean_founded_on(self):
-        value = self.cleaned_data.get("founded_on")
-        if value and value > timezone.localdate():
-            raise ValidationError(_("The founding date cannot be in the future."), code="future")
-        return value
-
-    def _clean_money(self, name):
-        value = self.cleaned_data.get(name)
-        if value is not None and value.amount < 0:
-            raise ValidationError(_("Enter an amount of zero or more."), code="negative")
-        return value
-
-    def clean_annual_revenue(self):
-        return self._clean_money("annual_revenue")
-
-    def clean_rd_spend(self):
-        return self._clean_money("rd_spend")
-
-    def check_identifiers_for_kind(self, kind):
-        """Mainland firms need a USCC, Hong Kong firms a BR number (CR optional), overseas firms neither;
-        an identifier of another kind is refused rather than silently kept or dropped."""
-        data = self.cleaned_data
-        if kind == Kind.MAINLAND:
-            if not data.get("uscc") and "uscc" not in self.errors:
-                self.add_error(
-                    "uscc", _("A mainland enterprise needs its Unified Social Credit Code (on its business licence).")
-                )
-        elif "uscc" in self.fields and data.get("uscc"):
-            self.add_error("uscc", _("Only mainland enterprises have a Unified Social Credit Code: leave this empty."))
-        if kind == Kind.HONG_KONG:
-            if not data.get("hk_br") and "hk_br" not in self.errors:
-                self.add_error("hk_br", _("A Hong Kong enterprise needs its Business Registration number."))
-        else:
-            for name in ("hk_br", "hk_cr"):
-                if name in self.fields and data.get(name):
-                    self.add_error(name, _("Only Hong Kong enterprises have this number: leave it empty."))
-
 
 class IdentifierFields(forms.ModelForm):
     """The identifier fields take what people paste (spaces, hyphens, the printed BR number);
@@ -181,11 +144,6 @@ class IdentityStepForm(ProfileFieldsMixin, IdentifierFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_fields()
-
-    def clean(self):
-        cleaned = super().clean()
-        self.check_identifiers_for_kind(cleaned.get("kind"))
-        return cleaned
 
 
 class LocationStepForm(ProfileFieldsMixin, forms.ModelForm):
@@ -236,14 +194,6 @@ class EnterpriseForm(ProfileFieldsMixin, IdentifierFields):
         super().__init__(*args, **kwargs)
         self.setup_fields()
         self.fields["district"].help_text = DISTRICT_NOT_MAINLAND
-
-    def clean(self):
-        cleaned = super().clean()
-        kind = cleaned.get("kind")
-        self.check_identifiers_for_kind(kind)
-        if kind and kind != Kind.MAINLAND and cleaned.get("district"):
-            self.add_error("district", DISTRICT_NOT_MAINLAND)
-        return cleaned
 
     def fieldsets(self):
         return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]

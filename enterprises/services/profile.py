@@ -1,24 +1,17 @@
 """Creating and editing an enterprise profile."""
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext_lazy as _
 
 from hkhz_portal.core import audit
 from hkhz_portal.core.errors import DomainError
 
 from ..choices import Kind, MemberRole, Residency
 from ..identifiers import normalize_hk_br, normalize_uscc
-from ..models import Enterprise, Membership
+from ..models import DUPLICATE_MESSAGES, Enterprise, Membership
 from .consent import require_consent
 
 #: Identifier fields: unique when present, stored as NULL when absent.
 IDENTIFIERS = {"uscc": normalize_uscc, "hk_br": normalize_hk_br, "hk_cr": lambda v: (v or "").strip()}
-
-DUPLICATE_MESSAGES = {
-    "uscc": _("Another enterprise on the portal already has this Unified Social Credit Code."),
-    "hk_br": _("Another enterprise on the portal already has this Business Registration number."),
-    "hk_cr": _("Another enterprise on the portal already has this Companies Registry number."),
-}
 
 
 def residency_for(kind: str) -> str:
@@ -31,8 +24,6 @@ def normalise(data: dict) -> dict:
     for field, normalize in IDENTIFIERS.items():
         if field in data:
             data[field] = normalize(data[field]) or None
-    if data.get("kind") and data["kind"] != Kind.MAINLAND:
-        data["district"] = ""
     return data
 
 

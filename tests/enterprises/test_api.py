@@ -8,7 +8,15 @@ from djmoney.money import Money
 from rest_framework.validators import UniqueValidator
 
 from enterprises.identifiers import make_uscc
-from enterprises.models import Document, DocumentVersion, Enterprise, ExportLog, Milestone, Product
+from enterprises.models import (
+    DISTRICT_NOT_MAINLAND,
+    Document,
+    DocumentVersion,
+    Enterprise,
+    ExportLog,
+    Milestone,
+    Product,
+)
 from enterprises.services import regulatory
 from hkhz_portal.core.models import AuditEvent
 from tests.factories import EnterpriseFactory, member_of
@@ -144,15 +152,27 @@ def test_a_district_for_a_hong_kong_firm_is_a_400_not_a_500(client, enterprise):
     response = client.patch(f"{API}{firm.reference}/", {"district": "330106"}, content_type="application/json")
     assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
-    assert response.json()["errors"] == {"district": ["Only a mainland enterprise has a Hangzhou district."]}
+    assert response.json()["errors"]["district"] == [str(DISTRICT_NOT_MAINLAND)]
     firm.refresh_from_db()
     assert firm.district == ""
 
 
 def test_changing_kind_relabels_residency_and_read_only_fields_stay(client, member, enterprise):
+    half_done = client.patch(
+        f"{API}{enterprise.reference}/", {"kind": "hong_kong", "hk_br": "55667788"}, content_type="application/json"
+    )
+    assert half_done.status_code == 400
+    assert set(half_done.json()["errors"]) == {"uscc", "district"}  # mainland-only data must be cleared, not dropped
     response = client.patch(
         f"{API}{enterprise.reference}/",
-        {"kind": "hong_kong", "hk_br": "55667788", "reference": "HACKED", "data_residency": "mainland"},
+        {
+            "kind": "hong_kong",
+            "hk_br": "55667788",
+            "uscc": None,
+            "district": "",
+            "reference": "HACKED",
+            "data_residency": "mainland",
+        },
         content_type="application/json",
     )
     assert response.status_code == 200, response.content

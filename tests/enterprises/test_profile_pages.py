@@ -10,7 +10,7 @@ from django.urls import reverse
 from djmoney.money import Money
 
 from enterprises.identifiers import make_uscc
-from enterprises.models import Consent, ContactPerson, Document, Enterprise, Membership
+from enterprises.models import DUPLICATE_MESSAGES, Consent, ContactPerson, Document, Enterprise, Membership
 from enterprises.services import profile as profile_services
 from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core.errors import DomainError
@@ -191,7 +191,7 @@ def test_a_race_lost_inside_the_service_lands_on_the_uscc_field(client, monkeypa
     """The service's own duplicate check (the database's unique index) comes back as the field error."""
 
     def lose_the_race(user, **data):
-        raise DomainError(profile_services.DUPLICATE_MESSAGES["uscc"], code="duplicate_identifier", field="uscc")
+        raise DomainError(DUPLICATE_MESSAGES["uscc"], code="duplicate_identifier", field="uscc")
 
     monkeypatch.setattr(profile_services, "create_enterprise", lose_the_race)
     client.force_login(applicant())
@@ -200,7 +200,7 @@ def test_a_race_lost_inside_the_service_lands_on_the_uscc_field(client, monkeypa
     response = step(client, "figures", FIGURES)
     assert response.status_code == 200
     assert "Step 1 of 3" in response.content.decode()
-    assert errors(response, "uscc") == [str(profile_services.DUPLICATE_MESSAGES["uscc"])]
+    assert errors(response, "uscc") == [str(DUPLICATE_MESSAGES["uscc"])]
     # What was typed is kept: going on from here needs no retyping.
     assert IDENTITY["legal_name_en"] in response.content.decode()
 
