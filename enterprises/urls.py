@@ -13,6 +13,7 @@ urlpatterns = [
     path(E + "edit/", profile.enterprise_edit, name="enterprise_edit"),
     path(E + "contacts/", profile.contact_list, name="contact_list"),
     path(E + "contacts/<int:pk>/remove/", profile.contact_remove, name="contact_remove"),
+    path(E + "contacts/<int:pk>/withdraw-consent/", profile.contact_consent_withdraw, name="contact_consent_withdraw"),
     path(E + "members/", members.member_list, name="member_list"),
     path(E + "members/invite/", members.member_invite, name="member_invite"),
     path(E + "members/<int:pk>/role/", members.member_role, name="member_role"),

@@ -65,9 +65,13 @@ def record_contact_consent(contact: ContactPerson, *, recorded_by, scope=Consent
 
 
 @transaction.atomic
-def withdraw_contact_consent(contact: ContactPerson, *, actor) -> None:
-    Consent.objects.filter(contact=contact, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
-    audit.record("consent.contact_withdrawn", actor=actor, target=contact)
+def withdraw_contact_consent(contact: ContactPerson, *, actor) -> int:
+    """A member records that a contact person withdrew consent. Logged; staff stop seeing the
+    person's contact details."""
+    count = Consent.objects.filter(contact=contact, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+    if count:
+        audit.record("consent.contact_withdrawn", actor=actor, target=contact)
+    return count
 
 
 def log_export(*, kind, actor, enterprise, description: str) -> ExportLog:

@@ -306,3 +306,15 @@ def contact_remove(request, reference, pk):
         request, _("%(name)s is removed from the profile, with their personal data.") % {"name": contact.name}
     )
     return redirect("contact_list", enterprise.reference)
+
+
+@login_required
+@require_POST
+def contact_consent_withdraw(request, reference, pk):
+    """The contact person told a member they withdraw consent: recorded, and staff no longer see
+    their contact details."""
+    enterprise = selectors.enterprise_of(request.user, reference)
+    contact = selectors.contact_person(enterprise, pk)
+    consent_services.withdraw_contact_consent(contact, actor=request.user)
+    messages.success(request, _("%(name)s's consent is recorded as withdrawn.") % {"name": contact.name})
+    return redirect("contact_list", enterprise.reference)

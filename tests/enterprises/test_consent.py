@@ -228,3 +228,26 @@ def test_staff_may_manage_their_consent_too(client):
     client.force_login(reviewer)
     # Staff need two-factor authentication before any page; the factory activated it, so the page opens.
     assert client.get(CONSENT).status_code == 200
+
+
+def test_a_member_records_a_contact_persons_withdrawal(client):
+    from enterprises.models import ContactPerson
+    from enterprises.services.consent import record_contact_consent
+
+    firm = EnterpriseFactory()
+    member = member_of(firm)
+    contact = ContactPerson.objects.create(enterprise=firm, name="Zhao Lei", email="zhao.lei@example.cn")
+    record_contact_consent(contact, recorded_by=member)
+    outsider = member_of(EnterpriseFactory())
+    url = reverse("contact_consent_withdraw", args=[firm.reference, contact.pk])
+
+    client.force_login(outsider)
+    assert client.post(url).status_code == 404
+    assert Consent.objects.get(contact=contact).withdrawn_at is None
+
+    client.force_login(member)
+    page = client.post(url, follow=True).content.decode()
+    assert "Zhao Lei&#x27;s consent is recorded as withdrawn." in page
+    assert "Withdrawn on" in page
+    assert Consent.objects.get(contact=contact).withdrawn_at is not None
+    assert AuditEvent.objects.filter(action="consent.contact_withdrawn", actor=member).count() == 1

@@ -166,6 +166,13 @@ def test_only_directory_staff_may_see_it(client, role):
     assert client.get(reverse("staff_enterprise_detail", args=[firm.reference])).status_code == expected
 
 
+@pytest.mark.parametrize("role", list(Role))
+def test_the_header_links_the_directory_for_directory_staff_only(client, role):
+    client.force_login(user_with_role(role))
+    html = client.get(reverse("dashboard")).content.decode()
+    assert (f'href="{DIRECTORY}"' in html) == (role in DIRECTORY_ROLES)
+
+
 def test_a_member_of_the_enterprise_is_not_staff(client):
     firm = EnterpriseFactory()
     client.force_login(member_of(firm, "owner"))
