@@ -42,3 +42,15 @@ def test_me_shows_roles_and_unit(client):
     data = client.get("/api/v1/me/").json()
     assert data["roles"] == ["program_officer"]
     assert data["unit"] == officer.unit.code
+
+
+def test_api_requests_beyond_the_rate_limit_get_429(client, monkeypatch):
+    from rest_framework.throttling import UserRateThrottle
+
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/min", "anon": "3/min"})
+    client.force_login(user_with_role(Role.APPLICANT))
+    statuses = [client.get("/api/v1/me/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    response = client.get("/api/v1/me/")
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == "throttled"
