@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
@@ -149,6 +150,12 @@ class Enterprise(models.Model):
     @property
     def display_name(self):
         return self.short_name or self.legal_name_en
+
+    @property
+    def local_name(self):
+        """The legal name in the active language: Chinese for Chinese readers when there is one."""
+        language = get_language() or ""
+        return self.legal_name_zh if language.startswith("zh") and self.legal_name_zh else self.legal_name_en
 
     def clean(self):
         """Mainland firms need a USCC and Hong Kong firms a BR number (CR optional); overseas firms

@@ -227,3 +227,16 @@ def test_no_mail_for_a_revoked_invitation(owner, invitation):
     services.revoke_invitation(invitation, owner)
     assert send_invitation_email(invitation.pk) is False
     assert mail.outbox == []
+
+
+def test_the_mail_speaks_the_invitees_language_and_names_the_firm_in_it(enterprise, owner):
+    from enterprises.services.mail import send_invitation_email
+
+    enterprise.legal_name_zh = "杭州湖畔治疗有限公司"
+    enterprise.save()
+    UserFactory(email="li.hua@example.cn", preferred_language="zh-hant")
+    invitation = services.invite_member(enterprise, owner, email="li.hua@example.cn")
+    assert send_invitation_email(invitation.pk)
+    body = mail.outbox[-1].body
+    assert "杭州湖畔治疗有限公司" in body
+    assert "邀請" in body  # Traditional Chinese, the invitee's language, not the owner's English
