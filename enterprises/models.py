@@ -49,6 +49,33 @@ def validate_not_negative(value):
         raise ValidationError(_("Enter an amount of zero or more."), code="negative")
 
 
+def identifier_field(name, verbose_name, length, validator):
+    """An identifier: unique when present, NULL when absent, checked by its validator."""
+    return models.CharField(
+        verbose_name,
+        max_length=length,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validator],
+        error_messages={"unique": DUPLICATE_MESSAGES[name]},
+    )
+
+
+def money_field(verbose_name):
+    """An optional amount with its currency (CNY, HKD or USD), never negative."""
+    return MoneyField(
+        verbose_name,
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default_currency="CNY",
+        currency_choices=CURRENCIES,
+        validators=[validate_not_negative],
+    )
+
+
 class Enterprise(models.Model):
     """An enterprise's profile: what every application, service request and investment draws on.
 
@@ -61,33 +88,9 @@ class Enterprise(models.Model):
     legal_name_zh = models.CharField(_("legal name (Chinese)"), max_length=200, blank=True)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    uscc = models.CharField(
-        _("Unified Social Credit Code"),
-        max_length=18,
-        null=True,
-        blank=True,
-        unique=True,
-        validators=[validate_uscc],
-        error_messages={"unique": DUPLICATE_MESSAGES["uscc"]},
-    )
-    hk_br = models.CharField(
-        _("Hong Kong Business Registration number"),
-        max_length=8,
-        null=True,
-        blank=True,
-        unique=True,
-        validators=[validate_hk_br],
-        error_messages={"unique": DUPLICATE_MESSAGES["hk_br"]},
-    )
-    hk_cr = models.CharField(
-        _("Companies Registry number"),
-        max_length=7,
-        null=True,
-        blank=True,
-        unique=True,
-        validators=[validate_hk_cr],
-        error_messages={"unique": DUPLICATE_MESSAGES["hk_cr"]},
-    )
+    uscc = identifier_field("uscc", _("Unified Social Credit Code"), 18, validate_uscc)
+    hk_br = identifier_field("hk_br", _("Hong Kong Business Registration number"), 8, validate_hk_br)
+    hk_cr = identifier_field("hk_cr", _("Companies Registry number"), 7, validate_hk_cr)
     registered_address = models.TextField(_("registered address"), blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     district = models.CharField(_("district"), max_length=6, choices=HangzhouDistrict.choices, blank=True)
@@ -95,26 +98,8 @@ class Enterprise(models.Model):
     sector = models.CharField(_("industry sector"), max_length=32, choices=Sector.choices)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, blank=True)
     headcount = models.CharField(_("headcount"), max_length=16, choices=Headcount.choices, blank=True)
-    annual_revenue = MoneyField(
-        _("annual revenue"),
-        max_digits=16,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        default_currency="CNY",
-        currency_choices=CURRENCIES,
-        validators=[validate_not_negative],
-    )
-    rd_spend = MoneyField(
-        _("annual R&D spend"),
-        max_digits=16,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        default_currency="CNY",
-        currency_choices=CURRENCIES,
-        validators=[validate_not_negative],
-    )
+    annual_revenue = money_field(_("annual revenue"))
+    rd_spend = money_field(_("annual R&D spend"))
     granted_patents = models.PositiveIntegerField(_("granted patents"), default=0)
     website = models.URLField(_("website"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
