@@ -6,7 +6,6 @@ another enterprise's objects are 404.
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,6 @@ from rest_framework.validators import UniqueValidator
 
 from . import selectors
 from .choices import CURRENCIES, ExportKind
-from .forms.regulatory import check_milestone
 from .identifiers import normalize_hk_br, normalize_uscc, validate_hk_br, validate_hk_cr, validate_uscc
 from .models import DUPLICATE_MESSAGES, Document, DocumentVersion, Enterprise, Membership, Milestone, Product
 from .services import consent, profile, regulatory
@@ -205,22 +203,6 @@ class MilestoneSerializer(serializers.ModelSerializer):
                 _("A milestone stays with its product: delete it and add it to the other product instead.")
             )
         return product
-
-    def validate(self, attrs):
-        def value(field, default=None):
-            return attrs[field] if field in attrs else getattr(self.instance, field, default)
-
-        try:
-            check_milestone(
-                jurisdiction=value("jurisdiction"),
-                pathway=value("pathway"),
-                status=value("status", Milestone._meta.get_field("status").default),
-                planned_on=value("planned_on"),
-                actual_on=value("actual_on"),
-            )
-        except DjangoValidationError as err:
-            raise serializers.ValidationError(err.message_dict) from err
-        return attrs
 
 
 class EnterpriseViewSet(

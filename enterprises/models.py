@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from pathlib import PurePath
 
@@ -290,6 +291,58 @@ class Product(models.Model):
         return self.name
 
 
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+
+#: Statuses that record something that has happened, so their actual date cannot be in the future.
+HAPPENED = frozenset(
+    {
+        MilestoneStatus.SUBMITTED,
+        MilestoneStatus.ACCEPTED,
+        MilestoneStatus.APPROVED,
+        MilestoneStatus.REJECTED,
+        MilestoneStatus.WITHDRAWN,
+    }
+)
+#: A decision always has a date.
+DECIDED = frozenset({MilestoneStatus.APPROVED, MilestoneStatus.REJECTED})
+
+#: Pathways that exist in one jurisdiction only.
+PATHWAY_JURISDICTION = {
+    Pathway.K510: Jurisdiction.FDA,
+    Pathway.DE_NOVO: Jurisdiction.FDA,
+    Pathway.PMA: Jurisdiction.FDA,
+    Pathway.NMPA_CLASS_II: Jurisdiction.NMPA,
+    Pathway.NMPA_CLASS_III: Jurisdiction.NMPA,
+}
+
+
+def check_milestone(*, jurisdiction, pathway, status, planned_on, actual_on, today=None) -> None:
+    """Refuse a milestone whose dates or pathway cannot be true; errors keyed by field.
+
+    Run by ``Milestone.clean()``, so forms, services and the API refuse the same things.
+    """
+    today = today or timezone.localdate()
+    errors = {}
+    if planned_on and planned_on < EARLIEST_DATE:
+        errors["planned_on"] = _("A planned date before 2000 is not plausible; check the year.")
+    if actual_on and actual_on < EARLIEST_DATE:
+        errors["actual_on"] = _("An actual date before 2000 is not plausible; check the year.")
+    elif status == MilestoneStatus.PLANNED and actual_on:
+        errors["actual_on"] = _("A planned milestone has no actual date yet: change the status or clear the date.")
+    elif status in DECIDED and not actual_on:
+        errors["actual_on"] = _("Give the date of the decision.")
+    elif status in HAPPENED and actual_on and actual_on > today:
+        errors["actual_on"] = _("The actual date cannot be in the future for a milestone that has happened.")
+    required = PATHWAY_JURISDICTION.get(pathway)
+    if required and jurisdiction and jurisdiction != required:
+        errors["pathway"] = _("%(pathway)s is a pathway of %(jurisdiction)s only.") % {
+            "pathway": Pathway(pathway).label,
+            "jurisdiction": Jurisdiction(required).label,
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
 class Milestone(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="milestones")
     jurisdiction = models.CharField(_("jurisdiction"), max_length=16, choices=Jurisdiction.choices)
@@ -308,6 +361,15 @@ class Milestone(models.Model):
 
     def __str__(self):
         return f"{self.product} · {self.get_jurisdiction_display()} {self.get_pathway_display()}"
+
+    def clean(self):
+        check_milestone(
+            jurisdiction=self.jurisdiction,
+            pathway=self.pathway,
+            status=self.status,
+            planned_on=self.planned_on,
+            actual_on=self.actual_on,
+        )
 
 
 class ConsentNotice(models.Model):

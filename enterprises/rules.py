@@ -1,26 +1,16 @@
-"""Object permissions on enterprises (django-rules), checked by pages and the API alike.
+"""Role-level permissions on enterprises (django-rules), checked by views and templates (``perms``).
 
-Officers get document access through applications to their unit; that arrives with the
-admission workflow and extends ``view_documents`` here.
+Membership is checked on the object itself: every member page and API call loads the
+enterprise through ``selectors.enterprise_of``, which is 404 for anyone who is not a member,
+and owner-only changes are refused by the services. Officers' access to an enterprise's
+documents arrives with applications to their unit (the admission workflow) and belongs here.
 """
 
 import rules
 
 from hkhz_portal.accounts.roles import Role
 
-from .choices import MemberRole
-
 DIRECTORY_ROLES = frozenset({Role.PROGRAM_OFFICER, Role.CENTRE_STAFF, Role.FUND_MANAGER, Role.ADMIN})
-
-
-@rules.predicate
-def is_member(user, enterprise):
-    return enterprise.memberships.filter(user=user).exists()
-
-
-@rules.predicate
-def is_owner(user, enterprise):
-    return enterprise.memberships.filter(user=user, role=MemberRole.OWNER).exists()
 
 
 @rules.predicate
@@ -29,7 +19,3 @@ def is_directory_staff(user):
 
 
 rules.add_perm("enterprises.view_directory", is_directory_staff)
-rules.add_perm("enterprises.view_enterprise", is_member | is_directory_staff)
-rules.add_perm("enterprises.change_enterprise", is_member)
-rules.add_perm("enterprises.manage_members", is_owner)
-rules.add_perm("enterprises.view_documents", is_member)

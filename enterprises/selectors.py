@@ -1,14 +1,27 @@
 """Reads shared by pages and the API, shaped so their query count does not grow with size."""
 
+import datetime
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DocumentType, Jurisdiction, Kind, MemberRole, Pathway
-from .models import Consent, ContactPerson, Document, DocumentVersion, Enterprise, Invitation, Membership, Product
+from .choices import DocumentType, Jurisdiction, Kind, MilestoneStatus, Pathway
+from .identifiers import normalize_hk_br
+from .models import (
+    Consent,
+    ConsentNotice,
+    ContactPerson,
+    Document,
+    DocumentVersion,
+    Enterprise,
+    Invitation,
+    Membership,
+    Milestone,
+    Product,
+)
 
 
 def enterprises_of(user) -> QuerySet[Enterprise]:
@@ -27,10 +40,6 @@ def membership_of(user, enterprise: Enterprise) -> Membership | None:
 
 def members(enterprise: Enterprise) -> QuerySet[Membership]:
     return enterprise.memberships.select_related("user").order_by("role", "user__full_name")
-
-
-def owners_count(enterprise: Enterprise) -> int:
-    return enterprise.memberships.filter(role=MemberRole.OWNER).count()
 
 
 def documents(enterprise: Enterprise) -> QuerySet[Document]:
@@ -69,7 +78,7 @@ def directory(*, q: str = "", sector="", district="", stage="", kind="") -> Quer
             | Q(legal_name_zh__icontains=q)
             | Q(short_name__icontains=q)
             | Q(uscc=q.upper())
-            | Q(hk_br=q)
+            | Q(hk_br=normalize_hk_br(q))
         )
     for field, value in (("sector", sector), ("district", district), ("stage", stage), ("kind", kind)):
         if value:
@@ -227,8 +236,6 @@ def product(enterprise: Enterprise, pk: int) -> Product:
 
 def milestones(enterprise: Enterprise) -> QuerySet:
     """Every milestone of the enterprise's products, each with its product, in one query."""
-    from .models import Milestone
-
     return Milestone.objects.filter(product__enterprise=enterprise).select_related("product")
 
 
@@ -247,10 +254,6 @@ class TrackSummary:
 def track_summary(product: Product, jurisdictions=(Jurisdiction.NMPA, Jurisdiction.FDA)) -> list[TrackSummary]:
     """Where the product stands on each track: its latest milestone that has happened, else the
     next one planned. Uses the product's prefetched milestones (no query)."""
-    import datetime
-
-    from .choices import MilestoneStatus
-
     order = {p.value: i for i, p in enumerate(Pathway)}
     summary = []
     for jurisdiction in jurisdictions:
@@ -285,10 +288,6 @@ CLOCKS = {
 
 def regulatory_clock(milestone) -> Clock | None:
     """When a running regulator's clock on a filed milestone runs out, where the clock has a fixed length."""
-    import datetime
-
-    from .choices import MilestoneStatus
-
     rule = CLOCKS.get((milestone.jurisdiction, milestone.pathway))
     if rule is None or not milestone.actual_on:
         return None
@@ -311,10 +310,6 @@ def staff_enterprise(reference: str) -> Enterprise:
 
     Callers check ``enterprises.view_directory`` first. A reference that does not exist is 404.
     """
-    from django.db.models import Exists, OuterRef
-
-    from .models import Consent, ConsentNotice, ContactPerson
-
     current_notice = ConsentNotice.objects.order_by("-published_at").values("pk")[:1]
     consented = Consent.objects.filter(contact=OuterRef("pk"), withdrawn_at__isnull=True, notice=current_notice)
     return get_object_or_404(

@@ -12,7 +12,8 @@ from ..models import Consent, ConsentNotice, ContactPerson, ExportLog
 
 
 def current_notice() -> ConsentNotice:
-    return ConsentNotice.objects.latest()
+    """The newest notice already published (one published later does not count yet)."""
+    return ConsentNotice.objects.filter(published_at__lte=timezone.now()).latest()
 
 
 def active_consent(user) -> Consent | None:

@@ -32,6 +32,7 @@ def upload_document(enterprise: Enterprise, by, upload, *, doc_type=None, title=
     kind = validate_upload(upload)
     sha256 = _sha256(upload)
     version = None
+    stored = False
     try:
         with transaction.atomic():
             if document is None:
@@ -47,18 +48,15 @@ def upload_document(enterprise: Enterprise, by, upload, *, doc_type=None, title=
                 sha256=sha256,
                 uploaded_by=by,
             )
-            version.file.save(upload.name, upload, save=False)
+            # Stored under the extension of what the content is, whatever the name says.
+            version.file.save(f"upload{kind.extension}", upload, save=False)
             version.save()
-            audit.record(
-                "document.uploaded",
-                actor=by,
-                target=document,
-                changes={"version": number, "file": version.original_name},
-            )
-    except Exception:
-        if version is not None and version.file.name:
+            changes = {"version": number, "file": version.original_name}
+            audit.record("document.uploaded", actor=by, target=document, changes=changes)
+        stored = True
+    finally:
+        if not stored and version is not None and version.file.name:
             version.file.storage.delete(version.file.name)
-        raise
     return version
 
 

@@ -30,6 +30,14 @@ def _require_owner(enterprise: Enterprise, user) -> None:
         raise DomainError(_("Only an owner of the enterprise can do this."), code="not_owner", status=403)
 
 
+def _current(membership: Membership) -> Membership:
+    """Re-read a membership under the enterprise lock; gone meanwhile means not found."""
+    current = Membership.objects.select_related("user").filter(pk=membership.pk).first()
+    if current is None:
+        raise DomainError(_("This person is no longer a member."), code="not_member", status=404)
+    return current
+
+
 def _refuse_if_last_owner(enterprise: Enterprise, membership: Membership) -> None:
     if membership.role == MemberRole.OWNER and enterprise.memberships.filter(role=MemberRole.OWNER).count() == 1:
         raise DomainError(
@@ -58,7 +66,10 @@ def invite_member(enterprise: Enterprise, by, *, email: str, role=MemberRole.MEM
 
 @transaction.atomic
 def revoke_invitation(invitation: Invitation, by) -> None:
-    _require_owner(invitation.enterprise, by)
+    """An owner withdraws an open invitation; one accepted meanwhile stays accepted."""
+    enterprise = _locked(invitation.enterprise)
+    _require_owner(enterprise, by)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.is_open:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -90,8 +101,7 @@ def _refuse_unusable(invitation: Invitation, user=None) -> None:
         raise DomainError(_("This invitation was withdrawn by the enterprise."), code="revoked")
     if user is None:
         return
-    addresses = EmailAddress.objects.filter(user=user, verified=True, email__iexact=invitation.email)
-    if not addresses.exists() and user.email.lower() != invitation.email:
+    if not EmailAddress.objects.filter(user=user, verified=True, email__iexact=invitation.email).exists():
         raise DomainError(
             _("This invitation was sent to another e-mail address. Sign in with that address to accept it."),
             code="wrong_user",
@@ -114,9 +124,9 @@ def usable_invitation(token: str, user=None) -> Invitation:
 def accept_invitation(token: str, user) -> Membership:
     """The invited person, signed in with the invited address, joins. Each link works once."""
     invitation = invitation_from_token(token)
+    enterprise = _locked(invitation.enterprise)  # enterprise first, as every membership change
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     _refuse_unusable(invitation, user)
-    enterprise = _locked(invitation.enterprise)
     membership, _created = Membership.objects.get_or_create(
         enterprise=enterprise, user=user, defaults={"role": invitation.role}
     )
@@ -132,7 +142,7 @@ def change_member_role(membership: Membership, by, role: str) -> Membership:
     """An owner makes a member owner, or an owner member; the last owner cannot be demoted."""
     enterprise = _locked(membership.enterprise)
     _require_owner(enterprise, by)
-    membership = Membership.objects.get(pk=membership.pk)
+    membership = _current(membership)
     if role == MemberRole.MEMBER:
         _refuse_if_last_owner(enterprise, membership)
     if membership.role != role:
@@ -153,7 +163,7 @@ def remove_member(membership: Membership, by) -> None:
     enterprise = _locked(membership.enterprise)
     if membership.user_id != by.pk:
         _require_owner(enterprise, by)
-    membership = Membership.objects.get(pk=membership.pk)
+    membership = _current(membership)
     _refuse_if_last_owner(enterprise, membership)
     membership.delete()
     audit.record("enterprise.member_removed", actor=by, target=enterprise, changes={"user": membership.user.email})
@@ -164,6 +174,7 @@ def transfer_ownership(enterprise: Enterprise, by, to: Membership) -> None:
     """An owner hands ownership to another member and becomes a member."""
     enterprise = _locked(enterprise)
     _require_owner(enterprise, by)
+    to = _current(to)
     if to.enterprise_id != enterprise.pk or to.user_id == by.pk:
         raise DomainError(_("Choose another member of this enterprise."), code="invalid_member")
     Membership.objects.filter(pk=to.pk).update(role=MemberRole.OWNER)

@@ -1,6 +1,9 @@
 """Creating and editing an enterprise profile."""
 
+import uuid
+
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from hkhz_portal.core import audit
 from hkhz_portal.core.errors import DomainError
@@ -51,9 +54,9 @@ def create_enterprise(user, **data) -> Enterprise:
     require_consent(user)
     data = normalise(data)
     enterprise = Enterprise(**data, data_residency=residency_for(data["kind"]))
-    enterprise.reference = f"NEW-{id(enterprise)}"[:20]
+    enterprise.reference = f"NEW-{uuid.uuid4().hex[:16]}"  # unique until the row has its number
     _save(enterprise)
-    enterprise.reference = f"ENT-{enterprise.created_at:%Y}-{enterprise.pk:05d}"
+    enterprise.reference = f"ENT-{timezone.localtime(enterprise.created_at):%Y}-{enterprise.pk:05d}"
     enterprise.save(update_fields=["reference"])
     Membership.objects.create(enterprise=enterprise, user=user, role=MemberRole.OWNER)
     audit.record("enterprise.created", actor=user, target=enterprise, changes={"reference": enterprise.reference})

@@ -3,7 +3,6 @@ view, to members, and every download is written to the export log."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from hkhz_portal.core.errors import DomainError
+from hkhz_portal.core.forms import call_service
 
 from .. import selectors
 from ..choices import DocumentType
@@ -43,15 +42,6 @@ def _render_documents(request, enterprise, upload_form, failed=None):
     return render(request, "enterprises/documents.html", context)
 
 
-def _add_errors(form, err: ValidationError) -> None:
-    """A service's ValidationError ends up on the form: on its field, else on the file."""
-    if hasattr(err, "error_dict"):
-        for field, errors in err.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error("file", err)
-
-
 @login_required
 def document_list(request, reference):
     enterprise = selectors.enterprise_of(request.user, reference)
@@ -79,20 +69,13 @@ def document_upload(request, reference):
         form = DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            if document is None:
-                version = services.upload_document(
-                    enterprise, request.user, data["file"], doc_type=data["doc_type"], title=data["title"]
-                )
-            else:
-                version = services.upload_document(enterprise, request.user, data["file"], document=document)
-        except DomainError as err:
-            if err.redirect_to:  # consent first: the middleware sends the user to the consent page
-                raise
-            form.add_error(err.field if err.field in form.fields else None, err.message)
-        except ValidationError as err:
-            _add_errors(form, err)
-        else:
+        details = {"document": document} if document else {"doc_type": data["doc_type"], "title": data["title"]}
+        version = call_service(
+            form,
+            lambda: services.upload_document(enterprise, request.user, data["file"], **details),
+            default_field="file",
+        )
+        if version is not None:
             messages.success(
                 request,
                 _("“%(title)s” version %(number)s was uploaded.")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from formtools.wizard.views import SessionWizardView
 
 from hkhz_portal.core.errors import DomainError
+from hkhz_portal.core.forms import add_service_error
 
 from .. import selectors
 from ..forms.profile import (
@@ -31,23 +32,6 @@ from ..services import consent as consent_services
 from ..services import contacts as contact_services
 from ..services import profile as profile_services
 from .consent import notice_text
-
-
-def add_service_error(form, err) -> None:
-    """Put a service's refusal on the field that caused it (or on the form), never a 500.
-
-    A refusal that sends the user elsewhere (consent required) is raised again for
-    ``DomainErrorMiddleware`` to redirect.
-    """
-    if isinstance(err, DomainError):
-        if err.redirect_to:
-            raise err
-        form.add_error(err.field if err.field in form.fields else None, err.message)
-    elif hasattr(err, "error_dict"):
-        for field, errors in err.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, err)
 
 
 def fix_url(enterprise, field: str) -> str:

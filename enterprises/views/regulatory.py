@@ -2,37 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hkhz_portal.core.errors import DomainError
+from hkhz_portal.core.forms import call_service
 
 from .. import selectors
 from ..choices import Jurisdiction, Pathway
 from ..forms.regulatory import ConfirmDeleteForm, MilestoneForm, ProductForm
 from ..services import consent, regulatory
-
-
-def _save(form, save):
-    """Call ``save`` (a service); put a refused rule on the form instead of failing. A missing
-    consent is left to DomainErrorMiddleware, which sends the user to the consent page."""
-    try:
-        return save()
-    except DomainError as err:
-        if err.redirect_to:
-            raise
-        form.add_error(err.field if err.field in form.fields else None, err.message)
-    except ValidationError as err:
-        if hasattr(err, "error_dict"):
-            for field, errors in err.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, err.messages)
-    return None
 
 
 def _render(request, template, context):
@@ -61,7 +42,7 @@ def product_list(request, reference):
     enterprise = selectors.enterprise_of(request.user, reference)
     form = ProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        product = _save(form, lambda: regulatory.save_product(enterprise, request.user, **form.cleaned_data))
+        product = call_service(form, lambda: regulatory.save_product(enterprise, request.user, **form.cleaned_data))
         if product is not None:
             messages.success(request, _("Product added. Record its milestones on each track below."))
             return redirect("product_detail", enterprise.reference, product.pk)
@@ -79,7 +60,7 @@ def product_detail(request, reference, pk):
     product = _with_clocks(selectors.product(enterprise, pk))
     form = MilestoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda: regulatory.save_milestone(product, request.user, **form.cleaned_data))
+        saved = call_service(form, lambda: regulatory.save_milestone(product, request.user, **form.cleaned_data))
         if saved is not None:
             messages.success(request, _("Milestone saved."))
             return redirect(reverse("product_detail", args=[enterprise.reference, product.pk]) + "#milestones")
@@ -104,7 +85,7 @@ def product_edit(request, reference, pk):
     product = selectors.product(enterprise, pk)
     form = ProductForm(request.POST or None, initial={"name": product.name, "modality": product.modality})
     if request.method == "POST" and form.is_valid():
-        saved = _save(
+        saved = call_service(
             form, lambda: regulatory.save_product(enterprise, request.user, product=product, **form.cleaned_data)
         )
         if saved is not None:
@@ -138,7 +119,7 @@ def milestone_edit(request, reference, pk, mpk):
     milestone = selectors.milestone(product, mpk)
     form = MilestoneForm(request.POST or None, initial=model_to_dict(milestone, fields=MilestoneForm._meta.fields))
     if request.method == "POST" and form.is_valid():
-        saved = _save(
+        saved = call_service(
             form,
             lambda: regulatory.save_milestone(product, request.user, milestone=milestone, **form.cleaned_data),
         )

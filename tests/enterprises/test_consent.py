@@ -186,11 +186,26 @@ def test_withdrawing_with_nothing_to_withdraw_says_so(client, user):
     assert not AuditEvent.objects.filter(action="consent.withdrawn").exists()
 
 
+def test_a_notice_scheduled_for_later_is_not_current_yet(client, user):
+    give_consent(user)
+    ConsentNotice.objects.create(
+        version="2027-1",
+        published_at=timezone.now() + timezone.timedelta(days=30),
+        text_en="Next year's notice.",
+        text_zh_hans="明年的告知。",
+        text_zh_hant="明年的告知。",
+    )
+    client.force_login(user)
+    html = client.get(CONSENT).content.decode()
+    assert "Next year" not in html
+    assert "You consented to version 2026-1 of the notice; it has changed since." not in html
+
+
 def test_a_new_notice_version_asks_for_consent_again(client, user):
     give_consent(user)
     ConsentNotice.objects.create(
         version="2026-2",
-        published_at=timezone.now() + timezone.timedelta(seconds=1),
+        published_at=timezone.now(),
         text_en="Notice version two.",
         text_zh_hans="第二版告知。",
         text_zh_hant="第二版告知。",

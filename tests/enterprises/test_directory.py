@@ -276,3 +276,9 @@ def test_staff_detail_query_count_does_not_grow_with_contacts_and_products(clien
         response = client.get(detail(firm))
     assert "p5@xihu.example" in response.content.decode()
     assert len(six) == len(one)
+
+
+def test_finds_a_firm_by_its_printed_br_certificate_number(client, officer, firms):
+    html = client.get(DIRECTORY, {"q": "71234567-000-01-26-7"}).content.decode()
+    assert "71234567" in html
+    assert firms["xihu"].legal_name_en not in html

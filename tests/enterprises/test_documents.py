@@ -320,3 +320,12 @@ def test_media_is_not_served_publicly(client, enterprise, member):
         enterprise, member, SimpleUploadedFile("l.pdf", PDF), doc_type="other", title="L"
     )
     assert client.get("/media/" + version.file.name).status_code == 404
+
+
+def test_a_file_is_stored_under_the_extension_of_its_content_not_its_name(client, enterprise, member):
+    client.force_login(member)
+    upload(client, enterprise, "slides.html", PDF, doc_type="pitch_deck", title="Deck")
+    version = DocumentVersion.objects.get()
+    assert version.file.name.endswith(".pdf")
+    assert version.original_name == "slides.html"
+    assert version.content_type == "application/pdf"

@@ -240,3 +240,14 @@ def test_the_mail_speaks_the_invitees_language_and_names_the_firm_in_it(enterpri
     body = mail.outbox[-1].body
     assert "杭州湖畔治疗有限公司" in body
     assert "邀請" in body  # Traditional Chinese, the invitee's language, not the owner's English
+
+
+def test_an_unverified_address_does_not_accept(client, invitation):
+    from allauth.account.models import EmailAddress
+
+    impostor = UserFactory(email="invitee@example.com")
+    EmailAddress.objects.filter(user=impostor).update(verified=False)
+    client.force_login(impostor)
+    response = client.post(accept_url(invitation))
+    assert response.status_code == 403
+    assert joined(invitation.enterprise, impostor) is None

@@ -299,3 +299,13 @@ def test_two_owners_demoting_each_other_at_the_same_moment_leave_one_owner():
         thread.join(timeout=30)
     assert sorted(outcomes) == ["not_owner", "ok"]
     assert enterprise.memberships.filter(role="owner").count() == 1
+
+
+def test_ownership_cannot_go_to_a_member_who_left_meanwhile(enterprise, owner, member):
+    """The page showed the member; they left before the owner clicked: nobody is left without an owner."""
+    stale = membership(enterprise, member)
+    services.remove_member(stale, member)
+    with pytest.raises(DomainError) as refused:
+        services.transfer_ownership(enterprise, owner, stale)
+    assert refused.value.status == 404
+    assert list(enterprise.memberships.values_list("user", "role")) == [(owner.pk, "owner")]
