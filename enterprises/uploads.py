@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -58,17 +59,47 @@ def detect_kind(upload) -> FileKind | None:
     return next((MAGIC[m.extension] for m in matches if m.extension in MAGIC), None)
 
 
+def too_large(size: int | None = None) -> ValidationError:
+    """The refusal of a file over the limit; ``size`` is unknown when receiving stopped early."""
+    limit = filesizeformat(settings.DOCUMENT_MAX_UPLOAD_BYTES)
+    if size is None:
+        return ValidationError(
+            _("The file is larger than the limit of %(limit)s."), code="file_too_large", params={"limit": limit}
+        )
+    return ValidationError(
+        _("The file is %(size)s; the limit is %(limit)s."),
+        code="file_too_large",
+        params={"size": filesizeformat(size), "limit": limit},
+    )
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """First in FILE_UPLOAD_HANDLERS: passes chunks on, and stops receiving a file once it is
+    past the document limit, so an oversize upload never fills the disk before it is refused.
+    The request is marked (``upload_too_large``) for the page to say why."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > settings.DOCUMENT_MAX_UPLOAD_BYTES:
+            self.request.upload_too_large = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
 def validate_upload(upload) -> FileKind:
     """Refuse empty, oversize and disallowed files with a message the user can act on."""
     limit = settings.DOCUMENT_MAX_UPLOAD_BYTES
     if upload.size == 0:
         raise ValidationError(_("The file is empty."), code="empty_file")
     if upload.size > limit:
-        raise ValidationError(
-            _("The file is %(size)s; the limit is %(limit)s."),
-            code="file_too_large",
-            params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-        )
+        raise too_large(upload.size)
     kind = detect_kind(upload)
     if kind is None:
         raise ValidationError(

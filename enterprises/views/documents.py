@@ -19,9 +19,9 @@ from ..services import consent as consent_services
 from ..services import documents as services
 
 
-def _version_form(document, data=None, files=None):
+def _version_form(document, data=None, files=None, **kwargs):
     # Each document's form gets its own ids, so labels stay tied to the right input.
-    return VersionUploadForm(data, files, auto_id=f"id_doc{document.pk}_%s")
+    return VersionUploadForm(data, files, auto_id=f"id_doc{document.pk}_%s", **kwargs)
 
 
 def _render_documents(request, enterprise, upload_form, failed=None):
@@ -59,14 +59,16 @@ def document_upload(request, reference):
     if request.method == "GET":
         return redirect("document_list", reference=reference)
     document = None
+    request.FILES  # noqa: B018 - parse the body first: the upload handler marks an oversize file while it does
+    too_large = getattr(request, "upload_too_large", False)
     if request.POST.get("document"):
         try:
             document = selectors.document(enterprise, int(request.POST["document"]))
         except ValueError as exc:
             raise Http404 from exc
-        form = _version_form(document, request.POST, request.FILES)
+        form = _version_form(document, request.POST, request.FILES, upload_too_large=too_large)
     else:
-        form = DocumentUploadForm(request.POST, request.FILES)
+        form = DocumentUploadForm(request.POST, request.FILES, upload_too_large=too_large)
     if form.is_valid():
         data = form.cleaned_data
         details = {"document": document} if document else {"doc_type": data["doc_type"], "title": data["title"]}

@@ -228,6 +228,11 @@ STORAGES = {
 
 CURRENCIES = ("CNY", "HKD", "USD")
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "enterprises.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 INVITATION_MAX_AGE_DAYS = 7
 
 # --- REST framework ---------------------------------------------------------------------------

@@ -157,7 +157,7 @@ def test_oversize_file_is_refused_with_the_limit(client, enterprise, member, med
     client.force_login(member)
     response = upload(client, enterprise, "big.pdf", PDF + b"0" * 2048)
     html = response.content.decode()
-    assert 'id="id_file_error">The file is 2.0\xa0KB; the limit is 1.0\xa0KB.' in html
+    assert 'id="id_file_error">The file is larger than the limit of 1.0\xa0KB.' in html
     assert "up to 1.0\xa0KB" in html  # the help text follows the setting
     assert not DocumentVersion.objects.exists() and not Document.objects.exists()
     assert stored_files(media) == []
@@ -329,3 +329,17 @@ def test_a_file_is_stored_under_the_extension_of_its_content_not_its_name(client
     assert version.file.name.endswith(".pdf")
     assert version.original_name == "slides.html"
     assert version.content_type == "application/pdf"
+
+
+def test_an_oversize_upload_is_stopped_while_it_arrives(client, enterprise, member, media, settings):
+    """The upload handler stops receiving past the limit (nothing spooled to disk) and the page says why."""
+    settings.DOCUMENT_MAX_UPLOAD_BYTES = 64 * 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # would keep a whole 200 KB file in memory otherwise
+    client.force_login(member)
+    response = upload(client, enterprise, "huge.pdf", PDF + b"0" * (200 * 1024))
+    html = response.content.decode()
+    assert response.wsgi_request.upload_too_large is True
+    assert 'id="id_file_error">The file is larger than the limit of 64.0\xa0KB.' in html
+    assert "This field is required" not in html
+    assert not DocumentVersion.objects.exists()
+    assert stored_files(media) == []
