@@ -54,3 +54,10 @@ def test_api_requests_beyond_the_rate_limit_get_429(client, monkeypatch):
     response = client.get("/api/v1/me/")
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["type"] == "throttled"
+
+
+def test_every_page_carries_a_strict_content_security_policy(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy

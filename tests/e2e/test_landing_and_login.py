@@ -14,6 +14,8 @@ def demo_data():
 
 
 def test_landing_is_styled_switches_to_traditional_chinese_and_applicant_signs_in(demo_data, live_server, page):
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto(live_server.url + "/")
     # The stylesheet is served and applied: the header carries the brand colour.
     header_colour = page.eval_on_selector(".site-header", "el => getComputedStyle(el).backgroundColor")
@@ -31,3 +33,8 @@ def test_landing_is_styled_switches_to_traditional_chinese_and_applicant_signs_i
     page.wait_for_url(live_server.url + "/dashboard/")
     assert "陳靜" in page.locator("h1").inner_text() or "Chen Jing" in page.locator("h1").inner_text()
     assert page.locator("[data-role=applicant]").is_visible()
+
+    # The applicant's enterprise page (completeness bar, tabs) works under the strict policy.
+    page.locator("main a[href^='/enterprises/ENT-']").first.click()
+    page.wait_for_selector("progress.completeness-bar")
+    assert not [text for text in console if "Content Security Policy" in text], console
