@@ -12,7 +12,7 @@ from .base import DATABASES, REDIS_URL, env, file_broker_options
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-any-deployment-0123456789abcdef"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 
 _tmp = Path(tempfile.mkdtemp(prefix="hkhz-test-"))
 

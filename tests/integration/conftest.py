@@ -23,7 +23,7 @@ def database_url() -> str:
 
 
 @contextmanager
-def celery_worker(*, redis_url: str = "", extra_args=()):
+def celery_worker(*, redis_url: str = "", extra_args=(), extra_env=None):
     """Start ``celery worker`` for the duration of the block; stop it by its pid afterwards."""
     env = {
         **os.environ,
@@ -31,6 +31,7 @@ def celery_worker(*, redis_url: str = "", extra_args=()):
         "DATABASE_URL": database_url(),
         "REDIS_URL": redis_url,
         "CELERY_BROKER_DIR": str(settings.CELERY_BROKER_DIR),
+        **(extra_env or {}),
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "hkhz_portal", "worker", "--pool=solo", "--loglevel=INFO", *extra_args],

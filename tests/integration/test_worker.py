@@ -1,4 +1,7 @@
 import os
+import socket
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -70,3 +73,66 @@ def test_an_invitation_is_mailed_by_the_worker_after_commit():
         invitation = invite_member(enterprise, owner, email="new.colleague@example.com")
         sent = wait_for(lambda: Invitation.objects.get(pk=invitation.pk).sent_at is not None, timeout=60)
     assert sent, "the worker did not send the invitation within 60 s"
+
+
+class SilentSMTPServer:
+    """Accepts connections and never answers: a mail server that hangs the worker talking to it."""
+
+    def __init__(self):
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        self.connected = threading.Event()
+        self.clients = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _address = self.socket.accept()
+            except OSError:
+                return
+            self.clients.append(client)
+            self.connected.set()
+
+    def close(self):
+        for client in self.clients:
+            client.close()
+        self.socket.close()
+
+
+def test_a_task_whose_worker_dies_mid_task_is_done_by_another_worker():
+    """Late acknowledgement: worker A is killed while it sends an invitation; after the
+    visibility timeout Redis hands the task to worker B, and the mail goes out once."""
+    require(redis_available(), f"Redis at {REDIS_URL}")
+    from enterprises.models import Invitation
+    from enterprises.services.members import invite_member
+    from enterprises.tasks import send_invitation
+    from tests.factories import EnterpriseFactory, member_of
+
+    enterprise = EnterpriseFactory()
+    owner = member_of(enterprise, "owner")
+    smtp = SilentSMTPServer()
+    hanging_mail = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp.port),
+        "EMAIL_TIMEOUT": "600",
+    }
+    try:
+        with celery_worker(redis_url=REDIS_URL, extra_env=hanging_mail) as worker_a:
+            invitation = invite_member(enterprise, owner, email="late.ack@example.com")
+            with celery_app.connection_for_write(REDIS_URL) as conn:
+                send_invitation.apply_async(args=[invitation.pk], connection=conn)
+            assert smtp.connected.wait(60), "worker A never reached the mail server"
+            worker_a.kill()  # SIGKILL mid-task: no chance to acknowledge or requeue
+            worker_a.wait(10)
+        assert Invitation.objects.get(pk=invitation.pk).sent_at is None  # A's transaction died with it
+        # Worker B sweeps for abandoned tasks when it starts (then only every ~100 s): start it once
+        # the task has been unacknowledged for longer than B's visibility timeout.
+        time.sleep(3)
+
+        with celery_worker(redis_url=REDIS_URL, extra_env={"CELERY_VISIBILITY_TIMEOUT": "2"}):
+            sent = wait_for(lambda: Invitation.objects.get(pk=invitation.pk).sent_at is not None, timeout=90)
+        assert sent, "no other worker took over the task of the worker that died"
+    finally:
+        smtp.close()
