@@ -2,6 +2,7 @@
 only hides what a non-owner cannot do."""
 
 from datetime import timedelta
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -50,9 +51,23 @@ def _render_members(request, enterprise, invite_form):
     return render(request, "enterprises/members.html", context)
 
 
-def _refused(request, enterprise, err: DomainError):
+def _refused(request, reference, err: DomainError):
     messages.error(request, err.message)
-    return redirect("member_list", reference=enterprise.reference)
+    return redirect("member_list", reference=reference)
+
+
+def _refusals_back_to_members(view):
+    """A member action the services refuse (not an owner, the last owner, gone meanwhile)
+    ends on the members page with the reason, whatever page the form was on."""
+
+    @wraps(view)
+    def wrapped(request, reference, *args, **kwargs):
+        try:
+            return view(request, reference, *args, **kwargs)
+        except DomainError as err:
+            return _refused(request, reference, err)
+
+    return wrapped
 
 
 @login_required
@@ -76,7 +91,7 @@ def member_invite(request, reference):
             )
         except DomainError as err:
             if err.status == 403:
-                return _refused(request, enterprise, err)
+                return _refused(request, reference, err)
             form.add_error(err.field if err.field in form.fields else None, err.message)
         else:
             messages.success(
@@ -90,6 +105,7 @@ def member_invite(request, reference):
 
 @login_required
 @require_POST
+@_refusals_back_to_members
 def member_role(request, reference, pk):
     """An owner makes a member owner, or an owner member (never the last owner)."""
     enterprise = selectors.enterprise_of(request.user, reference)
@@ -98,10 +114,7 @@ def member_role(request, reference, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a valid role."))
         return redirect("member_list", reference=reference)
-    try:
-        membership = services.change_member_role(membership, request.user, form.cleaned_data["role"])
-    except DomainError as err:
-        return _refused(request, enterprise, err)
+    membership = services.change_member_role(membership, request.user, form.cleaned_data["role"])
     owner = membership.role == MemberRole.OWNER
     message = _("%(name)s is now an owner.") if owner else _("%(name)s is now a member.")
     messages.success(request, message % {"name": membership.user})
@@ -110,15 +123,13 @@ def member_role(request, reference, pk):
 
 @login_required
 @require_POST
+@_refusals_back_to_members
 def member_remove(request, reference, pk):
     """An owner removes a member; a member removing themself leaves the enterprise."""
     enterprise = selectors.enterprise_of(request.user, reference)
     membership = selectors.member(enterprise, pk)
     leaving = membership.user_id == request.user.pk
-    try:
-        services.remove_member(membership, request.user)
-    except DomainError as err:
-        return _refused(request, enterprise, err)
+    services.remove_member(membership, request.user)
     if leaving:
         messages.success(request, _("You left %(name)s.") % {"name": enterprise.display_name})
         return redirect("enterprise_list")
@@ -128,27 +139,23 @@ def member_remove(request, reference, pk):
 
 @login_required
 @require_POST
+@_refusals_back_to_members
 def ownership_transfer(request, reference, pk):
     """An owner hands their ownership to another member and becomes a member."""
     enterprise = selectors.enterprise_of(request.user, reference)
     to = selectors.member(enterprise, pk)
-    try:
-        services.transfer_ownership(enterprise, request.user, to)
-    except DomainError as err:
-        return _refused(request, enterprise, err)
+    services.transfer_ownership(enterprise, request.user, to)
     messages.success(request, _("%(name)s is now an owner; you are a member.") % {"name": to.user})
     return redirect("member_list", reference=reference)
 
 
 @login_required
 @require_POST
+@_refusals_back_to_members
 def invitation_revoke(request, reference, pk):
     enterprise = selectors.enterprise_of(request.user, reference)
     invitation = selectors.invitation(enterprise, pk)
-    try:
-        services.revoke_invitation(invitation, request.user)
-    except DomainError as err:
-        return _refused(request, enterprise, err)
+    services.revoke_invitation(invitation, request.user)
     messages.success(request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email})
     return redirect("member_list", reference=reference)
 
