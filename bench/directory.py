@@ -146,7 +146,7 @@ def officer() -> User:
         code="bench-platform",
         defaults={"kind": UnitKind.PLATFORM, "name_en": "Bench", "name_zh_hans": "基准", "name_zh_hant": "基準"},
     )
-    assign_role(user, Role.PROGRAM_OFFICER, unit=unit)
+    assign_role(user, Role.PROGRAM_OFFICER, unit=unit, actor=None)
     TOTP.activate(user, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     return user
 

@@ -220,7 +220,7 @@ class EnterpriseViewSet(
 
     def perform_update(self, serializer):
         serializer.instance = profile.update_enterprise(
-            serializer.instance, self.request.user, **serializer.validated_data
+            serializer.instance, actor=self.request.user, **serializer.validated_data
         )
 
 
@@ -271,15 +271,17 @@ class ProductViewSet(EnterpriseScopedMixin, viewsets.ModelViewSet):
         return selectors.products(self.enterprise)
 
     def perform_create(self, serializer):
-        serializer.instance = regulatory.save_product(self.enterprise, self.request.user, **serializer.validated_data)
+        serializer.instance = regulatory.save_product(
+            self.enterprise, actor=self.request.user, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
         serializer.instance = regulatory.save_product(
-            self.enterprise, self.request.user, product=serializer.instance, **serializer.validated_data
+            self.enterprise, actor=self.request.user, product=serializer.instance, **serializer.validated_data
         )
 
     def perform_destroy(self, instance):
-        regulatory.delete_product(instance, self.request.user)
+        regulatory.delete_product(instance, actor=self.request.user)
 
 
 class MilestoneViewSet(EnterpriseScopedMixin, viewsets.ModelViewSet):
@@ -299,15 +301,15 @@ class MilestoneViewSet(EnterpriseScopedMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         product = data.pop("product")
-        serializer.instance = regulatory.save_milestone(product, self.request.user, **data)
+        serializer.instance = regulatory.save_milestone(product, actor=self.request.user, **data)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("product", None)
         milestone = serializer.instance
         serializer.instance = regulatory.save_milestone(
-            milestone.product, self.request.user, milestone=milestone, **data
+            milestone.product, actor=self.request.user, milestone=milestone, **data
         )
 
     def perform_destroy(self, instance):
-        regulatory.delete_milestone(instance, self.request.user)
+        regulatory.delete_milestone(instance, actor=self.request.user)

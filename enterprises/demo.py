@@ -159,14 +159,14 @@ def seed_enterprises(applicant) -> int:
             continue
         owner = _owner_for(index, en, applicant)
         city = {"mainland": "Hangzhou", "hong_kong": "Hong Kong"}.get(kind, "Cambridge, MA")
-        consent.give_consent(owner)
+        consent.give_consent(actor=owner)
         identifiers = {}
         if kind == Kind.MAINLAND:
             identifiers["uscc"] = make_uscc("9", "1", district, _org_body(en))
         elif kind == Kind.HONG_KONG:
             identifiers["hk_br"] = f"{7_0000_000 + index * 104_729:08d}"
         enterprise = profile.create_enterprise(
-            owner,
+            actor=owner,
             legal_name_en=en,
             legal_name_zh=zh,
             short_name=short,
@@ -193,7 +193,7 @@ def seed_enterprises(applicant) -> int:
             if index % 3 == 2 and doc_type == DocumentType.PITCH_DECK:
                 continue
             upload = ContentFile(pdf_bytes(f"{en} - {title}"), name=f"{title.lower().replace(' ', '-')}.pdf")
-            documents.upload_document(enterprise, owner, upload, doc_type=doc_type, title=title)
+            documents.upload_document(enterprise, upload, actor=owner, doc_type=doc_type, title=title)
         if sector in ("biopharma", "medical_devices") and kind != Kind.HONG_KONG:
             _seed_pipeline(enterprise, owner, index)
         created += 1
@@ -204,11 +204,11 @@ def _seed_pipeline(enterprise, owner, index):
     pipelines = DRUG_PIPELINES[: 1 + index % 2] if enterprise.sector == "biopharma" else DEVICE_PIPELINES
     code = "".join(word[0] for word in enterprise.short_name.split()).upper()
     for name, modality, milestones in pipelines:
-        product = regulatory.save_product(enterprise, owner, name=name.format(code=code), modality=modality)
+        product = regulatory.save_product(enterprise, actor=owner, name=name.format(code=code), modality=modality)
         for jurisdiction, pathway, status, planned, actual, reference in milestones:
             regulatory.save_milestone(
                 product,
-                owner,
+                actor=owner,
                 jurisdiction=jurisdiction,
                 pathway=pathway,
                 status=status,

@@ -40,6 +40,22 @@ DISTRICT_NOT_MAINLAND = _(
 )
 
 
+#: The profile's fields a member may set, in the groups the create wizard asks them in. Everything
+#: else on an enterprise (reference, data residency, timestamps) is the portal's to set.
+IDENTITY_FIELDS = ["legal_name_en", "legal_name_zh", "short_name", "kind", "uscc", "hk_br", "hk_cr"]
+LOCATION_FIELDS = ["registered_address", "city", "district", "founded_on", "sector", "stage", "headcount"]
+FIGURES_FIELDS = [
+    "annual_revenue",
+    "rd_spend",
+    "granted_patents",
+    "website",
+    "description_en",
+    "description_zh",
+    "listed_in_directory",
+]
+PROFILE_FIELDS = frozenset(IDENTITY_FIELDS + LOCATION_FIELDS + FIGURES_FIELDS)
+
+
 def validate_not_future(value):
     if value > timezone.localdate():
         raise ValidationError(_("The founding date cannot be in the future."), code="future")

@@ -54,7 +54,7 @@ def unit_for(role: Role) -> Unit | None:
 def user_with_role(role: Role, *, mfa: bool = True, **fields) -> User:
     """A user holding ``role`` (in a unit of the right kind); staff get TOTP unless mfa=False."""
     user = UserFactory(**fields)
-    services.assign_role(user, role, unit=unit_for(role))
+    services.assign_role(user, role, unit=unit_for(role), actor=None)
     if mfa and user.is_staff_role:
         TOTP.activate(user, TOTP_SECRET)
     return user
@@ -67,7 +67,7 @@ def give_consent(user):
     """The user consents to the current cross-border notice (needed before submitting data)."""
     from enterprises.services.consent import give_consent as give
 
-    return give(user)
+    return give(actor=user)
 
 
 def _uscc(n):

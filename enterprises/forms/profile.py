@@ -11,19 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import Kind
 from ..identifiers import normalize_hk_br, normalize_uscc, validate_hk_br, validate_hk_cr, validate_uscc
-from ..models import DISTRICT_NOT_MAINLAND, DUPLICATE_MESSAGES, ContactPerson, Enterprise
+from ..models import (
+    DISTRICT_NOT_MAINLAND,
+    DUPLICATE_MESSAGES,
+    FIGURES_FIELDS,
+    IDENTITY_FIELDS,
+    LOCATION_FIELDS,
+    ContactPerson,
+    Enterprise,
+)
 
-IDENTITY_FIELDS = ["legal_name_en", "legal_name_zh", "short_name", "kind", "uscc", "hk_br", "hk_cr"]
-LOCATION_FIELDS = ["registered_address", "city", "district", "founded_on", "sector", "stage", "headcount"]
-FIGURES_FIELDS = [
-    "annual_revenue",
-    "rd_spend",
-    "granted_patents",
-    "website",
-    "description_en",
-    "description_zh",
-    "listed_in_directory",
-]
 MONEY_FIELDS = ("annual_revenue", "rd_spend")
 
 #: The currency a new profile's amounts start in, by kind of enterprise.

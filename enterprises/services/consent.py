@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from hkhz_portal.core import audit
 from hkhz_portal.core.errors import DomainError
 
+from ..audit_actions import AuditAction
 from ..choices import ConsentScope
 from ..models import Consent, ConsentNotice, ContactPerson, ExportLog
 
@@ -36,42 +37,48 @@ def require_consent(user) -> None:
         )
 
 
-@transaction.atomic
-def give_consent(user, *, scope=ConsentScope.BOTH_WAYS) -> Consent:
-    """The user consents to the current notice. Giving it again while active changes nothing."""
-    existing = active_consent(user)
+@transaction.atomic(durable=True)
+def give_consent(*, actor, scope=ConsentScope.BOTH_WAYS) -> Consent:
+    """The signed-in ``actor`` consents to the current notice. Giving it again while active
+    changes nothing."""
+    existing = active_consent(actor)
     if existing is not None:
         return existing
-    consent = Consent.objects.create(user=user, notice=current_notice(), scope=scope, recorded_by=user)
-    audit.record("consent.given", actor=user, target=user, changes={"notice": consent.notice.version, "scope": scope})
+    consent = Consent.objects.create(user=actor, notice=current_notice(), scope=scope, recorded_by=actor)
+    audit.record(
+        AuditAction.CONSENT_GIVEN, actor=actor, target=actor, changes={"notice": consent.notice.version, "scope": scope}
+    )
     return consent
 
 
-@transaction.atomic
-def withdraw_consent(user) -> int:
-    """Withdraw every active consent of the user; future transfers stop. Logged."""
+@transaction.atomic(durable=True)
+def withdraw_consent(*, actor) -> int:
+    """The signed-in ``actor`` withdraws every active consent; future transfers stop. Logged."""
     now = timezone.now()
-    count = Consent.objects.filter(user=user, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    count = Consent.objects.filter(user=actor, withdrawn_at__isnull=True).update(withdrawn_at=now)
     if count:
-        audit.record("consent.withdrawn", actor=user, target=user)
+        audit.record(AuditAction.CONSENT_WITHDRAWN, actor=actor, target=actor)
     return count
 
 
-@transaction.atomic
-def record_contact_consent(contact: ContactPerson, *, recorded_by, scope=ConsentScope.BOTH_WAYS) -> Consent:
-    """A member records that a contact person received the current notice and consented."""
-    consent = Consent.objects.create(contact=contact, notice=current_notice(), scope=scope, recorded_by=recorded_by)
-    audit.record("consent.contact_given", actor=recorded_by, target=contact, changes={"notice": consent.notice.version})
+def record_contact_consent(contact: ContactPerson, *, actor, scope=ConsentScope.BOTH_WAYS) -> Consent:
+    """A member records that a contact person received the current notice and consented.
+
+    Runs inside the caller's transaction (adding a contact records its consent with it)."""
+    consent = Consent.objects.create(contact=contact, notice=current_notice(), scope=scope, recorded_by=actor)
+    audit.record(
+        AuditAction.CONTACT_CONSENT_GIVEN, actor=actor, target=contact, changes={"notice": consent.notice.version}
+    )
     return consent
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def withdraw_contact_consent(contact: ContactPerson, *, actor) -> int:
     """A member records that a contact person withdrew consent. Logged; staff stop seeing the
     person's contact details."""
     count = Consent.objects.filter(contact=contact, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
     if count:
-        audit.record("consent.contact_withdrawn", actor=actor, target=contact)
+        audit.record(AuditAction.CONTACT_CONSENT_WITHDRAWN, actor=actor, target=contact)
     return count
 
 

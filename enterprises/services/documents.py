@@ -7,6 +7,7 @@ from django.db.models import Max
 
 from hkhz_portal.core import audit
 
+from ..audit_actions import AuditAction
 from ..choices import ExportKind
 from ..models import Document, DocumentVersion, Enterprise
 from ..uploads import validate_upload
@@ -22,19 +23,21 @@ def _sha256(upload) -> str:
     return digest.hexdigest()
 
 
-def upload_document(enterprise: Enterprise, by, upload, *, doc_type=None, title=None, document=None) -> DocumentVersion:
+def upload_document(
+    enterprise: Enterprise, upload, *, actor, doc_type=None, title=None, document=None
+) -> DocumentVersion:
     """A member uploads a new document, or a new version of ``document``.
 
     Requires consent; the content is checked before anything is written, and if the database
     write fails the stored file is deleted, so a refused upload leaves nothing behind.
     """
-    require_consent(by)
+    require_consent(actor)
     kind = validate_upload(upload)
     sha256 = _sha256(upload)
     version = None
     stored = False
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             if document is None:
                 document = Document.objects.create(enterprise=enterprise, doc_type=doc_type, title=title)
             document = Document.objects.select_for_update().get(pk=document.pk, enterprise=enterprise)
@@ -46,13 +49,13 @@ def upload_document(enterprise: Enterprise, by, upload, *, doc_type=None, title=
                 content_type=kind.content_type,
                 size=upload.size,
                 sha256=sha256,
-                uploaded_by=by,
+                uploaded_by=actor,
             )
             # Stored under the extension of what the content is, whatever the name says.
             version.file.save(f"upload{kind.extension}", upload, save=False)
             version.save()
             changes = {"version": number, "file": version.original_name}
-            audit.record("document.uploaded", actor=by, target=document, changes=changes)
+            audit.record(AuditAction.DOCUMENT_UPLOADED, actor=actor, target=document, changes=changes)
         stored = True
     finally:
         if not stored and version is not None and version.file.name:
@@ -60,12 +63,12 @@ def upload_document(enterprise: Enterprise, by, upload, *, doc_type=None, title=
     return version
 
 
-def record_download(version: DocumentVersion, by) -> None:
+def record_download(version: DocumentVersion, *, actor) -> None:
     """Every download is an export of the enterprise's data: log it."""
     document = version.document
     log_export(
         kind=ExportKind.DOCUMENT_DOWNLOAD,
-        actor=by,
+        actor=actor,
         enterprise=document.enterprise,
         description=f"{document.title} v{version.number} ({version.original_name})",
     )

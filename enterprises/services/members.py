@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hkhz_portal.core import audit
 from hkhz_portal.core.errors import DomainError
 
+from ..audit_actions import AuditAction
 from ..choices import MemberRole
 from ..models import Enterprise, Invitation, Membership
 
@@ -45,35 +46,35 @@ def _refuse_if_last_owner(enterprise: Enterprise, membership: Membership) -> Non
         )
 
 
-@transaction.atomic
-def invite_member(enterprise: Enterprise, by, *, email: str, role=MemberRole.MEMBER) -> Invitation:
+@transaction.atomic(durable=True)
+def invite_member(enterprise: Enterprise, *, actor, email: str, role=MemberRole.MEMBER) -> Invitation:
     """An owner invites someone by e-mail; the link (signed, 7 days, single use) is mailed after commit."""
     from ..tasks import send_invitation
 
     enterprise = _locked(enterprise)
-    _require_owner(enterprise, by)
+    _require_owner(enterprise, actor)
     email = email.strip().lower()
     if enterprise.memberships.filter(user__email__iexact=email).exists():
         raise DomainError(_("This person is already a member."), code="already_member", field="email")
     enterprise.invitations.filter(email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-    invitation = Invitation.objects.create(enterprise=enterprise, email=email, role=role, invited_by=by)
-    audit.record("enterprise.member_invited", actor=by, target=enterprise, changes={"email": email, "role": role})
+    invitation = Invitation.objects.create(enterprise=enterprise, email=email, role=role, invited_by=actor)
+    audit.record(AuditAction.MEMBER_INVITED, actor=actor, target=enterprise, changes={"email": email, "role": role})
     transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
     return invitation
 
 
-@transaction.atomic
-def revoke_invitation(invitation: Invitation, by) -> None:
+@transaction.atomic(durable=True)
+def revoke_invitation(invitation: Invitation, *, actor) -> None:
     """An owner withdraws an open invitation; one accepted meanwhile stays accepted."""
     enterprise = _locked(invitation.enterprise)
-    _require_owner(enterprise, by)
+    _require_owner(enterprise, actor)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.is_open:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        audit.record("enterprise.invitation_revoked", actor=by, target=invitation.enterprise)
+        audit.record(AuditAction.INVITATION_REVOKED, actor=actor, target=invitation.enterprise)
 
 
 def invitation_from_token(token: str) -> Invitation:
@@ -120,9 +121,10 @@ def usable_invitation(token: str, user=None) -> Invitation:
     return invitation
 
 
-@transaction.atomic
-def accept_invitation(token: str, user) -> Membership:
-    """The invited person, signed in with the invited address, joins. Each link works once."""
+@transaction.atomic(durable=True)
+def accept_invitation(token: str, *, actor) -> Membership:
+    """The invited person (``actor``), signed in with the invited address, joins. Each link works once."""
+    user = actor
     invitation = invitation_from_token(token)
     enterprise = _locked(invitation.enterprise)  # enterprise first, as every membership change
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -133,15 +135,15 @@ def accept_invitation(token: str, user) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    audit.record("enterprise.member_joined", actor=user, target=enterprise, changes={"role": membership.role})
+    audit.record(AuditAction.MEMBER_JOINED, actor=user, target=enterprise, changes={"role": membership.role})
     return membership
 
 
-@transaction.atomic
-def change_member_role(membership: Membership, by, role: str) -> Membership:
+@transaction.atomic(durable=True)
+def change_member_role(membership: Membership, role: str, *, actor) -> Membership:
     """An owner makes a member owner, or an owner member; the last owner cannot be demoted."""
     enterprise = _locked(membership.enterprise)
-    _require_owner(enterprise, by)
+    _require_owner(enterprise, actor)
     membership = _current(membership)
     if role == MemberRole.MEMBER:
         _refuse_if_last_owner(enterprise, membership)
@@ -149,34 +151,34 @@ def change_member_role(membership: Membership, by, role: str) -> Membership:
         membership.role = role
         membership.save(update_fields=["role"])
         audit.record(
-            "enterprise.member_role_changed",
-            actor=by,
+            AuditAction.MEMBER_ROLE_CHANGED,
+            actor=actor,
             target=enterprise,
             changes={"user": membership.user.email, "role": role},
         )
     return membership
 
 
-@transaction.atomic
-def remove_member(membership: Membership, by) -> None:
+@transaction.atomic(durable=True)
+def remove_member(membership: Membership, *, actor) -> None:
     """An owner removes a member, or a member leaves; the last owner can do neither."""
     enterprise = _locked(membership.enterprise)
-    if membership.user_id != by.pk:
-        _require_owner(enterprise, by)
+    if membership.user_id != actor.pk:
+        _require_owner(enterprise, actor)
     membership = _current(membership)
     _refuse_if_last_owner(enterprise, membership)
     membership.delete()
-    audit.record("enterprise.member_removed", actor=by, target=enterprise, changes={"user": membership.user.email})
+    audit.record(AuditAction.MEMBER_REMOVED, actor=actor, target=enterprise, changes={"user": membership.user.email})
 
 
-@transaction.atomic
-def transfer_ownership(enterprise: Enterprise, by, to: Membership) -> None:
+@transaction.atomic(durable=True)
+def transfer_ownership(enterprise: Enterprise, to: Membership, *, actor) -> None:
     """An owner hands ownership to another member and becomes a member."""
     enterprise = _locked(enterprise)
-    _require_owner(enterprise, by)
+    _require_owner(enterprise, actor)
     to = _current(to)
-    if to.enterprise_id != enterprise.pk or to.user_id == by.pk:
+    if to.enterprise_id != enterprise.pk or to.user_id == actor.pk:
         raise DomainError(_("Choose another member of this enterprise."), code="invalid_member")
     Membership.objects.filter(pk=to.pk).update(role=MemberRole.OWNER)
-    Membership.objects.filter(enterprise=enterprise, user=by).update(role=MemberRole.MEMBER)
-    audit.record("enterprise.ownership_transferred", actor=by, target=enterprise, changes={"to": to.user.email})
+    Membership.objects.filter(enterprise=enterprise, user=actor).update(role=MemberRole.MEMBER)
+    audit.record(AuditAction.OWNERSHIP_TRANSFERRED, actor=actor, target=enterprise, changes={"to": to.user.email})

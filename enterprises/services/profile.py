@@ -8,9 +8,10 @@ from django.utils import timezone
 from hkhz_portal.core import audit
 from hkhz_portal.core.errors import DomainError
 
+from ..audit_actions import AuditAction
 from ..choices import Kind, MemberRole, Residency
 from ..identifiers import normalize_hk_br, normalize_uscc
-from ..models import DUPLICATE_MESSAGES, Enterprise, Membership
+from ..models import DUPLICATE_MESSAGES, PROFILE_FIELDS, Enterprise, Membership
 from .consent import require_consent
 
 #: Identifier fields: unique when present, stored as NULL when absent.
@@ -23,6 +24,11 @@ def residency_for(kind: str) -> str:
 
 
 def normalise(data: dict) -> dict:
+    """Only the profile's own fields, identifiers normalised; anything else is refused, so no
+    caller can set the reference, the data residency or an attribute that is not a field."""
+    unknown = set(data) - PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
     data = dict(data)
     for field, normalize in IDENTIFIERS.items():
         if field in data:
@@ -44,29 +50,30 @@ def _save(enterprise: Enterprise, **kwargs) -> None:
         raise
 
 
-@transaction.atomic
-def create_enterprise(user, **data) -> Enterprise:
-    """An applicant creates an enterprise and becomes its first owner.
+@transaction.atomic(durable=True)
+def create_enterprise(*, actor, **data) -> Enterprise:
+    """An applicant (``actor``) creates an enterprise and becomes its first owner.
 
     Requires the user's current cross-border consent. Guarantees: identifiers normalised and
     valid, no duplicate identifier, a reference number ``ENT-<year>-<nnnnn>``, one owner.
     """
-    require_consent(user)
+    require_consent(actor)
     data = normalise(data)
     enterprise = Enterprise(**data, data_residency=residency_for(data["kind"]))
     enterprise.reference = f"NEW-{uuid.uuid4().hex[:16]}"  # unique until the row has its number
     _save(enterprise)
     enterprise.reference = f"ENT-{timezone.localtime(enterprise.created_at):%Y}-{enterprise.pk:05d}"
     enterprise.save(update_fields=["reference"])
-    Membership.objects.create(enterprise=enterprise, user=user, role=MemberRole.OWNER)
-    audit.record("enterprise.created", actor=user, target=enterprise, changes={"reference": enterprise.reference})
+    Membership.objects.create(enterprise=enterprise, user=actor, role=MemberRole.OWNER)
+    audit.record(AuditAction.CREATED, actor=actor, target=enterprise, changes={"reference": enterprise.reference})
     return enterprise
 
 
-@transaction.atomic
-def update_enterprise(enterprise: Enterprise, user, **changes) -> Enterprise:
-    """A member edits the profile. Requires consent; records which fields changed."""
-    require_consent(user)
+@transaction.atomic(durable=True)
+def update_enterprise(enterprise: Enterprise, *, actor, **changes) -> Enterprise:
+    """A member edits the profile's own fields (``PROFILE_FIELDS``). Requires consent; records
+    which fields changed."""
+    require_consent(actor)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     changes = normalise(changes)
     diff = {}
@@ -79,5 +86,5 @@ def update_enterprise(enterprise: Enterprise, user, **changes) -> Enterprise:
         enterprise.data_residency = residency_for(enterprise.kind)
     if diff:
         _save(enterprise)
-        audit.record("enterprise.updated", actor=user, target=enterprise, changes=diff)
+        audit.record(AuditAction.UPDATED, actor=actor, target=enterprise, changes=diff)
     return enterprise

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from hkhz_portal.core import audit
 
+from ..audit_actions import AuditAction
 from ..models import Enterprise, Milestone, Product
 from .consent import require_consent
 
@@ -11,31 +12,31 @@ PRODUCT_FIELDS = ("name", "modality")
 MILESTONE_FIELDS = ("jurisdiction", "pathway", "status", "planned_on", "actual_on", "reference_number", "notes")
 
 
-@transaction.atomic
-def save_product(enterprise: Enterprise, by, *, product: Product | None = None, **data) -> Product:
+@transaction.atomic(durable=True)
+def save_product(enterprise: Enterprise, *, actor, product: Product | None = None, **data) -> Product:
     """A member adds a product, or renames/reclassifies one."""
-    require_consent(by)
+    require_consent(actor)
     product = product or Product(enterprise=enterprise)
     for field in PRODUCT_FIELDS:
         if field in data:
             setattr(product, field, data[field])
     product.full_clean()
     product.save()
-    audit.record("product.saved", actor=by, target=product, changes={f: str(data[f]) for f in data})
+    audit.record(AuditAction.PRODUCT_SAVED, actor=actor, target=product, changes={f: str(data[f]) for f in data})
     return product
 
 
-@transaction.atomic
-def delete_product(product: Product, by) -> None:
+@transaction.atomic(durable=True)
+def delete_product(product: Product, *, actor) -> None:
     """A member deletes a product and its milestones. Erasing data needs no transfer consent."""
-    audit.record("product.deleted", actor=by, target=product.enterprise, changes={"product": product.name})
+    audit.record(AuditAction.PRODUCT_DELETED, actor=actor, target=product.enterprise, changes={"product": product.name})
     product.delete()
 
 
-@transaction.atomic
-def save_milestone(product: Product, by, *, milestone: Milestone | None = None, **data) -> Milestone:
+@transaction.atomic(durable=True)
+def save_milestone(product: Product, *, actor, milestone: Milestone | None = None, **data) -> Milestone:
     """A member records or updates a milestone of one product."""
-    require_consent(by)
+    require_consent(actor)
     milestone = milestone or Milestone(product=product)
     for field in MILESTONE_FIELDS:
         if field in data:
@@ -43,13 +44,18 @@ def save_milestone(product: Product, by, *, milestone: Milestone | None = None, 
     milestone.full_clean()
     milestone.save()
     audit.record(
-        "milestone.saved", actor=by, target=product, changes={f: str(data[f]) for f in data if f in MILESTONE_FIELDS}
+        AuditAction.MILESTONE_SAVED,
+        actor=actor,
+        target=product,
+        changes={f: str(data[f]) for f in data if f in MILESTONE_FIELDS},
     )
     return milestone
 
 
-@transaction.atomic
-def delete_milestone(milestone: Milestone, by) -> None:
+@transaction.atomic(durable=True)
+def delete_milestone(milestone: Milestone, *, actor) -> None:
     """A member deletes a milestone. Erasing data needs no transfer consent."""
-    audit.record("milestone.deleted", actor=by, target=milestone.product, changes={"milestone": str(milestone)})
+    audit.record(
+        AuditAction.MILESTONE_DELETED, actor=actor, target=milestone.product, changes={"milestone": str(milestone)}
+    )
     milestone.delete()

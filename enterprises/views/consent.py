@@ -60,7 +60,7 @@ def consent_page(request):
     if not form.is_valid():
         return _render(request, form=form)
     already = consent_services.active_consent(request.user)
-    consent = consent_services.give_consent(request.user, scope=form.cleaned_data["scope"])
+    consent = consent_services.give_consent(actor=request.user, scope=form.cleaned_data["scope"])
     if already is None:
         messages.success(
             request,
@@ -78,7 +78,7 @@ def consent_withdraw(request):
     form = WithdrawConsentForm(request.POST)
     if not form.is_valid():
         return _render(request, withdraw_form=form)
-    if consent_services.withdraw_consent(request.user):
+    if consent_services.withdraw_consent(actor=request.user):
         messages.success(
             request,
             _(

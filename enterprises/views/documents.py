@@ -74,7 +74,7 @@ def document_upload(request, reference):
         details = {"document": document} if document else {"doc_type": data["doc_type"], "title": data["title"]}
         version = call_service(
             form,
-            lambda: services.upload_document(enterprise, request.user, data["file"], **details),
+            lambda: services.upload_document(enterprise, data["file"], actor=request.user, **details),
             default_field="file",
         )
         if version is not None:
@@ -101,7 +101,7 @@ def document_download(request, reference, pk, number):
         handle = version.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("The file of this document is missing.")) from exc
-    services.record_download(version, request.user)
+    services.record_download(version, actor=request.user)
     response = FileResponse(
         handle, as_attachment=True, filename=version.original_name, content_type=version.content_type
     )

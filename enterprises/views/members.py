@@ -87,7 +87,7 @@ def member_invite(request, reference):
     if form.is_valid():
         try:
             invitation = services.invite_member(
-                enterprise, request.user, email=form.cleaned_data["email"], role=form.cleaned_data["role"]
+                enterprise, actor=request.user, email=form.cleaned_data["email"], role=form.cleaned_data["role"]
             )
         except DomainError as err:
             if err.status == 403:
@@ -114,7 +114,7 @@ def member_role(request, reference, pk):
     if not form.is_valid():
         messages.error(request, _("Choose a valid role."))
         return redirect("member_list", reference=reference)
-    membership = services.change_member_role(membership, request.user, form.cleaned_data["role"])
+    membership = services.change_member_role(membership, form.cleaned_data["role"], actor=request.user)
     owner = membership.role == MemberRole.OWNER
     message = _("%(name)s is now an owner.") if owner else _("%(name)s is now a member.")
     messages.success(request, message % {"name": membership.user})
@@ -129,7 +129,7 @@ def member_remove(request, reference, pk):
     enterprise = selectors.enterprise_of(request.user, reference)
     membership = selectors.member(enterprise, pk)
     leaving = membership.user_id == request.user.pk
-    services.remove_member(membership, request.user)
+    services.remove_member(membership, actor=request.user)
     if leaving:
         messages.success(request, _("You left %(name)s.") % {"name": enterprise.display_name})
         return redirect("enterprise_list")
@@ -144,7 +144,7 @@ def ownership_transfer(request, reference, pk):
     """An owner hands their ownership to another member and becomes a member."""
     enterprise = selectors.enterprise_of(request.user, reference)
     to = selectors.member(enterprise, pk)
-    services.transfer_ownership(enterprise, request.user, to)
+    services.transfer_ownership(enterprise, to, actor=request.user)
     messages.success(request, _("%(name)s is now an owner; you are a member.") % {"name": to.user})
     return redirect("member_list", reference=reference)
 
@@ -155,7 +155,7 @@ def ownership_transfer(request, reference, pk):
 def invitation_revoke(request, reference, pk):
     enterprise = selectors.enterprise_of(request.user, reference)
     invitation = selectors.invitation(enterprise, pk)
-    services.revoke_invitation(invitation, request.user)
+    services.revoke_invitation(invitation, actor=request.user)
     messages.success(request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email})
     return redirect("member_list", reference=reference)
 
@@ -169,7 +169,7 @@ def invitation_accept(request, token):
         return redirect_to_login(request.get_full_path())
     try:
         if request.method == "POST":
-            membership = services.accept_invitation(token, user)
+            membership = services.accept_invitation(token, actor=user)
         else:
             invitation = services.usable_invitation(token, user)
     except DomainError as err:

@@ -150,7 +150,7 @@ class EnterpriseCreateWizard(SessionWizardView):
         for form in form_list:
             data.update(form.cleaned_data)
         try:
-            enterprise = profile_services.create_enterprise(self.request.user, **data)
+            enterprise = profile_services.create_enterprise(actor=self.request.user, **data)
         except (DomainError, ValidationError) as err:
             raise self._failed_step(form_dict, err) from err
         messages.success(
@@ -223,7 +223,7 @@ def enterprise_edit(request, reference):
     form = EnterpriseForm(request.POST or None, instance=copy.copy(enterprise))
     if request.method == "POST" and form.is_valid():
         try:
-            profile_services.update_enterprise(enterprise, request.user, **form.cleaned_data)
+            profile_services.update_enterprise(enterprise, actor=request.user, **form.cleaned_data)
         except (DomainError, ValidationError) as err:
             add_service_error(form, err)
         else:
@@ -253,7 +253,7 @@ def contact_list(request, reference):
     form = ContactForm(request.POST or None, notice_version=notice.version)
     if request.method == "POST" and form.is_valid():
         try:
-            contact = contact_services.add_contact(enterprise, request.user, **form.contact_data)
+            contact = contact_services.add_contact(enterprise, actor=request.user, **form.contact_data)
         except (DomainError, ValidationError) as err:
             add_service_error(form, err)
         else:
@@ -285,7 +285,7 @@ def contact_remove(request, reference, pk):
     """Removing a contact person erases their personal data from the profile."""
     enterprise = selectors.enterprise_of(request.user, reference)
     contact = selectors.contact_person(enterprise, pk)
-    contact_services.remove_contact(contact, request.user)
+    contact_services.remove_contact(contact, actor=request.user)
     messages.success(
         request, _("%(name)s is removed from the profile, with their personal data.") % {"name": contact.name}
     )

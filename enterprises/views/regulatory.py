@@ -42,7 +42,9 @@ def product_list(request, reference):
     enterprise = selectors.enterprise_of(request.user, reference)
     form = ProductForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        product = call_service(form, lambda: regulatory.save_product(enterprise, request.user, **form.cleaned_data))
+        product = call_service(
+            form, lambda: regulatory.save_product(enterprise, actor=request.user, **form.cleaned_data)
+        )
         if product is not None:
             messages.success(request, _("Product added. Record its milestones on each track below."))
             return redirect("product_detail", enterprise.reference, product.pk)
@@ -60,7 +62,7 @@ def product_detail(request, reference, pk):
     product = _with_clocks(selectors.product(enterprise, pk))
     form = MilestoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = call_service(form, lambda: regulatory.save_milestone(product, request.user, **form.cleaned_data))
+        saved = call_service(form, lambda: regulatory.save_milestone(product, actor=request.user, **form.cleaned_data))
         if saved is not None:
             messages.success(request, _("Milestone saved."))
             return redirect(reverse("product_detail", args=[enterprise.reference, product.pk]) + "#milestones")
@@ -86,7 +88,7 @@ def product_edit(request, reference, pk):
     form = ProductForm(request.POST or None, initial={"name": product.name, "modality": product.modality})
     if request.method == "POST" and form.is_valid():
         saved = call_service(
-            form, lambda: regulatory.save_product(enterprise, request.user, product=product, **form.cleaned_data)
+            form, lambda: regulatory.save_product(enterprise, actor=request.user, product=product, **form.cleaned_data)
         )
         if saved is not None:
             messages.success(request, _("Product saved."))
@@ -107,7 +109,7 @@ def product_delete(request, reference, pk):
         messages.error(request, _("Tick the box to confirm that the product and its milestones should be deleted."))
         return redirect("product_edit", enterprise.reference, product.pk)
     name = product.name
-    regulatory.delete_product(product, request.user)
+    regulatory.delete_product(product, actor=request.user)
     messages.success(request, _("Product “%(name)s” deleted.") % {"name": name})
     return redirect("product_list", enterprise.reference)
 
@@ -121,7 +123,7 @@ def milestone_edit(request, reference, pk, mpk):
     if request.method == "POST" and form.is_valid():
         saved = call_service(
             form,
-            lambda: regulatory.save_milestone(product, request.user, milestone=milestone, **form.cleaned_data),
+            lambda: regulatory.save_milestone(product, actor=request.user, milestone=milestone, **form.cleaned_data),
         )
         if saved is not None:
             messages.success(request, _("Milestone saved."))
@@ -144,6 +146,6 @@ def milestone_delete(request, reference, pk, mpk):
     enterprise = selectors.enterprise_of(request.user, reference)
     product = selectors.product(enterprise, pk)
     milestone = selectors.milestone(product, mpk)
-    regulatory.delete_milestone(milestone, request.user)
+    regulatory.delete_milestone(milestone, actor=request.user)
     messages.success(request, _("Milestone deleted."))
     return redirect(reverse("product_detail", args=[enterprise.reference, product.pk]) + "#milestones")

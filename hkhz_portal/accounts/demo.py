@@ -1,7 +1,6 @@
 """Demo units and one user per role, for ``seed_demo``."""
 
 from allauth.account.models import EmailAddress
-from django.db import transaction
 
 from . import services
 from .models import Unit, User
@@ -62,7 +61,6 @@ def seed_units() -> dict[str, Unit]:
     return units
 
 
-@transaction.atomic
 def seed_users(password: str, *, reset_passwords: bool = False) -> list[User]:
     """Create the demo users that are missing; return the ones whose password was set."""
     units = seed_units()
@@ -79,5 +77,5 @@ def seed_users(password: str, *, reset_passwords: bool = False) -> list[User]:
             created.append(user)
         EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         if not user.has_role(role):
-            services.assign_role(user, role, unit=units.get(unit_code))
+            services.assign_role(user, role, unit=units.get(unit_code), actor=None)
     return created

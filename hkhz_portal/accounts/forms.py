@@ -17,7 +17,7 @@ class SignupForm(forms.Form):
         language = get_language() or settings.LANGUAGE_CODE
         if language not in dict(settings.LANGUAGES):
             language = settings.LANGUAGE_CODE
-        services.complete_signup(user, full_name=self.cleaned_data["full_name"], language=language)
+        services.complete_signup(actor=user, full_name=self.cleaned_data["full_name"], language=language)
 
 
 class ProfileForm(forms.Form):

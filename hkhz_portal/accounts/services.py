@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from hkhz_portal.core import audit
 from hkhz_portal.core.errors import DomainError
 
+from .audit_actions import AuditAction
 from .models import Unit, User
 from .roles import ROLE_UNIT_KINDS, Role, UnitKind
 
@@ -17,13 +18,19 @@ def sync_role_groups() -> None:
         Group.objects.get_or_create(name=role.value)
 
 
-@transaction.atomic
-def assign_role(user: User, role: Role, *, unit: Unit | None = None, actor: User | None = None) -> None:
+@transaction.atomic(durable=True)
+def assign_role(user: User, role: Role, *, unit: Unit | None = None, actor: User | None) -> None:
     """Give ``user`` a role, and for unit-bound staff roles the unit they work for.
 
-    Called by admins (admin site, ``seed_demo``). Refuses a unit of the wrong kind, and a
-    unit-bound role with no unit, so that every officer's reach is defined.
+    Called by admins (admin site, ``seed_demo``; ``actor`` None for a command). Refuses a
+    unit of the wrong kind, and a unit-bound role with no unit, so that every officer's
+    reach is defined. Audited.
     """
+    _grant_role(user, role, unit=unit, actor=actor)
+
+
+def _grant_role(user: User, role: Role, *, unit: Unit | None, actor: User | None) -> None:
+    """``assign_role``'s work, inside the caller's transaction."""
     allowed = ROLE_UNIT_KINDS[role]
     if allowed is not None:
         unit = unit or user.unit
@@ -42,23 +49,24 @@ def assign_role(user: User, role: Role, *, unit: Unit | None = None, actor: User
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
     user.__dict__.pop("roles", None)
-    audit.record("account.role_assigned", target=user, actor=actor, changes={"role": role.value})
+    audit.record(AuditAction.ROLE_ASSIGNED, target=user, actor=actor, changes={"role": role.value})
 
 
-@transaction.atomic
-def complete_signup(user: User, *, full_name: str, language: str) -> None:
+@transaction.atomic(durable=True)
+def complete_signup(*, actor: User, full_name: str, language: str) -> None:
     """Finish a self-service sign-up: name, language, and the applicant role.
 
-    Called by the sign-up form once allauth has created the user.
+    Called by the sign-up form once allauth has created ``actor``, the new user.
     """
-    user.full_name = full_name
-    user.preferred_language = language
-    user.save(update_fields=["full_name", "preferred_language"])
-    assign_role(user, Role.APPLICANT, actor=user)
+    actor.full_name = full_name
+    actor.preferred_language = language
+    actor.save(update_fields=["full_name", "preferred_language"])
+    _grant_role(actor, Role.APPLICANT, unit=None, actor=actor)
 
 
-def update_profile(user: User, *, full_name: str, preferred_language: str) -> None:
-    """The user changes their own name or language."""
+def update_profile(*, actor: User, full_name: str, preferred_language: str) -> None:
+    """The signed-in user changes their own name or language. Audited."""
+    user = actor
     changes = {}
     if user.full_name != full_name:
         changes["full_name"] = [user.full_name, full_name]
@@ -66,15 +74,15 @@ def update_profile(user: User, *, full_name: str, preferred_language: str) -> No
         changes["preferred_language"] = [user.preferred_language, preferred_language]
     if not changes:
         return
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         user.full_name = full_name
         user.preferred_language = preferred_language
         user.save(update_fields=["full_name", "preferred_language"])
-        audit.record("account.profile_updated", target=user, actor=user, changes=changes)
+        audit.record(AuditAction.PROFILE_UPDATED, target=user, actor=user, changes=changes)
 
 
-def set_preferred_language(user: User, language: str) -> None:
-    """Remember the language a signed-in user switched to, for pages and e-mails."""
-    if user.preferred_language != language:
-        user.preferred_language = language
-        user.save(update_fields=["preferred_language"])
+def set_preferred_language(*, actor: User, language: str) -> None:
+    """Remember the language the signed-in ``actor`` switched to, for pages and e-mails."""
+    if actor.preferred_language != language:
+        actor.preferred_language = language
+        actor.save(update_fields=["preferred_language"])

@@ -5,18 +5,20 @@ from django.dispatch import receiver
 
 from hkhz_portal.core import audit
 
+from .audit_actions import AuditAction
+
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
-    audit.record("account.login", actor=user, target=user)
+    audit.record(AuditAction.LOGIN, actor=user, target=user)
 
 
 @receiver(user_logged_out)
 def audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        audit.record("account.logout", actor=user, target=user)
+        audit.record(AuditAction.LOGOUT, actor=user, target=user)
 
 
 @receiver(user_login_failed)
 def audit_login_failed(sender, credentials, request=None, **kwargs):
-    audit.record("account.login_failed", changes={"email": credentials.get("email", "")})
+    audit.record(AuditAction.LOGIN_FAILED, changes={"email": credentials.get("email", "")})

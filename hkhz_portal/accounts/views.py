@@ -53,7 +53,7 @@ def profile(request):
         request.POST or None, initial={"full_name": user.full_name, "preferred_language": user.preferred_language}
     )
     if request.method == "POST" and form.is_valid():
-        services.update_profile(user, **form.cleaned_data)
+        services.update_profile(actor=user, **form.cleaned_data)
         translation.activate(user.preferred_language)
         messages.success(request, _("Your profile was saved."))
         response = redirect("profile")
@@ -68,5 +68,5 @@ def switch_language(request):
     response = set_language(request)
     language = request.POST.get("language")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        services.set_preferred_language(request.user, language)
+        services.set_preferred_language(actor=request.user, language=language)
     return response

@@ -1,6 +1,7 @@
 """The audit trail: one helper that every service calls when it changes something."""
 
 from contextvars import ContextVar
+from enum import StrEnum
 
 from django.contrib.contenttypes.models import ContentType
 
@@ -8,12 +9,15 @@ from django.contrib.contenttypes.models import ContentType
 request_ip: ContextVar[str | None] = ContextVar("request_ip", default=None)
 
 
-def record(action: str, *, target=None, actor=None, changes: dict | None = None, ip: str | None = None):
+def record(action: StrEnum, *, target=None, actor=None, changes: dict | None = None, ip: str | None = None):
     """Write one audit event. Call it inside the service's transaction.
 
-    ``action`` is a dotted name (``account.login``, ``enterprise.updated``); ``changes``
+    ``action`` is a member of an app's ``AuditAction`` enum (``audit_actions.py``), so every
+    name the trail can hold is declared in one place; a bare string is refused. ``changes``
     holds what changed, as JSON. The IP address defaults to the current request's.
     """
+    if not isinstance(action, StrEnum):
+        raise TypeError(f"audit action {action!r} must be an AuditAction member, not a bare string")
     from .models import AuditEvent
 
     return AuditEvent.objects.create(

@@ -56,7 +56,7 @@ def test_unit_bound_role_refuses_a_unit_of_the_wrong_kind():
     user = UserFactory()
     fund = UnitFactory(code="fund", kind=UnitKind.FUND)
     with pytest.raises(DomainError) as error:
-        services.assign_role(user, Role.CENTRE_STAFF, unit=fund)
+        services.assign_role(user, Role.CENTRE_STAFF, unit=fund, actor=None)
     assert error.value.code == "unit_kind_mismatch"
     user.refresh_from_db()
     assert user.unit is None

@@ -16,7 +16,7 @@ def applicant_without_consent():
     from enterprises.services.consent import withdraw_consent
     from hkhz_portal.accounts.models import User
 
-    withdraw_consent(User.objects.get(email="applicant@demo.hkhz.local"))
+    withdraw_consent(actor=User.objects.get(email="applicant@demo.hkhz.local"))
 
 
 def test_applicant_consents_creates_an_enterprise_and_uploads_a_document(

@@ -48,15 +48,15 @@ def other():
     """Another enterprise, with a product, a milestone and a document the member must not reach."""
     firm = EnterpriseFactory()
     owner = member_of(firm, "owner")
-    product = regulatory.save_product(firm, owner, name="Secret product", modality="biologic")
-    milestone = regulatory.save_milestone(product, owner, jurisdiction="fda", pathway="ind", status="planned")
+    product = regulatory.save_product(firm, actor=owner, name="Secret product", modality="biologic")
+    milestone = regulatory.save_milestone(product, actor=owner, jurisdiction="fda", pathway="ind", status="planned")
     document = Document.objects.create(enterprise=firm, doc_type="pitch_deck", title="Secret deck")
     return firm, product, milestone, document
 
 
 @pytest.fixture
 def product(enterprise, member):
-    return regulatory.save_product(enterprise, member, name="QT-11 bispecific", modality="biologic")
+    return regulatory.save_product(enterprise, actor=member, name="QT-11 bispecific", modality="biologic")
 
 
 def test_lists_only_the_users_own_enterprises(client, member, enterprise, other):
@@ -349,8 +349,8 @@ def test_a_milestone_naming_another_enterprises_product_is_400(client, member, e
 
 
 def test_a_milestone_cannot_move_to_another_product(client, member, enterprise, product):
-    sibling = regulatory.save_product(enterprise, member, name="QT-12", modality="other")
-    milestone = regulatory.save_milestone(product, member, jurisdiction="fda", pathway="ind", status="planned")
+    sibling = regulatory.save_product(enterprise, actor=member, name="QT-12", modality="other")
+    milestone = regulatory.save_milestone(product, actor=member, jurisdiction="fda", pathway="ind", status="planned")
     response = client.patch(
         f"{API}{enterprise.reference}/milestones/{milestone.pk}/",
         {"product": sibling.pk},
@@ -381,7 +381,7 @@ def test_impossible_milestones_are_400_on_the_field(client, member, enterprise, 
 
 
 def test_a_partial_update_is_checked_against_the_stored_values(client, member, enterprise, product):
-    milestone = regulatory.save_milestone(product, member, jurisdiction="fda", pathway="ind", status="planned")
+    milestone = regulatory.save_milestone(product, actor=member, jurisdiction="fda", pathway="ind", status="planned")
     response = client.patch(
         f"{API}{enterprise.reference}/milestones/{milestone.pk}/",
         {"status": "approved"},

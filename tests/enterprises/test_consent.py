@@ -252,7 +252,7 @@ def test_a_member_records_a_contact_persons_withdrawal(client):
     firm = EnterpriseFactory()
     member = member_of(firm)
     contact = ContactPerson.objects.create(enterprise=firm, name="Zhao Lei", email="zhao.lei@example.cn")
-    record_contact_consent(contact, recorded_by=member)
+    record_contact_consent(contact, actor=member)
     outsider = member_of(EnterpriseFactory())
     url = reverse("contact_consent_withdraw", args=[firm.reference, contact.pk])
 

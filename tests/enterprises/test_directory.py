@@ -202,9 +202,9 @@ def detail(firm):
 def test_staff_detail_shows_profile_identifiers_residency_and_products(client, officer, firms):
     firm = firms["xihu"]
     owner = member_of(firm, "owner")
-    product = regulatory.save_product(firm, owner, name="XH-201 GLP-1 agonist", modality="small_molecule")
+    product = regulatory.save_product(firm, actor=owner, name="XH-201 GLP-1 agonist", modality="small_molecule")
     regulatory.save_milestone(
-        product, owner, jurisdiction="nmpa", pathway="ind", status="submitted", actual_on="2025-02-03"
+        product, actor=owner, jurisdiction="nmpa", pathway="ind", status="submitted", actual_on="2025-02-03"
     )
     html = client.get(detail(firm)).content.decode()
     assert "Hangzhou Xihu Biomedicine Co., Ltd." in html and "杭州西湖生物医药有限公司" in html
@@ -223,7 +223,7 @@ def test_viewing_contacts_writes_a_staff_view_export_log_row(client, officer, fi
     ContactPerson.objects.create(
         enterprise=firm, name="Lee Siu Ming", email="sm.lee@harbour.example", phone="+852 5555 0101"
     )
-    consent.record_contact_consent(consented, recorded_by=owner)
+    consent.record_contact_consent(consented, actor=owner)
 
     html = client.get(detail(firm)).content.decode()
     assert "Hong Kong data" in html
@@ -247,7 +247,7 @@ def test_a_withdrawn_contact_consent_hides_the_details_again(client, officer, fi
     firm = firms["xihu"]
     owner = member_of(firm, "owner")
     contact = ContactPerson.objects.create(enterprise=firm, name="Wang Fang", email="wang.fang@xihu.example")
-    consent.record_contact_consent(contact, recorded_by=owner)
+    consent.record_contact_consent(contact, actor=owner)
     assert "wang.fang@xihu.example" in client.get(detail(firm)).content.decode()
     consent.withdraw_contact_consent(contact, actor=owner)
     assert "wang.fang@xihu.example" not in client.get(detail(firm)).content.decode()
@@ -263,9 +263,9 @@ def test_staff_detail_query_count_does_not_grow_with_contacts_and_products(clien
 
     def add(n):
         contact = ContactPerson.objects.create(enterprise=firm, name=f"Person {n}", email=f"p{n}@xihu.example")
-        consent.record_contact_consent(contact, recorded_by=owner)
-        product = regulatory.save_product(firm, owner, name=f"P{n}", modality="other")
-        regulatory.save_milestone(product, owner, jurisdiction="fda", pathway="ind", status="planned")
+        consent.record_contact_consent(contact, actor=owner)
+        product = regulatory.save_product(firm, actor=owner, name=f"P{n}", modality="other")
+        regulatory.save_milestone(product, actor=owner, jurisdiction="fda", pathway="ind", status="planned")
 
     add(0)
     with CaptureQueriesContext(connection) as one:

@@ -166,7 +166,7 @@ def test_oversize_file_is_refused_with_the_limit(client, enterprise, member, med
 def test_the_service_checks_the_file_again(enterprise, member, media):
     with pytest.raises(ValidationError):
         services.upload_document(
-            enterprise, member, SimpleUploadedFile("x.pdf", HTML), doc_type="other", title="Sneaky"
+            enterprise, SimpleUploadedFile("x.pdf", HTML), actor=member, doc_type="other", title="Sneaky"
         )
     assert not Document.objects.exists()
     assert stored_files(media) == []
@@ -233,7 +233,7 @@ def test_a_new_version_of_another_enterprises_document_is_404(client, enterprise
     other = EnterpriseFactory()
     other_member = member_of(other, "owner")
     foreign = services.upload_document(
-        other, other_member, SimpleUploadedFile("x.pdf", PDF), doc_type="other", title="X"
+        other, SimpleUploadedFile("x.pdf", PDF), actor=other_member, doc_type="other", title="X"
     )
     client.force_login(member)
     response = upload(client, enterprise, "y.pdf", PDF, document=foreign.document.pk)
@@ -247,8 +247,8 @@ def test_a_new_version_of_another_enterprises_document_is_404(client, enterprise
 def test_download_returns_the_exact_bytes_as_an_attachment_and_logs_the_export(client, enterprise, member):
     version = services.upload_document(
         enterprise,
-        member,
         SimpleUploadedFile("营业执照 licence.pdf", PDF),
+        actor=member,
         doc_type="business_licence",
         title="Licence",
     )
@@ -269,7 +269,7 @@ def test_download_returns_the_exact_bytes_as_an_attachment_and_logs_the_export(c
 
 def test_non_member_gets_404_on_the_documents_page_upload_and_download(client, enterprise, member, media):
     version = services.upload_document(
-        enterprise, member, SimpleUploadedFile("l.pdf", PDF), doc_type="business_licence", title="Licence"
+        enterprise, SimpleUploadedFile("l.pdf", PDF), actor=member, doc_type="business_licence", title="Licence"
     )
     stranger = member_of(EnterpriseFactory(), "owner")
     client.force_login(stranger)
@@ -287,7 +287,7 @@ def test_non_member_gets_404_on_the_documents_page_upload_and_download(client, e
 
 def test_anonymous_download_is_sent_to_sign_in(client, enterprise, member):
     version = services.upload_document(
-        enterprise, member, SimpleUploadedFile("l.pdf", PDF), doc_type="other", title="L"
+        enterprise, SimpleUploadedFile("l.pdf", PDF), actor=member, doc_type="other", title="L"
     )
     response = client.get(reverse("document_download", args=[enterprise.reference, version.document.pk, 1]))
     assert response.status_code == 302
@@ -297,7 +297,7 @@ def test_anonymous_download_is_sent_to_sign_in(client, enterprise, member):
 
 def test_missing_version_is_404(client, enterprise, member):
     version = services.upload_document(
-        enterprise, member, SimpleUploadedFile("l.pdf", PDF), doc_type="other", title="L"
+        enterprise, SimpleUploadedFile("l.pdf", PDF), actor=member, doc_type="other", title="L"
     )
     client.force_login(member)
     assert (
@@ -308,7 +308,9 @@ def test_missing_version_is_404(client, enterprise, member):
 
 def test_documents_are_grouped_by_type_in_the_declared_order(client, enterprise, member):
     for doc_type, title in (("other", "Misc"), ("business_licence", "Licence"), ("pitch_deck", "Deck")):
-        services.upload_document(enterprise, member, SimpleUploadedFile("f.pdf", PDF), doc_type=doc_type, title=title)
+        services.upload_document(
+            enterprise, SimpleUploadedFile("f.pdf", PDF), actor=member, doc_type=doc_type, title=title
+        )
     client.force_login(member)
     html = list_page(client, enterprise)
     positions = [html.index(f">{label}</h2>") for label in ("Business licence", "Pitch deck", "Other")]
@@ -317,7 +319,7 @@ def test_documents_are_grouped_by_type_in_the_declared_order(client, enterprise,
 
 def test_media_is_not_served_publicly(client, enterprise, member):
     version = services.upload_document(
-        enterprise, member, SimpleUploadedFile("l.pdf", PDF), doc_type="other", title="L"
+        enterprise, SimpleUploadedFile("l.pdf", PDF), actor=member, doc_type="other", title="L"
     )
     assert client.get("/media/" + version.file.name).status_code == 404
 

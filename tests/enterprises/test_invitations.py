@@ -35,7 +35,7 @@ def owner(enterprise):
 
 @pytest.fixture
 def invitation(enterprise, owner):
-    return services.invite_member(enterprise, owner, email="invitee@example.com", role="member")
+    return services.invite_member(enterprise, actor=owner, email="invitee@example.com", role="member")
 
 
 def accept_url(invitation):
@@ -181,7 +181,7 @@ def test_wrong_user_is_refused_and_offered_to_sign_out(client, enterprise, invit
 def test_revoked_invitation_is_refused(client, enterprise, owner, invitation):
     invitee = UserFactory(email="invitee@example.com")
     path = accept_url(invitation)
-    services.revoke_invitation(invitation, owner)
+    services.revoke_invitation(invitation, actor=owner)
     client.force_login(invitee)
     response = client.post(path)
     assert response.status_code == 400
@@ -192,7 +192,7 @@ def test_revoked_invitation_is_refused(client, enterprise, owner, invitation):
 def test_inviting_again_replaces_the_earlier_link(client, enterprise, owner, invitation):
     invitee = UserFactory(email="invitee@example.com")
     old_path = accept_url(invitation)
-    services.invite_member(enterprise, owner, email="invitee@example.com")
+    services.invite_member(enterprise, actor=owner, email="invitee@example.com")
     client.force_login(invitee)
     assert "withdrawn" in client.post(old_path).content.decode()
     assert joined(enterprise, invitee) is None
@@ -224,7 +224,7 @@ def test_the_mail_is_sent_once_even_if_the_task_runs_twice(invitation, eager_tas
 
 
 def test_no_mail_for_a_revoked_invitation(owner, invitation):
-    services.revoke_invitation(invitation, owner)
+    services.revoke_invitation(invitation, actor=owner)
     assert send_invitation_email(invitation.pk) is False
     assert mail.outbox == []
 
@@ -235,7 +235,7 @@ def test_the_mail_speaks_the_invitees_language_and_names_the_firm_in_it(enterpri
     enterprise.legal_name_zh = "杭州湖畔治疗有限公司"
     enterprise.save()
     UserFactory(email="li.hua@example.cn", preferred_language="zh-hant")
-    invitation = services.invite_member(enterprise, owner, email="li.hua@example.cn")
+    invitation = services.invite_member(enterprise, actor=owner, email="li.hua@example.cn")
     assert send_invitation_email(invitation.pk)
     body = mail.outbox[-1].body
     assert "杭州湖畔治疗有限公司" in body

@@ -101,7 +101,7 @@ def test_member_who_is_not_owner_cannot_invite_remove_promote_or_transfer(client
     assert membership(enterprise, owner).role == "owner"
     assert membership(enterprise, other).role == "member"
 
-    invitation = services.invite_member(enterprise, owner, email="x@example.com")
+    invitation = services.invite_member(enterprise, actor=owner, email="x@example.com")
     response = client.post(url("invitation_revoke", enterprise, invitation.pk))
     assert NOT_OWNER in messages_of(response)
     invitation.refresh_from_db()
@@ -110,7 +110,7 @@ def test_member_who_is_not_owner_cannot_invite_remove_promote_or_transfer(client
 
 def test_non_member_gets_404_on_every_members_page_and_action(client, enterprise, owner, member):
     stranger = member_of(EnterpriseFactory(), "owner")
-    invitation = services.invite_member(enterprise, owner, email="x@example.com")
+    invitation = services.invite_member(enterprise, actor=owner, email="x@example.com")
     client.force_login(stranger)
     target = membership(enterprise, member).pk
     assert client.get(url("member_list", enterprise)).status_code == 404
@@ -241,7 +241,7 @@ def test_the_only_owner_cannot_leave_be_demoted_or_be_removed(client, enterprise
 
     assert membership(enterprise, owner).role == "owner"
     with pytest.raises(DomainError, match=LAST_OWNER):
-        services.remove_member(membership(enterprise, owner), owner)
+        services.remove_member(membership(enterprise, owner), actor=owner)
     html = page(client, enterprise)
     assert "You are the only owner" in html
     assert "Step down to member" not in html
@@ -261,12 +261,12 @@ def test_with_two_owners_one_can_leave(client, enterprise, owner, member):
 def test_two_owners_demoting_each_other_leave_one_owner(enterprise, owner):
     """A demotes B, then B (already demoted) tries to demote A: refused, one owner remains."""
     second = member_of(enterprise, "owner")
-    services.change_member_role(membership(enterprise, second), owner, "member")
+    services.change_member_role(membership(enterprise, second), "member", actor=owner)
     with pytest.raises(DomainError) as refused:
-        services.change_member_role(membership(enterprise, owner), second, "member")
+        services.change_member_role(membership(enterprise, owner), "member", actor=second)
     assert refused.value.status == 403
     with pytest.raises(DomainError, match=LAST_OWNER):
-        services.change_member_role(membership(enterprise, owner), owner, "member")
+        services.change_member_role(membership(enterprise, owner), "member", actor=owner)
     assert list(enterprise.memberships.filter(role="owner").values_list("user", flat=True)) == [owner.pk]
 
 
@@ -285,7 +285,7 @@ def test_two_owners_demoting_each_other_at_the_same_moment_leave_one_owner():
 
         try:
             start.wait(timeout=10)
-            services.change_member_role(Membership.objects.get(enterprise=enterprise, user=target), by, "member")
+            services.change_member_role(Membership.objects.get(enterprise=enterprise, user=target), "member", actor=by)
             outcomes.append("ok")
         except DomainError as err:
             outcomes.append(err.code)
@@ -304,8 +304,8 @@ def test_two_owners_demoting_each_other_at_the_same_moment_leave_one_owner():
 def test_ownership_cannot_go_to_a_member_who_left_meanwhile(enterprise, owner, member):
     """The page showed the member; they left before the owner clicked: nobody is left without an owner."""
     stale = membership(enterprise, member)
-    services.remove_member(stale, member)
+    services.remove_member(stale, actor=member)
     with pytest.raises(DomainError) as refused:
-        services.transfer_ownership(enterprise, owner, stale)
+        services.transfer_ownership(enterprise, stale, actor=owner)
     assert refused.value.status == 404
     assert list(enterprise.memberships.values_list("user", "role")) == [(owner.pk, "owner")]

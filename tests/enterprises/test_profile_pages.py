@@ -190,7 +190,7 @@ def test_uscc_taken_by_someone_else_during_the_wizard_sends_the_user_back_to_ste
 def test_a_race_lost_inside_the_service_lands_on_the_uscc_field(client, monkeypatch):
     """The service's own duplicate check (the database's unique index) comes back as the field error."""
 
-    def lose_the_race(user, **data):
+    def lose_the_race(*, actor, **data):
         raise DomainError(DUPLICATE_MESSAGES["uscc"], code="duplicate_identifier", field="uscc")
 
     monkeypatch.setattr(profile_services, "create_enterprise", lose_the_race)

@@ -19,18 +19,22 @@ def add_rows(enterprise, owner, n):
     members, invitations, contacts."""
     for i in range(n):
         version = documents.upload_document(
-            enterprise, owner, ContentFile(pdf_bytes(f"doc {i}"), name=f"d{i}.pdf"), doc_type="other", title=f"D{i}"
+            enterprise,
+            ContentFile(pdf_bytes(f"doc {i}"), name=f"d{i}.pdf"),
+            actor=owner,
+            doc_type="other",
+            title=f"D{i}",
         )
         documents.upload_document(
-            enterprise, owner, ContentFile(pdf_bytes("v2"), name="v2.pdf"), document=version.document
+            enterprise, ContentFile(pdf_bytes("v2"), name="v2.pdf"), actor=owner, document=version.document
         )
-        product = regulatory.save_product(enterprise, owner, name=f"P{i}", modality="biologic")
+        product = regulatory.save_product(enterprise, actor=owner, name=f"P{i}", modality="biologic")
         for jurisdiction in ("nmpa", "fda"):
-            regulatory.save_milestone(product, owner, jurisdiction=jurisdiction, pathway="ind", status="planned")
+            regulatory.save_milestone(product, actor=owner, jurisdiction=jurisdiction, pathway="ind", status="planned")
         member_of(enterprise)
-        members.invite_member(enterprise, owner, email=f"guest{i}@example.com")
+        members.invite_member(enterprise, actor=owner, email=f"guest{i}@example.com")
         contact = ContactPerson.objects.create(enterprise=enterprise, name=f"C{i}", email=f"c{i}@example.com")
-        consent.record_contact_consent(contact, recorded_by=owner)
+        consent.record_contact_consent(contact, actor=owner)
 
 
 def queries(client, url):

@@ -72,7 +72,7 @@ def member(enterprise):
 
 @pytest.fixture
 def product(enterprise, member):
-    return regulatory.save_product(enterprise, member, name="HZ-101 anti-PD-1 antibody", modality="biologic")
+    return regulatory.save_product(enterprise, actor=member, name="HZ-101 anti-PD-1 antibody", modality="biologic")
 
 
 def url(name, enterprise, *args):
@@ -108,12 +108,14 @@ def test_a_member_adds_a_product_and_sees_it_listed(client, enterprise, member):
 
 def test_product_list_summarises_each_track(client, enterprise, member, product):
     regulatory.save_milestone(
-        product, member, **milestone_data(jurisdiction="nmpa", status="approved", actual_on=datetime.date(2025, 3, 3))
+        product,
+        actor=member,
+        **milestone_data(jurisdiction="nmpa", status="approved", actual_on=datetime.date(2025, 3, 3)),
     )
-    regulatory.save_milestone(product, member, **milestone_data())
+    regulatory.save_milestone(product, actor=member, **milestone_data())
     regulatory.save_milestone(
         product,
-        member,
+        actor=member,
         **milestone_data(pathway="bla", status="planned", actual_on=None, planned_on=datetime.date(2027, 1, 15)),
     )
     client.force_login(member)
@@ -130,7 +132,7 @@ def test_side_by_side_puts_each_milestone_in_its_pathway_row_and_jurisdiction_co
 ):
     regulatory.save_milestone(
         product,
-        member,
+        actor=member,
         jurisdiction="nmpa",
         pathway="ind",
         status="approved",
@@ -138,10 +140,20 @@ def test_side_by_side_puts_each_milestone_in_its_pathway_row_and_jurisdiction_co
         reference_number="CXSL2500123",
     )
     regulatory.save_milestone(
-        product, member, jurisdiction="fda", pathway="ind", status="submitted", actual_on=datetime.date(2025, 5, 2)
+        product,
+        actor=member,
+        jurisdiction="fda",
+        pathway="ind",
+        status="submitted",
+        actual_on=datetime.date(2025, 5, 2),
     )
     regulatory.save_milestone(
-        product, member, jurisdiction="fda", pathway="bla", status="planned", planned_on=datetime.date(2027, 6, 30)
+        product,
+        actor=member,
+        jurisdiction="fda",
+        pathway="bla",
+        status="planned",
+        planned_on=datetime.date(2027, 6, 30),
     )
     client.force_login(member)
     html = client.get(url("product_detail", enterprise, product.pk)).content.decode()
@@ -162,7 +174,12 @@ def test_side_by_side_puts_each_milestone_in_its_pathway_row_and_jurisdiction_co
 def test_nmpa_ind_clock_counts_60_working_days(client, enterprise, member, product):
     # Accepted on Monday 2025-03-03: 60 working days (12 weeks) later is Monday 2025-05-26.
     regulatory.save_milestone(
-        product, member, jurisdiction="nmpa", pathway="ind", status="accepted", actual_on=datetime.date(2025, 3, 3)
+        product,
+        actor=member,
+        jurisdiction="nmpa",
+        pathway="ind",
+        status="accepted",
+        actual_on=datetime.date(2025, 3, 3),
     )
     client.force_login(member)
     grid = TableGrid.of(client.get(url("product_detail", enterprise, product.pk)).content.decode(), "tracks")
@@ -171,12 +188,12 @@ def test_nmpa_ind_clock_counts_60_working_days(client, enterprise, member, produ
 
 
 def test_other_jurisdictions_get_a_column_only_when_used(client, enterprise, member, product):
-    regulatory.save_milestone(product, member, jurisdiction="nmpa", pathway="nda", status="planned")
+    regulatory.save_milestone(product, actor=member, jurisdiction="nmpa", pathway="nda", status="planned")
     client.force_login(member)
     grid = TableGrid.of(client.get(url("product_detail", enterprise, product.pk)).content.decode(), "tracks")
     assert grid.header == ["Pathway", "NMPA (China)", "FDA (United States)"]
 
-    regulatory.save_milestone(product, member, jurisdiction="ema", pathway="other", status="planned")
+    regulatory.save_milestone(product, actor=member, jurisdiction="ema", pathway="other", status="planned")
     grid = TableGrid.of(client.get(url("product_detail", enterprise, product.pk)).content.decode(), "tracks")
     assert grid.header == ["Pathway", "NMPA (China)", "FDA (United States)", "EMA (European Union)"]
     assert "Planned" in grid.cell("Other", "EMA (European Union)")
@@ -213,7 +230,7 @@ def test_milestone_crud_through_the_pages(client, enterprise, member, product):
 
 
 def test_deleting_a_milestone_needs_post(client, enterprise, member, product):
-    milestone = regulatory.save_milestone(product, member, jurisdiction="fda", pathway="ind", status="planned")
+    milestone = regulatory.save_milestone(product, actor=member, jurisdiction="fda", pathway="ind", status="planned")
     client.force_login(member)
     assert client.get(url("milestone_delete", enterprise, product.pk, milestone.pk)).status_code == 405
     assert Milestone.objects.filter(pk=milestone.pk).exists()
@@ -255,7 +272,7 @@ def test_a_decision_dated_today_is_accepted(client, enterprise, member, product)
 
 
 def test_editing_a_milestone_with_bad_input_changes_nothing(client, enterprise, member, product):
-    milestone = regulatory.save_milestone(product, member, jurisdiction="fda", pathway="ind", status="planned")
+    milestone = regulatory.save_milestone(product, actor=member, jurisdiction="fda", pathway="ind", status="planned")
     client.force_login(member)
     response = client.post(
         url("milestone_edit", enterprise, product.pk, milestone.pk), milestone_data(status="approved", actual_on="")
@@ -267,7 +284,7 @@ def test_editing_a_milestone_with_bad_input_changes_nothing(client, enterprise, 
 
 
 def test_product_edit_and_confirmed_delete(client, enterprise, member, product):
-    regulatory.save_milestone(product, member, jurisdiction="fda", pathway="ind", status="planned")
+    regulatory.save_milestone(product, actor=member, jurisdiction="fda", pathway="ind", status="planned")
     client.force_login(member)
     response = client.post(
         url("product_edit", enterprise, product.pk), {"name": "HZ-101 (toripalimab-like)", "modality": "biologic"}
@@ -325,7 +342,7 @@ def test_without_consent_nothing_is_saved_and_the_user_is_sent_to_the_consent_pa
     ],
 )
 def test_a_non_member_gets_404_and_changes_nothing(client, enterprise, member, product, name, method, needs_milestone):
-    milestone = regulatory.save_milestone(product, member, jurisdiction="fda", pathway="ind", status="planned")
+    milestone = regulatory.save_milestone(product, actor=member, jurisdiction="fda", pathway="ind", status="planned")
     outsider = member_of(EnterpriseFactory())
     client.force_login(outsider)
     args = [] if name == "product_list" else [product.pk] + ([milestone.pk] if needs_milestone else [])
@@ -341,7 +358,7 @@ def test_a_non_member_gets_404_and_changes_nothing(client, enterprise, member, p
 
 def test_another_enterprises_product_is_404_under_ones_own_enterprise(client, enterprise, member):
     other = EnterpriseFactory()
-    theirs = regulatory.save_product(other, member_of(other), name="Secret", modality="other")
+    theirs = regulatory.save_product(other, actor=member_of(other), name="Secret", modality="other")
     client.force_login(member)
     assert client.get(url("product_detail", enterprise, theirs.pk)).status_code == 404
     assert client.post(url("product_delete", enterprise, theirs.pk), {"confirm": "on"}).status_code == 404
@@ -349,8 +366,8 @@ def test_another_enterprises_product_is_404_under_ones_own_enterprise(client, en
 
 
 def test_a_milestone_of_another_product_is_404(client, enterprise, member, product):
-    sibling = regulatory.save_product(enterprise, member, name="HZ-2", modality="other")
-    milestone = regulatory.save_milestone(sibling, member, jurisdiction="fda", pathway="ind", status="planned")
+    sibling = regulatory.save_product(enterprise, actor=member, name="HZ-2", modality="other")
+    milestone = regulatory.save_milestone(sibling, actor=member, jurisdiction="fda", pathway="ind", status="planned")
     client.force_login(member)
     assert client.get(url("milestone_edit", enterprise, product.pk, milestone.pk)).status_code == 404
 
@@ -365,7 +382,12 @@ def test_two_members_see_the_same_products(client, enterprise, member, product):
     colleague = member_of(enterprise)
     client.force_login(colleague)
     regulatory.save_milestone(
-        product, member, jurisdiction="nmpa", pathway="ind", status="submitted", actual_on=datetime.date(2025, 1, 6)
+        product,
+        actor=member,
+        jurisdiction="nmpa",
+        pathway="ind",
+        status="submitted",
+        actual_on=datetime.date(2025, 1, 6),
     )
     assert product.name in client.get(url("product_list", enterprise)).content.decode()
     response = client.post(url("product_detail", enterprise, product.pk), milestone_data())

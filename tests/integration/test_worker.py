@@ -70,7 +70,7 @@ def test_an_invitation_is_mailed_by_the_worker_after_commit():
     if broker_redis:
         require(redis_available(), f"Redis at {REDIS_URL}")
     with celery_worker(redis_url=broker_redis):
-        invitation = invite_member(enterprise, owner, email="new.colleague@example.com")
+        invitation = invite_member(enterprise, actor=owner, email="new.colleague@example.com")
         sent = wait_for(lambda: Invitation.objects.get(pk=invitation.pk).sent_at is not None, timeout=60)
     assert sent, "the worker did not send the invitation within 60 s"
 
@@ -120,7 +120,7 @@ def test_a_task_whose_worker_dies_mid_task_is_done_by_another_worker():
     }
     try:
         with celery_worker(redis_url=REDIS_URL, extra_env=hanging_mail) as worker_a:
-            invitation = invite_member(enterprise, owner, email="late.ack@example.com")
+            invitation = invite_member(enterprise, actor=owner, email="late.ack@example.com")
             with celery_app.connection_for_write(REDIS_URL) as conn:
                 send_invitation.apply_async(args=[invitation.pk], connection=conn)
             assert smtp.connected.wait(60), "worker A never reached the mail server"

@@ -1,0 +1,11 @@
+"""The audit trail's names for what happens to accounts, declared once."""
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    LOGIN = "account.login"
+    LOGIN_FAILED = "account.login_failed"
+    LOGOUT = "account.logout"
+    PROFILE_UPDATED = "account.profile_updated"
+    ROLE_ASSIGNED = "account.role_assigned"
