@@ -103,6 +103,7 @@ class Pathway(models.TextChoices):
     K510 = "510k", _("510(k)")
     DE_NOVO = "de_novo", _("De Novo")
     PMA = "pma", _("PMA")
+    NMPA_CLASS_I = "nmpa_class_i", _("NMPA class I filing")
     NMPA_CLASS_II = "nmpa_class_ii", _("NMPA class II registration")
     NMPA_CLASS_III = "nmpa_class_iii", _("NMPA class III registration")
     OTHER = "other", _("Other")

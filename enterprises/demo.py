@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from djmoney.money import Money
 
 from .choices import DocumentType, HangzhouDistrict, Kind, MilestoneStatus, Sector
@@ -66,14 +67,46 @@ FIRMS = [
 #: The demo applicant owns these two: a Binjiang biotech and its Hong Kong company.
 APPLICANT_FIRMS = {"Hangzhou Binjiang Gene Medicine Co., Ltd.", "Qiantang Biologics (Hong Kong) Limited"}
 
-#: Per sector: (product name, modality, [(jurisdiction, pathway, status, planned, actual, reference)])
+
+def _milestone(jurisdiction, pathway, status, planned, actual=None, reference="", priority_review=False):
+    """A demo milestone; ``planned`` and ``actual`` are days from the seeding day (negative: before),
+    so the regulators' clocks are running whenever the demo is seeded."""
+    return {
+        "jurisdiction": jurisdiction,
+        "pathway": pathway,
+        "status": status,
+        "planned": planned,
+        "actual": actual,
+        "reference_number": reference,
+        "priority_review": priority_review,
+    }
+
+
+S, A, OK = MilestoneStatus.SUBMITTED, MilestoneStatus.ACCEPTED, MilestoneStatus.APPROVED
+
+#: Per sector: (product name, modality, milestones). Each status change is its own milestone, so the
+#: side-by-side view has a history to show; filings on the two tracks are months apart, as in life.
 DEVICE_PIPELINES = [
     (
         "{code}-Scope (surgical robot)",
         "medical_device",
         [
-            ("nmpa", "nmpa_class_iii", MilestoneStatus.APPROVED, "2024-01-15", "2024-11-08", "国械注准20243010871"),
-            ("fda", "510k", MilestoneStatus.SUBMITTED, "2026-05-01", "2026-05-20", "K261234"),
+            _milestone("nmpa", "nmpa_class_iii", S, -1120, -1100, "CQZ2300412"),
+            _milestone("nmpa", "nmpa_class_iii", A, -1095, -1093, "CQZ2300412"),
+            _milestone("nmpa", "nmpa_class_iii", OK, -760, -752, "国械注准20243010871"),
+            _milestone("fda", "510k", S, -70, -61, "K261234"),
+            _milestone("fda", "510k", A, -46, -46, "K261234"),
+        ],
+    ),
+    (
+        "{code}-BP (upper-arm blood pressure monitor)",
+        "medical_device",
+        [
+            _milestone("fda", "510k", S, -430, -421, "K250872"),
+            _milestone("fda", "510k", OK, -320, -309, "K250872"),
+            _milestone("nmpa", "nmpa_class_ii", S, -400, -395, "浙械注准受理2500311"),
+            _milestone("nmpa", "nmpa_class_ii", A, -388, -388, "浙械注准受理2500311"),
+            _milestone("nmpa", "nmpa_class_ii", OK, -200, -214, "浙械注准20252070544"),
         ],
     ),
 ]
@@ -82,18 +115,23 @@ DRUG_PIPELINES = [
         "{code}-101 (anti-PD-1 antibody)",
         "biologic",
         [
-            ("nmpa", "ind", MilestoneStatus.APPROVED, "2023-03-01", "2023-05-26", "CXSL2300123"),
-            ("fda", "ind", MilestoneStatus.ACCEPTED, "2023-09-01", "2023-10-02", "IND 165432"),
-            ("nmpa", "bla", MilestoneStatus.SUBMITTED, "2026-06-30", "2026-07-15", "CXSS2600042"),
-            ("fda", "bla", MilestoneStatus.PLANNED, "2027-09-30", None, ""),
+            _milestone("nmpa", "ind", S, -1200, -1184, "CXSL2300123"),
+            _milestone("nmpa", "ind", A, -1177, -1177, "CXSL2300123"),
+            _milestone("nmpa", "ind", OK, -1090, -1088, "CXSL2300123"),
+            _milestone("fda", "ind", S, -930, -909, "IND 165432"),
+            _milestone("fda", "ind", OK, -879, -879, "IND 165432"),
+            _milestone("nmpa", "bla", S, -160, -152, "CXSS2600042", priority_review=True),
+            _milestone("nmpa", "bla", A, -145, -145, "CXSS2600042", priority_review=True),
+            _milestone("fda", "bla", MilestoneStatus.PLANNED, 290),
         ],
     ),
     (
         "{code}-207 (oral KRAS inhibitor)",
         "small_molecule",
         [
-            ("nmpa", "ind", MilestoneStatus.SUBMITTED, "2026-08-01", "2026-08-20", "CXHL2600318"),
-            ("fda", "ind", MilestoneStatus.PLANNED, "2027-02-01", None, ""),
+            _milestone("nmpa", "ind", S, -45, -41, "CXHL2600318"),
+            _milestone("nmpa", "ind", A, -34, -34, "CXHL2600318"),
+            _milestone("fda", "ind", S, -20, -13, "IND 171205"),
         ],
     ),
 ]
@@ -203,16 +241,19 @@ def seed_enterprises(applicant) -> int:
 def _seed_pipeline(enterprise, owner, index):
     pipelines = DRUG_PIPELINES[: 1 + index % 2] if enterprise.sector == "biopharma" else DEVICE_PIPELINES
     code = "".join(word[0] for word in enterprise.short_name.split()).upper()
+    today = timezone.localdate()
     for name, modality, milestones in pipelines:
         product = regulatory.save_product(enterprise, actor=owner, name=name.format(code=code), modality=modality)
-        for jurisdiction, pathway, status, planned, actual, reference in milestones:
+        for milestone in milestones:
+            planned, actual = milestone["planned"], milestone["actual"]
             regulatory.save_milestone(
                 product,
                 actor=owner,
-                jurisdiction=jurisdiction,
-                pathway=pathway,
-                status=status,
-                planned_on=datetime.date.fromisoformat(planned),
-                actual_on=datetime.date.fromisoformat(actual) if actual else None,
-                reference_number=reference,
+                jurisdiction=milestone["jurisdiction"],
+                pathway=milestone["pathway"],
+                status=milestone["status"],
+                planned_on=today + datetime.timedelta(days=planned),
+                actual_on=None if actual is None else today + datetime.timedelta(days=actual),
+                reference_number=milestone["reference_number"],
+                priority_review=milestone["priority_review"],
             )

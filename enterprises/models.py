@@ -327,6 +327,7 @@ PATHWAY_JURISDICTION = {
     Pathway.K510: Jurisdiction.FDA,
     Pathway.DE_NOVO: Jurisdiction.FDA,
     Pathway.PMA: Jurisdiction.FDA,
+    Pathway.NMPA_CLASS_I: Jurisdiction.NMPA,
     Pathway.NMPA_CLASS_II: Jurisdiction.NMPA,
     Pathway.NMPA_CLASS_III: Jurisdiction.NMPA,
 }
@@ -367,6 +368,12 @@ class Milestone(models.Model):
     planned_on = models.DateField(_("planned date"), null=True, blank=True)
     actual_on = models.DateField(_("actual date"), null=True, blank=True)
     reference_number = models.CharField(_("reference number"), max_length=60, blank=True)
+    #: Shortens the FDA's PDUFA goal (10 months to 6) and the NMPA's NDA review (200 working days to 130).
+    priority_review = models.BooleanField(
+        _("priority review"),
+        default=False,
+        help_text=_("Granted priority review: the FDA's PDUFA goal and the NMPA's review time limit are shorter."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,6 +1,5 @@
 """Reads shared by pages and the API, shaped so their query count does not grow with size."""
 
-import datetime
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -8,7 +7,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DocumentType, Jurisdiction, Kind, MilestoneStatus, Pathway
+from .choices import DocumentType, Kind
 from .identifiers import normalize_hk_br
 from .models import (
     Consent,
@@ -134,28 +133,6 @@ def completeness(enterprise: Enterprise) -> Completeness:
     )
 
 
-@dataclass(frozen=True)
-class TrackRow:
-    pathway: str
-    label: str
-    cells: list  # one list of milestones per jurisdiction column
-
-
-def side_by_side(product: Product, columns=(Jurisdiction.NMPA, Jurisdiction.FDA)) -> tuple[list, list[TrackRow]]:
-    """Rows per pathway stage, a column per jurisdiction: NMPA and FDA first, then any other
-    jurisdiction the product has milestones in. Uses the product's prefetched milestones."""
-    milestones = list(product.milestones.all())
-    used = {m.jurisdiction for m in milestones}
-    jurisdictions = list(columns) + [j for j in Jurisdiction if j in used and j not in columns]
-    rows = []
-    for pathway in Pathway:
-        cells = [[m for m in milestones if m.pathway == pathway and m.jurisdiction == j] for j in jurisdictions]
-        if any(cells):
-            rows.append(TrackRow(pathway=pathway.value, label=pathway.label, cells=cells))
-    header = [Jurisdiction(j).label for j in jurisdictions]
-    return header, rows
-
-
 # --- Members and documents pages ----------------------------------------------------------
 
 
@@ -242,66 +219,6 @@ def milestones(enterprise: Enterprise) -> QuerySet:
 def milestone(product: Product, pk: int):
     """One milestone of the product; any other is 404."""
     return get_object_or_404(product.milestones, pk=pk)
-
-
-@dataclass(frozen=True)
-class TrackSummary:
-    jurisdiction: str
-    label: str
-    milestone: object  # a Milestone, or None when nothing is recorded on this track
-
-
-def track_summary(product: Product, jurisdictions=(Jurisdiction.NMPA, Jurisdiction.FDA)) -> list[TrackSummary]:
-    """Where the product stands on each track: its latest milestone that has happened, else the
-    next one planned. Uses the product's prefetched milestones (no query)."""
-    order = {p.value: i for i, p in enumerate(Pathway)}
-    summary = []
-    for jurisdiction in jurisdictions:
-        track = [m for m in product.milestones.all() if m.jurisdiction == jurisdiction]
-        happened = [m for m in track if m.status != MilestoneStatus.PLANNED]
-        if happened:
-            pick = max(happened, key=lambda m: (m.actual_on or m.planned_on or datetime.date.min, order[m.pathway]))
-        elif track:
-            pick = min(track, key=lambda m: (m.planned_on or datetime.date.max, order[m.pathway]))
-        else:
-            pick = None
-        summary.append(TrackSummary(jurisdiction, Jurisdiction(jurisdiction).label, pick))
-    return summary
-
-
-@dataclass(frozen=True)
-class Clock:
-    due_on: object  # datetime.date
-    note: str
-
-
-#: Regulators' clocks of fixed length that start when the filing is made: (days, working days only?, note).
-CLOCKS = {
-    (Jurisdiction.FDA, Pathway.IND): (30, False, _("may proceed from this day unless on clinical hold")),
-    (Jurisdiction.NMPA, Pathway.IND): (
-        60,
-        True,
-        _("implied approval expected about this day (60 working days; public holidays not counted)"),
-    ),
-}
-
-
-def regulatory_clock(milestone) -> Clock | None:
-    """When a running regulator's clock on a filed milestone runs out, where the clock has a fixed length."""
-    rule = CLOCKS.get((milestone.jurisdiction, milestone.pathway))
-    if rule is None or not milestone.actual_on:
-        return None
-    if milestone.status not in (MilestoneStatus.SUBMITTED, MilestoneStatus.ACCEPTED):
-        return None
-    days, working_days_only, note = rule
-    if not working_days_only:
-        return Clock(milestone.actual_on + datetime.timedelta(days=days), note)
-    day, counted = milestone.actual_on, 0
-    while counted < days:
-        day += datetime.timedelta(days=1)
-        if day.weekday() < 5:
-            counted += 1
-    return Clock(day, note)
 
 
 def staff_enterprise(reference: str) -> Enterprise:

@@ -22,14 +22,25 @@ class ProductForm(forms.ModelForm):
 class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
-        fields = ["jurisdiction", "pathway", "status", "planned_on", "actual_on", "reference_number", "notes"]
+        fields = [
+            "jurisdiction",
+            "pathway",
+            "status",
+            "planned_on",
+            "actual_on",
+            "reference_number",
+            "priority_review",
+            "notes",
+        ]
         widgets = {
             "planned_on": DateInput(),
             "actual_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "pathway": _("510(k), De Novo and PMA are FDA pathways; class II and III registration are NMPA's."),
+            "pathway": _(
+                "510(k), De Novo and PMA are FDA pathways; class I filing and class II and III registration are NMPA's."
+            ),
             "actual_on": _(
                 "The day it happened: filed, accepted or decided. Required once approved or rejected; "
                 "never in the future."

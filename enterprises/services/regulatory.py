@@ -9,7 +9,16 @@ from ..models import Enterprise, Milestone, Product
 from .consent import require_consent
 
 PRODUCT_FIELDS = ("name", "modality")
-MILESTONE_FIELDS = ("jurisdiction", "pathway", "status", "planned_on", "actual_on", "reference_number", "notes")
+MILESTONE_FIELDS = (
+    "jurisdiction",
+    "pathway",
+    "status",
+    "planned_on",
+    "actual_on",
+    "reference_number",
+    "priority_review",
+    "notes",
+)
 
 
 @transaction.atomic(durable=True)

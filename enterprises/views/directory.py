@@ -8,6 +8,7 @@ from django.shortcuts import render
 from .. import selectors
 from ..choices import ExportKind, HangzhouDistrict, Kind, Residency, Sector, Stage
 from ..forms.directory import DirectorySearchForm
+from ..regulatory import track_summary
 from ..services import consent
 
 LABELLED = {"kind": Kind, "sector": Sector, "district": HangzhouDistrict, "stage": Stage, "data_residency": Residency}
@@ -72,7 +73,7 @@ def staff_enterprise_detail(request, reference):
                 f"{shown} with contact details shown"
             ),
         )
-    products = [(product, selectors.track_summary(product)) for product in enterprise.products.all()]
+    products = [(product, track_summary(product.milestones.all())) for product in enterprise.products.all()]
     return render(
         request,
         "enterprises/staff_detail.html",

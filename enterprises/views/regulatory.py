@@ -5,14 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.forms.models import model_to_dict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hkhz_portal.core.forms import call_service
 
 from .. import selectors
-from ..choices import Jurisdiction, Pathway
+from ..choices import Jurisdiction
 from ..forms.regulatory import ConfirmDeleteForm, MilestoneForm, ProductForm
+from ..regulatory import Step, chronological, compare, step_of, track_summary
 from ..services import consent, regulatory
 
 
@@ -23,18 +25,12 @@ def _render(request, template, context):
 
 
 JURISDICTION_ORDER = {value: i for i, value in enumerate(Jurisdiction.values)}
-PATHWAY_ORDER = {value: i for i, value in enumerate(Pathway.values)}
+STEP_ORDER = {value: i for i, value in enumerate(Step.values)}
 
 
 def _milestone_order(milestone):
-    """Track by track (NMPA first), then pathway by pathway in the order a product meets them."""
-    return JURISDICTION_ORDER[milestone.jurisdiction], PATHWAY_ORDER[milestone.pathway], milestone.pk
-
-
-def _with_clocks(product):
-    for milestone in product.milestones.all():
-        milestone.clock = selectors.regulatory_clock(milestone)
-    return product
+    """Track by track (NMPA first), then step by step in the order a product meets them."""
+    return JURISDICTION_ORDER[milestone.jurisdiction], STEP_ORDER[step_of(milestone)]
 
 
 @login_required
@@ -48,7 +44,7 @@ def product_list(request, reference):
         if product is not None:
             messages.success(request, _("Product added. Record its milestones on each track below."))
             return redirect("product_detail", enterprise.reference, product.pk)
-    products = [(product, selectors.track_summary(product)) for product in selectors.products(enterprise)]
+    products = [(product, track_summary(product.milestones.all())) for product in selectors.products(enterprise)]
     return _render(
         request,
         "enterprises/products.html",
@@ -59,23 +55,22 @@ def product_list(request, reference):
 @login_required
 def product_detail(request, reference, pk):
     enterprise = selectors.enterprise_of(request.user, reference)
-    product = _with_clocks(selectors.product(enterprise, pk))
+    product = selectors.product(enterprise, pk)
     form = MilestoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         saved = call_service(form, lambda: regulatory.save_milestone(product, actor=request.user, **form.cleaned_data))
         if saved is not None:
             messages.success(request, _("Milestone saved."))
             return redirect(reverse("product_detail", args=[enterprise.reference, product.pk]) + "#milestones")
-    header, rows = selectors.side_by_side(product)
     return _render(
         request,
         "enterprises/product_detail.html",
         {
             "enterprise": enterprise,
             "product": product,
-            "header": header,
-            "rows": rows,
-            "milestones": sorted(product.milestones.all(), key=_milestone_order),
+            "comparison": compare(product.milestones.all(), today=timezone.localdate()),
+            # Sorting is stable: within a track and step, oldest first.
+            "milestones": sorted(chronological(product.milestones.all()), key=_milestone_order),
             "form": form,
         },
     )

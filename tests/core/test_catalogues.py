@@ -4,7 +4,6 @@ translation in 简体中文 and 繁體中文. Extraction needs GNU gettext (xget
 import shutil
 from pathlib import Path
 
-import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
 from django.core.management import call_command

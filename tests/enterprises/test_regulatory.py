@@ -4,10 +4,14 @@ import datetime
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from enterprises.models import Milestone, Product
+from enterprises import regulatory as rules
+from enterprises.choices import Pathway
+from enterprises.models import PATHWAY_JURISDICTION, Milestone, Product
 from enterprises.services import regulatory
 from tests.factories import EnterpriseFactory, member_of
 
@@ -127,76 +131,216 @@ def test_product_list_summarises_each_track(client, enterprise, member, product)
     assert "Submitted" in grid.cell(product.name, "FDA (United States)")
 
 
-def test_side_by_side_puts_each_milestone_in_its_pathway_row_and_jurisdiction_column(
-    client, enterprise, member, product
-):
-    regulatory.save_milestone(
+def record(product, member, *entries):
+    """Save milestones given as (jurisdiction, pathway, status, actual date) through the service."""
+    for jurisdiction, pathway, status, actual_on, *extra in entries:
+        regulatory.save_milestone(
+            product,
+            actor=member,
+            jurisdiction=jurisdiction,
+            pathway=pathway,
+            status=status,
+            actual_on=actual_on,
+            planned_on=extra[0] if extra else None,
+        )
+
+
+def tracks(client, enterprise, product):
+    return TableGrid.of(client.get(url("product_detail", enterprise, product.pk)).content.decode(), "tracks")
+
+
+def d(text):
+    return datetime.date.fromisoformat(text)
+
+
+def test_fda_ind_and_nmpa_ind_share_a_row(client, enterprise, member, product):
+    record(
         product,
-        actor=member,
-        jurisdiction="nmpa",
-        pathway="ind",
-        status="approved",
-        actual_on=datetime.date(2025, 3, 3),
-        reference_number="CXSL2500123",
+        member,
+        ("nmpa", "ind", "approved", d("2025-03-03")),
+        ("fda", "ind", "submitted", d("2025-05-02")),
+        ("fda", "bla", "planned", None, d("2027-06-30")),
     )
-    regulatory.save_milestone(
-        product,
-        actor=member,
-        jurisdiction="fda",
-        pathway="ind",
-        status="submitted",
-        actual_on=datetime.date(2025, 5, 2),
+    client.force_login(member)
+    grid = tracks(client, enterprise, product)
+
+    assert grid.header == ["Step", "NMPA (China)", "FDA (United States)", "NMPA vs FDA"]
+    assert [row[0] for row in grid.rows] == [
+        "Clinical-trial authorisation",
+        "Marketing authorisation: drug or biologic",
+    ]
+    assert grid.cell("Clinical-trial authorisation", "NMPA (China)").startswith("IND ✓ Approved Actual 2025-03-03")
+    assert grid.cell("Clinical-trial authorisation", "FDA (United States)").startswith("IND ↗ Submitted")
+    drug = "Marketing authorisation: drug or biologic"
+    assert grid.cell(drug, "NMPA (China)") == "— Not planned"
+    assert grid.cell(drug, "FDA (United States)").startswith("BLA ○ Planned Planned 2027-06-30")
+
+
+def test_510k_and_nmpa_class_ii_share_a_row(client, enterprise, member):
+    device = regulatory.save_product(enterprise, actor=member, name="HZ-BP monitor", modality="medical_device")
+    record(
+        device,
+        member,
+        ("fda", "510k", "approved", d("2025-06-10")),
+        ("nmpa", "nmpa_class_ii", "submitted", d("2025-09-01")),
     )
-    regulatory.save_milestone(
+    client.force_login(member)
+    grid = tracks(client, enterprise, device)
+    assert [row[0] for row in grid.rows] == ["Marketing authorisation: device"]
+    row = "Marketing authorisation: device"
+    assert grid.cell(row, "NMPA (China)").startswith("NMPA class II registration ↗ Submitted")
+    assert grid.cell(row, "FDA (United States)").startswith("510(k) ✓ Approved Actual 2025-06-10")
+
+
+def test_each_side_shows_its_latest_status_with_the_history_on_demand(client, enterprise, member, product):
+    record(
         product,
-        actor=member,
-        jurisdiction="fda",
-        pathway="bla",
-        status="planned",
-        planned_on=datetime.date(2027, 6, 30),
+        member,
+        ("nmpa", "ind", "accepted", d("2025-01-13")),
+        ("nmpa", "ind", "submitted", d("2025-01-06")),
+        ("nmpa", "ind", "approved", d("2025-03-20")),
+        # Recorded the same day as the approval: the status order puts the approval last.
+        ("nmpa", "ind", "accepted", d("2025-03-20")),
+        ("fda", "ind", "submitted", d("2025-02-03")),
     )
     client.force_login(member)
     html = client.get(url("product_detail", enterprise, product.pk)).content.decode()
-    grid = TableGrid.of(html, "tracks")
+    nmpa = TableGrid.of(html, "tracks").cell("Clinical-trial authorisation", "NMPA (China)")
 
-    assert grid.header == ["Pathway", "NMPA (China)", "FDA (United States)"]
-    assert [row[0] for row in grid.rows] == ["IND", "BLA"]
-    nmpa_ind = grid.cell("IND", "NMPA (China)")
-    assert "Approved" in nmpa_ind and "2025-03-03" in nmpa_ind and "CXSL2500123" in nmpa_ind
-    fda_ind = grid.cell("IND", "FDA (United States)")
-    assert "Submitted" in fda_ind and "2025-05-02" in fda_ind
-    # The FDA's 30-day IND clock from the filing date.
-    assert "2025-06-01" in fda_ind and "clinical hold" in fda_ind
-    assert "Planned" in grid.cell("BLA", "FDA (United States)")
-    assert grid.cell("BLA", "NMPA (China)") == "— Not planned"
+    assert nmpa.startswith("IND ✓ Approved Actual 2025-03-20")
+    history = nmpa[nmpa.index("History: 4 entries") :]
+    assert [day for day in history.split() if day.startswith("2025-")] == [
+        "2025-01-06",
+        "2025-01-13",
+        "2025-03-20",
+        "2025-03-20",
+    ]
+    assert history.index("Accepted", history.index("2025-03-20")) < history.rindex("Approved")
+    # The history opens without JavaScript; a side with one entry needs none.
+    assert html.count('<details class="track-history">') == 1
 
 
-def test_nmpa_ind_clock_counts_60_working_days(client, enterprise, member, product):
-    # Accepted on Monday 2025-03-03: 60 working days (12 weeks) later is Monday 2025-05-26.
-    regulatory.save_milestone(
+def test_a_plan_does_not_hide_what_has_happened(client, enterprise, member, product):
+    record(
         product,
-        actor=member,
-        jurisdiction="nmpa",
-        pathway="ind",
-        status="accepted",
-        actual_on=datetime.date(2025, 3, 3),
+        member,
+        ("fda", "ind", "submitted", d("2025-02-03")),
+        ("fda", "ind", "planned", None, d("2025-09-01")),
     )
     client.force_login(member)
-    grid = TableGrid.of(client.get(url("product_detail", enterprise, product.pk)).content.decode(), "tracks")
-    assert "2025-05-26" in grid.cell("IND", "NMPA (China)")
-    assert "implied approval" in grid.cell("IND", "NMPA (China)")
+    fda = tracks(client, enterprise, product).cell("Clinical-trial authorisation", "FDA (United States)")
+    assert fda.startswith("IND ↗ Submitted Actual 2025-02-03")
+    assert "planned 2025-09-01" in fda
+
+
+def test_the_fda_ind_clock_runs_30_days_from_filing(client, enterprise, member, product):
+    record(product, member, ("fda", "ind", "submitted", d("2025-05-02")))
+    client.force_login(member)
+    fda = tracks(client, enterprise, product).cell("Clinical-trial authorisation", "FDA (United States)")
+    assert "The trial may proceed unless on clinical hold 2025-06-01" in fda
+    assert "30 days from 2025-05-02" in fda
+
+
+def test_the_nmpa_ind_clock_counts_mainland_working_days(client, enterprise, member, product):
+    # Accepted Monday 2025-01-20. Counted by hand: Sunday 26 January and Saturday 8 February are
+    # make-up working days; the Spring Festival (28 January to 4 February) and Tomb-Sweeping Day
+    # (Friday 4 April) are not, so the 60th working day is Monday 21 April. Weekdays alone would
+    # give 14 April.
+    record(
+        product,
+        member,
+        ("nmpa", "ind", "submitted", d("2025-01-15")),
+        ("nmpa", "ind", "accepted", d("2025-01-20")),
+    )
+    client.force_login(member)
+    nmpa = tracks(client, enterprise, product).cell("Clinical-trial authorisation", "NMPA (China)")
+    assert "Implied approval unless the CDE objects 2025-04-21" in nmpa
+    assert "60 working days from 2025-01-20" in nmpa
+
+
+def test_a_decided_filing_has_no_clock(client, enterprise, member, product):
+    record(
+        product,
+        member,
+        ("fda", "ind", "submitted", d("2025-05-02")),
+        ("fda", "ind", "withdrawn", d("2025-05-09")),
+    )
+    client.force_login(member)
+    fda = tracks(client, enterprise, product).cell("Clinical-trial authorisation", "FDA (United States)")
+    assert "clinical hold" not in fda
+
+
+def test_priority_review_shortens_the_pdufa_goal(client, enterprise, member, product):
+    client.force_login(member)
+    data = milestone_data(pathway="nda", actual_on="2025-01-31", reference_number="NDA 219876")
+    client.post(url("product_detail", enterprise, product.pk), data)
+    drug = "Marketing authorisation: drug or biologic"
+    standard = tracks(client, enterprise, product).cell(drug, "FDA (United States)")
+    assert "PDUFA goal date 2025-11-30" in standard and "10 months from 2025-01-31" in standard
+
+    milestone = Milestone.objects.get()
+    client.post(url("milestone_edit", enterprise, product.pk, milestone.pk), {**data, "priority_review": "on"})
+    priority = tracks(client, enterprise, product).cell(drug, "FDA (United States)")
+    assert "Priority review" in priority
+    assert "PDUFA goal date 2025-07-31" in priority and "6 months from 2025-01-31 · priority review" in priority
+
+
+def test_the_lead_or_lag_between_the_tracks_is_shown_per_step(client, enterprise, member, product):
+    record(
+        product,
+        member,
+        ("nmpa", "ind", "submitted", d("2024-03-04")),
+        ("fda", "ind", "submitted", d("2024-12-02")),
+        ("nmpa", "nda", "submitted", d("2025-06-02")),
+        ("fda", "nda", "planned", None, d("2027-01-15")),
+    )
+    client.force_login(member)
+    grid = tracks(client, enterprise, product)
+    assert grid.cell("Clinical-trial authorisation", "NMPA vs FDA") == "NMPA filed 9 months before FDA (273 days)"
+    assert grid.cell("Marketing authorisation: drug or biologic", "NMPA vs FDA") == "Only NMPA has filed; FDA not yet"
 
 
 def test_other_jurisdictions_get_a_column_only_when_used(client, enterprise, member, product):
     regulatory.save_milestone(product, actor=member, jurisdiction="nmpa", pathway="nda", status="planned")
     client.force_login(member)
-    grid = TableGrid.of(client.get(url("product_detail", enterprise, product.pk)).content.decode(), "tracks")
-    assert grid.header == ["Pathway", "NMPA (China)", "FDA (United States)"]
+    grid = tracks(client, enterprise, product)
+    assert grid.header == ["Step", "NMPA (China)", "FDA (United States)", "NMPA vs FDA"]
 
     regulatory.save_milestone(product, actor=member, jurisdiction="ema", pathway="other", status="planned")
-    grid = TableGrid.of(client.get(url("product_detail", enterprise, product.pk)).content.decode(), "tracks")
-    assert grid.header == ["Pathway", "NMPA (China)", "FDA (United States)", "EMA (European Union)"]
+    regulatory.save_milestone(product, actor=member, jurisdiction="hk_doh", pathway="nda", status="planned")
+    grid = tracks(client, enterprise, product)
+    assert grid.header == [
+        "Step",
+        "NMPA (China)",
+        "FDA (United States)",
+        "EMA (European Union)",
+        "Department of Health (Hong Kong)",
+        "NMPA vs FDA",
+    ]
     assert "Planned" in grid.cell("Other", "EMA (European Union)")
+    assert "NDA" in grid.cell("Marketing authorisation: drug or biologic", "Department of Health (Hong Kong)")
+    assert grid.cell("Marketing authorisation: drug or biologic", "NMPA vs FDA") == "— Neither has filed"
+
+
+def test_the_product_page_does_not_query_per_milestone(client, enterprise, member, product):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url("product_detail", enterprise, product.pk)).status_code == 200
+        return len(captured)
+
+    client.force_login(member)
+    record(product, member, ("nmpa", "ind", "submitted", d("2025-01-06")))
+    one = queries()
+    record(
+        product,
+        member,
+        ("nmpa", "ind", "accepted", d("2025-01-13")),
+        ("fda", "ind", "submitted", d("2025-02-03")),
+        ("fda", "nda", "submitted", d("2025-06-02")),
+        ("nmpa", "nda", "accepted", d("2025-07-01")),
+        ("ema", "nda", "planned", None, d("2026-01-01")),
+    )
+    assert queries() == one
 
 
 def test_a_product_without_milestones_says_so(client, enterprise, member, product):
@@ -247,6 +391,7 @@ def test_deleting_a_milestone_needs_post(client, enterprise, member, product):
         ({"planned_on": "1999-12-31"}, "planned_on", "before 2000"),
         ({"jurisdiction": "nmpa", "pathway": "510k"}, "pathway", "510(k) is a pathway of FDA (United States) only"),
         ({"jurisdiction": "fda", "pathway": "nmpa_class_iii"}, "pathway", "pathway of NMPA (China) only"),
+        ({"jurisdiction": "fda", "pathway": "nmpa_class_i"}, "pathway", "pathway of NMPA (China) only"),
         ({"planned_on": "2025-13-01"}, "planned_on", "Enter a valid date."),
     ],
 )
@@ -393,3 +538,113 @@ def test_two_members_see_the_same_products(client, enterprise, member, product):
     response = client.post(url("product_detail", enterprise, product.pk), milestone_data())
     assert response.status_code == 302
     assert Milestone.objects.filter(product=product).count() == 2
+
+
+# --- The rules themselves (no database) ------------------------------------------------------
+
+
+def filing(jurisdiction, pathway, status, actual_on, priority_review=False):
+    return Milestone(
+        jurisdiction=jurisdiction,
+        pathway=pathway,
+        status=status,
+        actual_on=actual_on,
+        priority_review=priority_review,
+    )
+
+
+def test_mainland_working_days_skip_the_golden_week_and_count_its_make_up_weekend():
+    # From Friday 26 September 2025: Sunday 28 September is worked, 1 to 8 October are off,
+    # Saturday 11 October is worked.
+    assert rules.china_working_days_after(d("2025-09-26"), 1) == d("2025-09-28")
+    assert rules.china_working_days_after(d("2025-09-26"), 4) == d("2025-10-09")
+    assert rules.china_working_days_after(d("2025-09-26"), 6) == d("2025-10-11")
+
+
+@pytest.mark.parametrize(
+    ("today", "remaining", "overdue"),
+    [
+        ("2025-05-22", "10 days left", False),
+        ("2025-05-31", "1 day left", False),
+        ("2025-06-01", "due today", False),
+        # An IND's 30 days running out is the trial's go-ahead, not a regulator running late.
+        ("2025-06-03", "reached 2 days ago", False),
+    ],
+)
+def test_the_fda_ind_clock_counts_down_to_the_go_ahead(today, remaining, overdue):
+    clock = rules.clock([filing("fda", "ind", "submitted", d("2025-05-02"))], today=d(today))
+    assert clock.due_on == d("2025-06-01")
+    assert (clock.remaining, clock.overdue) == (remaining, overdue)
+
+
+def test_a_regulator_past_its_goal_is_overdue():
+    clock = rules.clock([filing("fda", "510k", "submitted", d("2025-03-03"))], today=d("2025-06-04"))
+    assert clock.due_on == d("2025-06-01")
+    assert (clock.remaining, clock.overdue) == ("3 days overdue", True)
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "pathway", "priority", "length"),
+    [
+        ("fda", "510k", False, "90 days"),
+        ("fda", "de_novo", False, "150 days"),
+        ("fda", "bla", False, "10 months"),
+        ("fda", "bla", True, "6 months"),
+        ("nmpa", "nda", False, "200 working days"),
+        ("nmpa", "nda", True, "130 working days"),
+        ("nmpa", "ind", True, "60 working days"),  # no priority route: the flag changes nothing
+    ],
+)
+def test_each_regulator_has_its_own_clock(jurisdiction, pathway, priority, length):
+    clock = rules.clock([filing(jurisdiction, pathway, "submitted", d("2025-03-31"), priority)], today=d("2025-04-01"))
+    assert clock.length == length
+
+
+def test_months_end_on_the_last_day_of_a_shorter_month():
+    assert rules.add_months(d("2025-03-31"), 6) == d("2025-09-30")
+    assert rules.add_months(d("2023-08-31"), 6) == d("2024-02-29")
+    assert rules.add_months(d("2025-11-15"), 10) == d("2026-09-15")
+
+
+def test_pathways_without_a_fixed_clock_have_none():
+    assert rules.clock([filing("fda", "pma", "submitted", d("2025-03-03"))], today=d("2025-03-04")) is None
+    assert rules.clock([filing("nmpa", "nmpa_class_ii", "submitted", d("2025-03-03"))], today=d("2025-03-04")) is None
+
+
+@pytest.mark.parametrize(
+    ("nmpa", "fda", "text", "days"),
+    [
+        ("2024-03-04", "2024-12-02", "NMPA filed 9 months before FDA", 273),
+        ("2024-12-02", "2024-03-04", "FDA filed 9 months before NMPA", -273),
+        ("2025-01-06", "2025-01-27", "NMPA filed 21 days before FDA", 21),
+        ("2025-01-07", "2025-01-06", "FDA filed 1 day before NMPA", -1),
+        ("2022-01-10", "2024-11-11", "NMPA filed 2 years 10 months before FDA", 1036),
+        ("2025-01-06", "2025-01-06", "NMPA and FDA filed on the same day", 0),
+        ("2025-01-06", None, "Only NMPA has filed; FDA not yet", None),
+        (None, "2025-01-06", "Only FDA has filed; NMPA not yet", None),
+    ],
+)
+def test_lead_or_lag_in_words(nmpa, fda, text, days):
+    gap = rules.lead_lag(("NMPA", nmpa and d(nmpa)), ("FDA", fda and d(fda)))
+    assert (gap.text, gap.days) == (text, days)
+
+
+def test_no_lead_or_lag_before_either_side_files():
+    assert rules.lead_lag(("NMPA", None), ("FDA", None)) is None
+
+
+def test_the_filing_date_is_the_submission_else_the_acceptance():
+    accepted_only = [filing("nmpa", "ind", "accepted", d("2025-01-13")), filing("nmpa", "ind", "approved", None)]
+    assert rules.filed_on(accepted_only) == d("2025-01-13")
+    both = [*accepted_only, filing("nmpa", "ind", "submitted", d("2025-01-06"))]
+    assert rules.filed_on(both) == d("2025-01-06")
+    assert rules.filed_on([filing("fda", "ind", "planned", None)]) is None
+
+
+def test_every_dual_track_pathway_has_its_equivalent_step():
+    """The equivalence table covers every FDA and NMPA pathway a milestone can have."""
+    for jurisdiction in rules.DUAL_TRACK:
+        for pathway in Pathway:
+            if PATHWAY_JURISDICTION.get(pathway, jurisdiction) != jurisdiction or pathway == Pathway.OTHER:
+                continue
+            assert (jurisdiction, pathway) in rules.STEPS, (jurisdiction, pathway)
