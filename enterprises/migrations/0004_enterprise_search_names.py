@@ -1,4 +1,3 @@
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
 from hkhz_portal.core.search import normalise_names
@@ -20,13 +19,16 @@ def fill_search_names(apps, schema_editor):
 def create_trigram_index(apps, schema_editor):
     # The directory searches with LIKE '%…%', which a B-tree cannot serve and a trigram index
     # can (for queries of three characters or more). PostgreSQL only: SQLite has no such index.
+    # pg_trgm is a trusted extension (PostgreSQL 13+): a user with CREATE on the database may add it.
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         schema_editor.execute(
             f"CREATE INDEX {TRIGRAM_INDEX} ON enterprises_enterprise USING gin (search_names gin_trgm_ops)"
         )
 
 
 def drop_trigram_index(apps, schema_editor):
+    # The extension stays: other indexes may use it.
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}")
 
@@ -43,7 +45,5 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, editable=False, verbose_name="names as searched"),
         ),
         migrations.RunPython(fill_search_names, migrations.RunPython.noop, elidable=True),
-        # Does nothing on databases other than PostgreSQL.
-        TrigramExtension(),
         migrations.RunPython(create_trigram_index, drop_trigram_index),
     ]
