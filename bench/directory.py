@@ -30,6 +30,7 @@ if not EXTERNAL_DB:
     os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='hkhz-bench-')}/bench.sqlite3"
 
 import django  # noqa: E402
+import opencc  # noqa: E402
 
 django.setup()
 
@@ -121,22 +122,22 @@ def seed(count: int, rng: random.Random) -> None:
             )
         else:
             name_en, name_zh = f"{w1} {w2} {trade_en} Limited {i}", f"{z1}{z2}{trade_zh}有限公司{i}"
-        rows.append(
-            Enterprise(
-                reference=f"{PREFIX}2026-{i + 1:05d}",
-                legal_name_en=name_en,
-                legal_name_zh=name_zh,
-                kind=kind,
-                uscc=make_uscc("9", "1", district.value if district else "330106", org_body(i)) if mainland else None,
-                hk_br=f"{80000000 + i}" if kind == Kind.HONG_KONG else None,
-                district=district,
-                city="Hangzhou" if mainland else "Hong Kong",
-                sector=sector,
-                stage=rng.choice(list(Stage)),
-                headcount=rng.choice(list(Headcount)),
-                data_residency=Residency.MAINLAND if mainland else Residency.HONG_KONG,
-            )
+        enterprise = Enterprise(
+            reference=f"{PREFIX}2026-{i + 1:05d}",
+            legal_name_en=name_en,
+            legal_name_zh=name_zh,
+            kind=kind,
+            uscc=make_uscc("9", "1", district.value if district else "330106", org_body(i)) if mainland else None,
+            hk_br=f"{80000000 + i}" if kind == Kind.HONG_KONG else None,
+            district=district,
+            city="Hangzhou" if mainland else "Hong Kong",
+            sector=sector,
+            stage=rng.choice(list(Stage)),
+            headcount=rng.choice(list(Headcount)),
+            data_residency=Residency.MAINLAND if mainland else Residency.HONG_KONG,
         )
+        enterprise.refresh_search_names()  # as the profile services do; bulk_create bypasses them
+        rows.append(enterprise)
     Enterprise.objects.bulk_create(rows, batch_size=500)
 
 
@@ -222,6 +223,7 @@ def main():
 
     sample = Enterprise.objects.filter(reference__startswith=PREFIX, kind=Kind.MAINLAND).order_by("?").first()
     zh_fragment = sample.legal_name_zh[2:6]  # e.g. "西湖云栖": matches many firms, as a real search would
+    traditional = opencc.OpenCC("s2hk").convert(zh_fragment)  # "西湖雲棲": should match the same firms
     directory = reverse("enterprise_directory")
     scenarios = [
         ("Baseline: landing page", "/", {}),
@@ -231,6 +233,7 @@ def main():
         ("Directory, 100 rows, page 20", directory, {"per_page": 100, "page": 20}),
         ("Filter sector + stage, 100 rows", directory, {"sector": "biopharma", "stage": "growth", "per_page": 100}),
         (f"Search Chinese name “{zh_fragment}”", directory, {"q": zh_fragment}),
+        (f"Search it in Traditional “{traditional}”", directory, {"q": traditional}),
         ("Search by USCC", directory, {"q": sample.uscc}),
         ("Search English “photonics” (no match)", directory, {"q": "photonics"}),
     ]

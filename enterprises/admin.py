@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from hkhz_portal.core.search import normalise_text
+
 from .models import (
     Consent,
     ConsentNotice,
@@ -28,6 +30,18 @@ class EnterpriseAdmin(admin.ModelAdmin):
     search_fields = ["reference", "legal_name_en", "legal_name_zh", "short_name", "uscc", "hk_br"]
     readonly_fields = ["reference", "created_at", "updated_at"]
     inlines = [MembershipInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Also find names written in the other Chinese script, as the staff directory does."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if form := normalise_text(search_term):
+            results |= queryset.filter(search_names__contains=form)
+        return results, may_have_duplicates
+
+    def save_model(self, request, obj, form, change):
+        # The admin saves the model directly, not through the profile services: keep search current.
+        obj.refresh_search_names()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Invitation)

@@ -11,6 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from hkhz_portal.core.search import normalise_names
+
 from .choices import (
     CURRENCIES,
     ConsentScope,
@@ -127,6 +129,10 @@ class Enterprise(models.Model):
         help_text=_("Partners of the platform may find this enterprise in their directory."),
     )
     data_residency = models.CharField(_("data residency"), max_length=16, choices=Residency.choices)
+    #: Every name in one script, case and spacing (``hkhz_portal.core.search``), so that a search in
+    #: Traditional finds a name written in Simplified and back. Set by ``refresh_search_names()``;
+    #: on PostgreSQL a trigram index (migration 0004) serves its substring searches.
+    search_names = models.TextField(_("names as searched"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -158,6 +164,11 @@ class Enterprise(models.Model):
         """The legal name in the active language: Chinese for Chinese readers when there is one."""
         language = get_language() or ""
         return self.legal_name_zh if language.startswith("zh") and self.legal_name_zh else self.legal_name_en
+
+    def refresh_search_names(self) -> None:
+        """Derive ``search_names`` from the names as they are now; the profile services call this
+        before every save."""
+        self.search_names = normalise_names(self.legal_name_en, self.legal_name_zh, self.short_name)
 
     def clean(self):
         """Mainland firms need a USCC and Hong Kong firms a BR number (CR optional); overseas firms

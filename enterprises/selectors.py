@@ -1,5 +1,6 @@
 """Reads shared by pages and the API, shaped so their query count does not grow with size."""
 
+import re
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -7,8 +8,10 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from hkhz_portal.core.search import normalise_text
+
 from .choices import DocumentType, Kind
-from .identifiers import normalize_hk_br
+from .identifiers import normalize_hk_br, normalize_uscc
 from .models import (
     Consent,
     ConsentNotice,
@@ -67,18 +70,24 @@ DIRECTORY_FIELDS = (
 )
 
 
+#: A portal reference once whitespace and hyphens are gone: ENT-2026-00041 typed as "ent 2026 00041".
+_COMPACT_REFERENCE = re.compile(r"ENT([0-9]{4})([0-9]{5,})")
+
+
 def directory(*, q: str = "", sector="", district="", stage="", kind="") -> QuerySet[Enterprise]:
-    """Staff's enterprise directory: search names in either language, USCC or BR; filter by facets."""
+    """Staff's enterprise directory: search names in either language and either Chinese script,
+    the portal reference, USCC or BR, however spaced, hyphenated or cased; filter by facets."""
     qs = Enterprise.objects.only(*DIRECTORY_FIELDS).order_by("legal_name_en", "pk")
     q = q.strip()
     if q:
-        qs = qs.filter(
-            Q(legal_name_en__icontains=q)
-            | Q(legal_name_zh__icontains=q)
-            | Q(short_name__icontains=q)
-            | Q(uscc=q.upper())
-            | Q(hk_br=normalize_hk_br(q))
+        # Without whitespace or hyphens, upper-cased: how identifiers and references are stored.
+        compact = normalize_uscc(q)
+        match = (
+            Q(search_names__contains=normalise_text(q)) | Q(uscc=compact) | Q(hk_br__in={compact, normalize_hk_br(q)})
         )
+        if reference := _COMPACT_REFERENCE.fullmatch(compact):
+            match |= Q(reference=f"ENT-{reference[1]}-{reference[2]}")
+        qs = qs.filter(match)
     for field, value in (("sector", sector), ("district", district), ("stage", stage), ("kind", kind)):
         if value:
             qs = qs.filter(**{field: value})

@@ -92,6 +92,14 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     stage = "early"
     data_residency = "mainland"
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # What the profile services do before saving, so that factory firms are found by search.
+        enterprise = model_class(*args, **kwargs)
+        enterprise.refresh_search_names()
+        enterprise.save()
+        return enterprise
+
 
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:

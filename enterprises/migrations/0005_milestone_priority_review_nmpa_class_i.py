@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enterprises', '0003_profile_validators'),
+        ('enterprises', '0004_enterprise_search_names'),
     ]
 
     operations = [

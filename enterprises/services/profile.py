@@ -38,7 +38,9 @@ def normalise(data: dict) -> dict:
 
 def _save(enterprise: Enterprise, **kwargs) -> None:
     """Validate everything (field validators, constraints, uniqueness) and save; a race on a
-    unique identifier becomes the same field error a form shows, not a 500."""
+    unique identifier becomes the same field error a form shows, not a 500. Every create and
+    edit passes here, so this is where the stored search form of the names is kept current."""
+    enterprise.refresh_search_names()
     enterprise.full_clean(exclude=["reference"])
     try:
         with transaction.atomic():
