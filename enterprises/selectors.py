@@ -8,6 +8,8 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from hkhz_portal.accounts.roles import Role
+
 from .choices import DocumentType, Jurisdiction, Kind, MilestoneStatus, Pathway
 from .identifiers import normalize_hk_br
 from .models import (
@@ -207,6 +209,14 @@ def enterprise_summaries(user) -> list[EnterpriseSummary]:
         .order_by("legal_name_en", "pk")
     )
     return [EnterpriseSummary(enterprise=e, role=e.my_role, completeness=completeness(e)) for e in qs]
+
+
+def dashboard_panel(user) -> dict | None:
+    """The dashboard's "Your enterprises" panel (registered in ``EnterprisesConfig.ready``):
+    an applicant's enterprises in two queries however many they have; no panel for anyone else."""
+    if not user.has_role(Role.APPLICANT):
+        return None
+    return {"summaries": enterprise_summaries(user)}
 
 
 def contact_persons(enterprise: Enterprise) -> QuerySet[ContactPerson]:
