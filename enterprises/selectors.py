@@ -12,6 +12,7 @@ from hkhz_portal.accounts.roles import Role
 
 from .choices import DocumentType, Jurisdiction, Kind, MilestoneStatus, Pathway
 from .identifiers import normalize_hk_br
+from .invitations import invitation_from_token, refuse_unusable
 from .models import (
     Consent,
     ConsentNotice,
@@ -173,6 +174,17 @@ def open_invitations(enterprise: Enterprise) -> QuerySet[Invitation]:
 
 def invitation(enterprise: Enterprise, pk: int) -> Invitation:
     return get_object_or_404(enterprise.invitations.select_related("enterprise"), pk=pk)
+
+
+def usable_invitation(token: str, user=None) -> Invitation:
+    """The invitation a link points to, if it can still be accepted (by ``user``, when given).
+
+    For the page that shows an invitation before it is accepted; raises the same DomainError
+    ``accept_invitation`` would (tampered links with status 404).
+    """
+    invitation = invitation_from_token(token)
+    refuse_unusable(invitation, user)
+    return invitation
 
 
 def document(enterprise: Enterprise, pk: int) -> Document:

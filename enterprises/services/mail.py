@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from ..invitations import invitation_token
 from ..models import Invitation
-from .members import invitation_token
 
 
 def send_invitation_email(invitation_id: int) -> bool:

@@ -171,7 +171,7 @@ def invitation_accept(request, token):
         if request.method == "POST":
             membership = services.accept_invitation(token, actor=user)
         else:
-            invitation = services.usable_invitation(token, user)
+            invitation = selectors.usable_invitation(token, user)
     except DomainError as err:
         if err.status == 404:
             raise Http404(err.message) from err
