@@ -11,6 +11,7 @@ from ..audit_actions import AuditAction
 from ..choices import MemberRole
 from ..invitations import invitation_from_token, refuse_unusable
 from ..models import Enterprise, Invitation, Membership
+from ..tasks import send_invitation_after_commit
 
 
 def _locked(enterprise: Enterprise) -> Enterprise:
@@ -41,8 +42,6 @@ def _refuse_if_last_owner(enterprise: Enterprise, membership: Membership) -> Non
 @transaction.atomic(durable=True)
 def invite_member(enterprise: Enterprise, *, actor, email: str, role=MemberRole.MEMBER) -> Invitation:
     """An owner invites someone by e-mail; the link (signed, 7 days, single use) is mailed after commit."""
-    from ..tasks import send_invitation
-
     enterprise = _locked(enterprise)
     _require_owner(enterprise, actor)
     email = email.strip().lower()
@@ -53,7 +52,32 @@ def invite_member(enterprise: Enterprise, *, actor, email: str, role=MemberRole.
     )
     invitation = Invitation.objects.create(enterprise=enterprise, email=email, role=role, invited_by=actor)
     audit.record(AuditAction.MEMBER_INVITED, actor=actor, target=enterprise, changes={"email": email, "role": role})
-    transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+    send_invitation_after_commit(invitation.pk)
+    return invitation
+
+
+@transaction.atomic(durable=True)
+def resend_invitation(invitation: Invitation, *, actor) -> Invitation:
+    """An owner sends again an open invitation whose mail has not gone out (it failed, or is
+    still waiting); its delivery starts afresh after commit. A worker sending it right now
+    keeps its claim, so the mail still goes out once. A delivered one is refused: inviting the
+    address again gives a new link."""
+    enterprise = _locked(invitation.enterprise)
+    _require_owner(enterprise, actor)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise DomainError(_("This invitation was already used or withdrawn."), code="not_open")
+    if invitation.sent_at is not None:
+        raise DomainError(
+            _("This invitation was delivered already. To send a new link, invite the address again."),
+            code="already_sent",
+        )
+    invitation.failed_at = None
+    invitation.last_error = ""
+    invitation.send_attempts = 0
+    invitation.save(update_fields=["failed_at", "last_error", "send_attempts"])
+    audit.record(AuditAction.INVITATION_RESENT, actor=actor, target=enterprise, changes={"email": invitation.email})
+    send_invitation_after_commit(invitation.pk)
     return invitation
 
 
