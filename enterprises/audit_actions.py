@@ -8,6 +8,7 @@ class AuditAction(StrEnum):
     UPDATED = "enterprise.updated"
     MEMBER_INVITED = "enterprise.member_invited"
     INVITATION_REVOKED = "enterprise.invitation_revoked"
+    INVITATION_RESENT = "enterprise.invitation_resent"
     MEMBER_JOINED = "enterprise.member_joined"
     MEMBER_ROLE_CHANGED = "enterprise.member_role_changed"
     MEMBER_REMOVED = "enterprise.member_removed"

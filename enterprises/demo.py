@@ -13,6 +13,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from djmoney.money import Money
 
+from hkhz_portal.accounts.demo import APPLICANT_EMAIL
+
 from .choices import DocumentType, HangzhouDistrict, Kind, MilestoneStatus, Sector
 from .identifiers import USCC_ALPHABET, make_uscc
 from .models import Enterprise
@@ -187,6 +189,14 @@ def _owner_for(index: int, en_name: str, applicant):
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+def seed_demo_enterprises() -> str:
+    """``seed_demo``'s seeder (registered in ``EnterprisesConfig.ready``): the demo applicant
+    owns two of the firms, made-up owners the rest."""
+    applicant = get_user_model().objects.get(email=APPLICANT_EMAIL)
+    created = seed_enterprises(applicant)
+    return f"Demo enterprises: {created} created, {len(FIRMS) - created} already present."
 
 
 def seed_enterprises(applicant) -> int:

@@ -213,7 +213,12 @@ class Membership(models.Model):
 
 
 class Invitation(models.Model):
-    """An owner's invitation by e-mail; its link carries a signed token valid for 7 days, once."""
+    """An owner's invitation by e-mail; its link carries a signed token valid for 7 days, once.
+
+    Its mail is delivered by ``services.mail.send_invitation_email``: a worker claims the row
+    (``claimed_at``), sends, then records ``sent_at``, or the error and, once it will not be
+    tried again, ``failed_at``; an owner may then send it again.
+    """
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
@@ -226,11 +231,29 @@ class Invitation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Delivery. A claim older than INVITATION_CLAIM_TIMEOUT was left by a worker that died.
+    claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(_("send attempts"), default=0)
+    last_error = models.CharField(_("last delivery error"), max_length=500, blank=True)
+    failed_at = models.DateTimeField(_("delivery given up"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ["-created_at"]
+        indexes = [
+            # The sweep looks for the few invitations whose mail has not gone out.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="invitation_undelivered",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(failed_at__isnull=True), name="invitation_sent_or_failed"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.email} → {self.enterprise}"

@@ -8,10 +8,12 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
+from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core.search import normalise_text
 
 from .choices import DocumentType, Kind
 from .identifiers import normalize_hk_br, normalize_uscc
+from .invitations import invitation_from_token, refuse_unusable
 from .models import (
     Consent,
     ConsentNotice,
@@ -159,6 +161,17 @@ def invitation(enterprise: Enterprise, pk: int) -> Invitation:
     return get_object_or_404(enterprise.invitations.select_related("enterprise"), pk=pk)
 
 
+def usable_invitation(token: str, user=None) -> Invitation:
+    """The invitation a link points to, if it can still be accepted (by ``user``, when given).
+
+    For the page that shows an invitation before it is accepted; raises the same DomainError
+    ``accept_invitation`` would (tampered links with status 404).
+    """
+    invitation = invitation_from_token(token)
+    refuse_unusable(invitation, user)
+    return invitation
+
+
 def document(enterprise: Enterprise, pk: int) -> Document:
     return get_object_or_404(enterprise.documents, pk=pk)
 
@@ -193,6 +206,14 @@ def enterprise_summaries(user) -> list[EnterpriseSummary]:
         .order_by("legal_name_en", "pk")
     )
     return [EnterpriseSummary(enterprise=e, role=e.my_role, completeness=completeness(e)) for e in qs]
+
+
+def dashboard_panel(user) -> dict | None:
+    """The dashboard's "Your enterprises" panel (registered in ``EnterprisesConfig.ready``):
+    an applicant's enterprises in two queries however many they have; no panel for anyone else."""
+    if not user.has_role(Role.APPLICANT):
+        return None
+    return {"summaries": enterprise_summaries(user)}
 
 
 def contact_persons(enterprise: Enterprise) -> QuerySet[ContactPerson]:

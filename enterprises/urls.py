@@ -20,6 +20,7 @@ urlpatterns = [
     path(E + "members/<int:pk>/remove/", members.member_remove, name="member_remove"),
     path(E + "members/<int:pk>/transfer/", members.ownership_transfer, name="ownership_transfer"),
     path(E + "invitations/<int:pk>/revoke/", members.invitation_revoke, name="invitation_revoke"),
+    path(E + "invitations/<int:pk>/resend/", members.invitation_resend, name="invitation_resend"),
     path("invitations/<str:token>/", members.invitation_accept, name="invitation_accept"),
     path(E + "documents/", documents.document_list, name="document_list"),
     path(E + "documents/upload/", documents.document_upload, name="document_upload"),

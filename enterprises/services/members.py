@@ -1,8 +1,5 @@
 """Members, owners and invitations. An enterprise always keeps at least one owner."""
 
-from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,13 +9,9 @@ from hkhz_portal.core.errors import DomainError
 
 from ..audit_actions import AuditAction
 from ..choices import MemberRole
+from ..invitations import invitation_from_token, refuse_unusable
 from ..models import Enterprise, Invitation, Membership
-
-SALT = "enterprises.invitation"
-
-
-def invitation_token(invitation: Invitation) -> str:
-    return signing.dumps({"invitation": invitation.pk}, salt=SALT)
+from ..tasks import send_invitation_after_commit
 
 
 def _locked(enterprise: Enterprise) -> Enterprise:
@@ -49,8 +42,6 @@ def _refuse_if_last_owner(enterprise: Enterprise, membership: Membership) -> Non
 @transaction.atomic(durable=True)
 def invite_member(enterprise: Enterprise, *, actor, email: str, role=MemberRole.MEMBER) -> Invitation:
     """An owner invites someone by e-mail; the link (signed, 7 days, single use) is mailed after commit."""
-    from ..tasks import send_invitation
-
     enterprise = _locked(enterprise)
     _require_owner(enterprise, actor)
     email = email.strip().lower()
@@ -61,7 +52,32 @@ def invite_member(enterprise: Enterprise, *, actor, email: str, role=MemberRole.
     )
     invitation = Invitation.objects.create(enterprise=enterprise, email=email, role=role, invited_by=actor)
     audit.record(AuditAction.MEMBER_INVITED, actor=actor, target=enterprise, changes={"email": email, "role": role})
-    transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+    send_invitation_after_commit(invitation.pk)
+    return invitation
+
+
+@transaction.atomic(durable=True)
+def resend_invitation(invitation: Invitation, *, actor) -> Invitation:
+    """An owner sends again an open invitation whose mail has not gone out (it failed, or is
+    still waiting); its delivery starts afresh after commit. A worker sending it right now
+    keeps its claim, so the mail still goes out once. A delivered one is refused: inviting the
+    address again gives a new link."""
+    enterprise = _locked(invitation.enterprise)
+    _require_owner(enterprise, actor)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise DomainError(_("This invitation was already used or withdrawn."), code="not_open")
+    if invitation.sent_at is not None:
+        raise DomainError(
+            _("This invitation was delivered already. To send a new link, invite the address again."),
+            code="already_sent",
+        )
+    invitation.failed_at = None
+    invitation.last_error = ""
+    invitation.send_attempts = 0
+    invitation.save(update_fields=["failed_at", "last_error", "send_attempts"])
+    audit.record(AuditAction.INVITATION_RESENT, actor=actor, target=enterprise, changes={"email": invitation.email})
+    send_invitation_after_commit(invitation.pk)
     return invitation
 
 
@@ -77,50 +93,6 @@ def revoke_invitation(invitation: Invitation, *, actor) -> None:
         audit.record(AuditAction.INVITATION_REVOKED, actor=actor, target=invitation.enterprise)
 
 
-def invitation_from_token(token: str) -> Invitation:
-    """The invitation a link points to; refuses tampered and expired links."""
-    max_age = settings.INVITATION_MAX_AGE_DAYS * 24 * 3600
-    try:
-        payload = signing.loads(token, salt=SALT, max_age=max_age)
-    except signing.SignatureExpired as exc:
-        raise DomainError(
-            _("This invitation has expired. Ask an owner of the enterprise to invite you again."), code="expired"
-        ) from exc
-    except signing.BadSignature as exc:
-        raise DomainError(_("This invitation link is not valid."), code="invalid_token", status=404) from exc
-    invitation = Invitation.objects.select_related("enterprise").filter(pk=payload.get("invitation")).first()
-    if invitation is None:
-        raise DomainError(_("This invitation link is not valid."), code="invalid_token", status=404)
-    return invitation
-
-
-def _refuse_unusable(invitation: Invitation, user=None) -> None:
-    """Refuse a used or withdrawn invitation, and (when ``user`` is given) anyone but the invitee."""
-    if invitation.accepted_at is not None:
-        raise DomainError(_("This invitation has already been used."), code="used")
-    if invitation.revoked_at is not None:
-        raise DomainError(_("This invitation was withdrawn by the enterprise."), code="revoked")
-    if user is None:
-        return
-    if not EmailAddress.objects.filter(user=user, verified=True, email__iexact=invitation.email).exists():
-        raise DomainError(
-            _("This invitation was sent to another e-mail address. Sign in with that address to accept it."),
-            code="wrong_user",
-            status=403,
-        )
-
-
-def usable_invitation(token: str, user=None) -> Invitation:
-    """The invitation a link points to, if it can still be accepted (by ``user``, when given).
-
-    For the page that shows an invitation before it is accepted; raises the same DomainError
-    ``accept_invitation`` would (tampered links with status 404). Changes nothing.
-    """
-    invitation = invitation_from_token(token)
-    _refuse_unusable(invitation, user)
-    return invitation
-
-
 @transaction.atomic(durable=True)
 def accept_invitation(token: str, *, actor) -> Membership:
     """The invited person (``actor``), signed in with the invited address, joins. Each link works once."""
@@ -128,7 +100,7 @@ def accept_invitation(token: str, *, actor) -> Membership:
     invitation = invitation_from_token(token)
     enterprise = _locked(invitation.enterprise)  # enterprise first, as every membership change
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    _refuse_unusable(invitation, user)
+    refuse_unusable(invitation, user)
     membership, _created = Membership.objects.get_or_create(
         enterprise=enterprise, user=user, defaults={"role": invitation.role}
     )

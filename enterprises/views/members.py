@@ -160,6 +160,18 @@ def invitation_revoke(request, reference, pk):
     return redirect("member_list", reference=reference)
 
 
+@login_required
+@require_POST
+@_refusals_back_to_members
+def invitation_resend(request, reference, pk):
+    """An owner sends again an invitation whose mail did not go out."""
+    enterprise = selectors.enterprise_of(request.user, reference)
+    invitation = selectors.invitation(enterprise, pk)
+    services.resend_invitation(invitation, actor=request.user)
+    messages.success(request, _("The invitation to %(email)s will be sent again.") % {"email": invitation.email})
+    return redirect("member_list", reference=reference)
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
     """The page an invitation link opens: explain it, and let the invitee (signed in with the
@@ -171,7 +183,7 @@ def invitation_accept(request, token):
         if request.method == "POST":
             membership = services.accept_invitation(token, actor=user)
         else:
-            invitation = services.usable_invitation(token, user)
+            invitation = selectors.usable_invitation(token, user)
     except DomainError as err:
         if err.status == 404:
             raise Http404(err.message) from err

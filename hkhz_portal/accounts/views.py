@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from enterprises.selectors import enterprise_summaries
+from hkhz_portal.core import dashboard as dashboard_panels
 
 from . import services
 from .forms import ProfileForm
@@ -19,18 +19,15 @@ from .workspaces import BY_SLUG
 
 @login_required
 def dashboard(request):
-    """One page per person: a panel for each role they hold."""
+    """One page per person: the apps' panels (each app registers its own), then a card per role."""
     user = request.user
-    is_applicant = user.has_role(Role.APPLICANT)
     return render(
         request,
         "accounts/dashboard.html",
         {
-            "is_applicant": is_applicant,
+            "panels": dashboard_panels.panels_for(user),
             "is_admin": user.has_role(Role.ADMIN),
             "has_no_role": not user.roles,
-            # Two queries however many enterprises the applicant has.
-            "enterprise_summaries": enterprise_summaries(user) if is_applicant else [],
         },
     )
 

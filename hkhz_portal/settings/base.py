@@ -156,6 +156,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.record_heartbeat", "schedule": 60.0},
+    "invitation-sweep": {"task": "enterprises.send_stranded_invitations", "schedule": 300.0},
 }
 
 # --- Accounts ------------------------------------------------------------------------------
@@ -239,6 +240,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 INVITATION_MAX_AGE_DAYS = 7
+# Seconds after which a worker's claim on an invitation mail counts as abandoned (the worker
+# died) and another may send it. Keep it well above a slow send (EMAIL_TIMEOUT per step).
+INVITATION_CLAIM_TIMEOUT = env.int("INVITATION_CLAIM_TIMEOUT", default=900)
 
 # --- REST framework ---------------------------------------------------------------------------
 

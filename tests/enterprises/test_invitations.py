@@ -10,10 +10,12 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
+from enterprises.invitations import invitation_token
 from enterprises.models import Invitation, Membership
 from enterprises.services import members as services
 from enterprises.services.mail import send_invitation_email
 from enterprises.tasks import send_invitation
+from hkhz_portal.core.errors import DomainError
 from tests.factories import PASSWORD, EnterpriseFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +41,7 @@ def invitation(enterprise, owner):
 
 
 def accept_url(invitation):
-    return reverse("invitation_accept", args=[services.invitation_token(invitation)])
+    return reverse("invitation_accept", args=[invitation_token(invitation)])
 
 
 def joined(enterprise, user):
@@ -200,7 +202,7 @@ def test_inviting_again_replaces_the_earlier_link(client, enterprise, owner, inv
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_tampered_link_is_404(client, invitation, method):
-    token = services.invitation_token(invitation)
+    token = invitation_token(invitation)
     tampered = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
     client.force_login(UserFactory(email="invitee@example.com"))
     response = getattr(client, method)(reverse("invitation_accept", args=[tampered]))
@@ -251,3 +253,18 @@ def test_an_unverified_address_does_not_accept(client, invitation):
     response = client.post(accept_url(invitation))
     assert response.status_code == 403
     assert joined(invitation.enterprise, impostor) is None
+
+
+def test_the_invitation_page_reads_the_link_through_a_selector_that_changes_nothing(owner, invitation):
+    from enterprises.selectors import usable_invitation
+
+    invitee = UserFactory(email="invitee@example.com")
+    assert usable_invitation(invitation_token(invitation), invitee) == invitation
+    with pytest.raises(DomainError) as refused:
+        usable_invitation(invitation_token(invitation), UserFactory(email="someone.else@example.com"))
+    assert refused.value.code == "wrong_user"
+    services.revoke_invitation(invitation, actor=owner)
+    with pytest.raises(DomainError) as refused:
+        usable_invitation(invitation_token(invitation))
+    assert refused.value.code == "revoked"
+    assert joined(invitation.enterprise, invitee) is None

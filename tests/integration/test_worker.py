@@ -126,13 +126,18 @@ def test_a_task_whose_worker_dies_mid_task_is_done_by_another_worker():
             assert smtp.connected.wait(60), "worker A never reached the mail server"
             worker_a.kill()  # SIGKILL mid-task: no chance to acknowledge or requeue
             worker_a.wait(10)
-        assert Invitation.objects.get(pk=invitation.pk).sent_at is None  # A's transaction died with it
+        # A's claim is left behind, the mail unsent; no transaction was open for A to roll back.
+        abandoned = Invitation.objects.get(pk=invitation.pk)
+        assert (abandoned.sent_at, abandoned.claimed_at is not None) == (None, True)
         # Worker B sweeps for abandoned tasks when it starts (then only every ~100 s): start it once
-        # the task has been unacknowledged for longer than B's visibility timeout.
+        # the task has been unacknowledged for longer than B's visibility timeout, and A's claim
+        # older than B's claim timeout.
         time.sleep(3)
 
-        with celery_worker(redis_url=REDIS_URL, extra_env={"CELERY_VISIBILITY_TIMEOUT": "2"}):
+        taking_over = {"CELERY_VISIBILITY_TIMEOUT": "2", "INVITATION_CLAIM_TIMEOUT": "2"}
+        with celery_worker(redis_url=REDIS_URL, extra_env=taking_over):
             sent = wait_for(lambda: Invitation.objects.get(pk=invitation.pk).sent_at is not None, timeout=90)
         assert sent, "no other worker took over the task of the worker that died"
+        assert Invitation.objects.get(pk=invitation.pk).send_attempts == 2  # A's try, then B's: one mail
     finally:
         smtp.close()

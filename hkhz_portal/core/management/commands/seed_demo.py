@@ -3,13 +3,15 @@ import secrets
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from enterprises import demo as enterprises_demo
 from hkhz_portal.accounts import demo as accounts_demo
-from hkhz_portal.accounts.models import User
+from hkhz_portal.core import demo
 
 
 class Command(BaseCommand):
-    help = "Create demo units and one user per role. Safe to run again: it only adds what is missing."
+    help = (
+        "Create demo units, one user per role, and each app's demo data. "
+        "Safe to run again: it only adds what is missing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--password", help="Password for new demo users (default: DEMO_PASSWORD or a random one).")
@@ -25,8 +27,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"  password: {password}"))
         else:
             self.stdout.write("Demo users already present; passwords unchanged (use --reset-passwords for new ones).")
-        applicant = User.objects.get(email=accounts_demo.APPLICANT_EMAIL)
-        created = enterprises_demo.seed_enterprises(applicant)
-        self.stdout.write(
-            f"Demo enterprises: {created} created, {len(enterprises_demo.FIRMS) - created} already present."
-        )
+        # Each app's demo data (enterprises, later programmes and the fund), registered in its AppConfig.ready().
+        for seeder in demo.seeders():
+            self.stdout.write(seeder())
