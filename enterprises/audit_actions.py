@@ -20,6 +20,7 @@ class AuditAction(StrEnum):
     CONTACT_ADDED = "contact.added"
     CONTACT_REMOVED = "contact.removed"
     DOCUMENT_UPLOADED = "document.uploaded"
+    DOCUMENT_VERSION_DELETED = "document.version_deleted"
     PRODUCT_SAVED = "product.saved"
     PRODUCT_DELETED = "product.deleted"
     MILESTONE_SAVED = "milestone.saved"

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Now
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
@@ -251,17 +252,23 @@ def milestone(product: Product, pk: int):
     return get_object_or_404(product.milestones, pk=pk)
 
 
+def with_consent_flag(contacts: QuerySet[ContactPerson]) -> QuerySet[ContactPerson]:
+    """Each contact person with ``has_consent``: a current, unwithdrawn consent to the notice in
+    force (the newest already published). Staff see a contact's details only when it is true."""
+    in_force = ConsentNotice.objects.filter(published_at__lte=Now()).order_by("-published_at").values("pk")[:1]
+    consented = Consent.objects.filter(contact=OuterRef("pk"), withdrawn_at__isnull=True, notice=in_force)
+    return contacts.annotate(has_consent=Exists(consented))
+
+
 def staff_enterprise(reference: str) -> Enterprise:
     """An enterprise as directory staff see it, in a fixed number of queries: contact persons (each
     with ``has_consent``: a current, unwithdrawn cross-border consent) and products with milestones.
 
     Callers check ``enterprises.view_directory`` first. A reference that does not exist is 404.
     """
-    current_notice = ConsentNotice.objects.order_by("-published_at").values("pk")[:1]
-    consented = Consent.objects.filter(contact=OuterRef("pk"), withdrawn_at__isnull=True, notice=current_notice)
     return get_object_or_404(
         Enterprise.objects.prefetch_related(
-            Prefetch("contacts", queryset=ContactPerson.objects.annotate(has_consent=Exists(consented))),
+            Prefetch("contacts", queryset=with_consent_flag(ContactPerson.objects.all())),
             Prefetch("products", queryset=Product.objects.prefetch_related("milestones")),
         ),
         reference=reference,

@@ -39,3 +39,18 @@ def eager_tasks(monkeypatch):
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)
     monkeypatch.setitem(app.conf, "task_eager_propagates", True)
+
+
+@pytest.fixture
+def admin_site(client, db):
+    """A test client signed in as an administrator, for the admin site's pages.
+
+    The one place admin-site tests sign in: adapt it here if signing in to the admin changes.
+    The administrator is ``admin_site.admin``.
+    """
+    from hkhz_portal.accounts.roles import Role
+    from tests.factories import user_with_role
+
+    client.admin = user_with_role(Role.ADMIN, email="admin@example.com")
+    client.force_login(client.admin)
+    return client

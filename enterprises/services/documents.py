@@ -72,3 +72,25 @@ def record_download(version: DocumentVersion, *, actor) -> None:
         enterprise=document.enterprise,
         description=f"{document.title} v{version.number} ({version.original_name})",
     )
+
+
+@transaction.atomic(durable=True)
+def delete_document_version(version: DocumentVersion, *, actor) -> None:
+    """An administrator deletes one uploaded version, and its stored file once the deletion commits.
+
+    A document left with no version goes too: an empty document would still count as present
+    (profile completeness, screening) with no file behind it. Audited on the document.
+    """
+    document = Document.objects.select_for_update().get(pk=version.document_id)
+    version = DocumentVersion.objects.filter(pk=version.pk).first()
+    if version is None:
+        return  # deleted meanwhile: nothing left to do
+    stored = version.file.name
+    version.delete()
+    emptied = not document.versions.exists()
+    changes = {"version": version.number, "file": version.original_name, "document_deleted": emptied}
+    audit.record(AuditAction.DOCUMENT_VERSION_DELETED, actor=actor, target=document, changes=changes)
+    if emptied:
+        document.delete()
+    # Only after commit: a rolled-back deletion must still find its file.
+    transaction.on_commit(lambda: version.file.storage.delete(stored))

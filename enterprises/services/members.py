@@ -20,6 +20,9 @@ def _locked(enterprise: Enterprise) -> Enterprise:
 
 
 def _require_owner(enterprise: Enterprise, user) -> None:
+    """Refuse anyone but an owner, or an administrator allowed to change memberships (admin site)."""
+    if user.has_perm("enterprises.change_membership"):
+        return
     if not Membership.objects.filter(enterprise=enterprise, user=user, role=MemberRole.OWNER).exists():
         raise DomainError(_("Only an owner of the enterprise can do this."), code="not_owner", status=403)
 

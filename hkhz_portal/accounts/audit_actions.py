@@ -9,3 +9,4 @@ class AuditAction(StrEnum):
     LOGOUT = "account.logout"
     PROFILE_UPDATED = "account.profile_updated"
     ROLE_ASSIGNED = "account.role_assigned"
+    ACCESS_CHANGED = "account.access_changed"

@@ -29,17 +29,24 @@ def assign_role(user: User, role: Role, *, unit: Unit | None = None, actor: User
     _grant_role(user, role, unit=unit, actor=actor)
 
 
+def check_role_unit(role: Role, unit: Unit | None) -> None:
+    """Refuse a unit-bound staff role without a unit of a kind it may belong to, so that every
+    officer's reach is defined. Forms call it to show the refusal on the field."""
+    allowed = ROLE_UNIT_KINDS[role]
+    if allowed is not None and (unit is None or unit.kind not in allowed):
+        raise DomainError(
+            _("A %(role)s must belong to one of these units: %(kinds)s.")
+            % {"role": Role(role).label, "kinds": ", ".join(sorted(str(UnitKind(k).label) for k in allowed))},
+            code="unit_kind_mismatch",
+            field="unit",
+        )
+
+
 def _grant_role(user: User, role: Role, *, unit: Unit | None, actor: User | None) -> None:
     """``assign_role``'s work, inside the caller's transaction."""
-    allowed = ROLE_UNIT_KINDS[role]
-    if allowed is not None:
+    if ROLE_UNIT_KINDS[role] is not None:
         unit = unit or user.unit
-        if unit is None or unit.kind not in allowed:
-            raise DomainError(
-                _("A %(role)s must belong to one of these units: %(kinds)s.")
-                % {"role": Role(role).label, "kinds": ", ".join(sorted(str(UnitKind(k).label) for k in allowed))},
-                code="unit_kind_mismatch",
-            )
+        check_role_unit(role, unit)
         if user.unit_id != unit.pk:
             user.unit = unit
             user.save(update_fields=["unit"])
@@ -86,3 +93,47 @@ def set_preferred_language(*, actor: User, language: str) -> None:
     if actor.preferred_language != language:
         actor.preferred_language = language
         actor.save(update_fields=["preferred_language"])
+
+
+#: The account flags an administrator sets beside roles and unit.
+ACCOUNT_FLAGS = ("is_active", "is_staff", "is_superuser")
+
+
+@transaction.atomic(durable=True)
+def change_user_access(user: User, *, actor: User, roles, unit: Unit | None, **flags: bool) -> dict:
+    """An administrator sets what ``user`` may reach: roles, unit and the flags in ``ACCOUNT_FLAGS``.
+
+    ``roles`` is the whole new set of role names. Refuses a name that is not a role and a
+    unit-bound role without a unit of its kind (nothing is changed then). Audits the
+    difference, and only when there is one; returns it.
+    """
+    unknown = set(flags) - set(ACCOUNT_FLAGS)
+    if unknown:
+        raise TypeError(f"not an account flag: {sorted(unknown)}")
+    try:
+        roles = {Role(name) for name in roles}
+    except ValueError as exc:
+        raise DomainError(_("Choose roles only."), code="not_a_role", field="groups") from exc
+    for role in roles:
+        check_role_unit(role, unit)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    held = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+    changes = {}
+    added, removed = sorted(roles - held), sorted(held - roles)
+    if added or removed:
+        changes["roles"] = {"added": added, "removed": removed}
+        user.groups.remove(*Group.objects.filter(name__in=removed))
+        user.groups.add(*(Group.objects.get_or_create(name=name)[0] for name in added))
+    fields = {name: value for name, value in flags.items() if getattr(user, name) != value}
+    if user.unit_id != (unit.pk if unit else None):
+        changes["unit"] = [user.unit.code if user.unit else None, unit.code if unit else None]
+        fields["unit"] = unit
+    for name, value in fields.items():
+        setattr(user, name, value)
+        if name != "unit":
+            changes[name] = [not value, value]
+    if fields:
+        user.save(update_fields=list(fields))
+    if changes:
+        audit.record(AuditAction.ACCESS_CHANGED, target=user, actor=actor, changes=changes)
+    return changes
