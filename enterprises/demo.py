@@ -14,6 +14,8 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from hkhz_portal.accounts.demo import APPLICANT_EMAIL
+from hkhz_portal.accounts.roles import Role
+from hkhz_portal.accounts.services import assign_role
 
 from .choices import DocumentType, HangzhouDistrict, Kind, MilestoneStatus, Sector
 from .identifiers import USCC_ALPHABET, make_uscc
@@ -188,6 +190,8 @@ def _owner_for(index: int, en_name: str, applicant):
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
+    if not user.has_role(Role.APPLICANT):  # only applicants may own an enterprise
+        assign_role(user, Role.APPLICANT, actor=None)
     return user
 
 

@@ -11,6 +11,9 @@ import rules
 from hkhz_portal.accounts.roles import Role
 
 DIRECTORY_ROLES = frozenset({Role.PROGRAM_OFFICER, Role.CENTRE_STAFF, Role.FUND_MANAGER, Role.ADMIN})
+#: Who may create (and so own) an enterprise: the firms' own people, and admins setting one up.
+#: Staff, reviewers and partners judge or read enterprises; owning one would be a conflict.
+CREATOR_ROLES = frozenset({Role.APPLICANT, Role.ADMIN})
 
 
 @rules.predicate
@@ -18,4 +21,10 @@ def is_directory_staff(user):
     return user.is_authenticated and bool(user.roles & DIRECTORY_ROLES)
 
 
+@rules.predicate
+def may_create_enterprise(user):
+    return user.is_authenticated and bool(user.roles & CREATOR_ROLES)
+
+
 rules.add_perm("enterprises.view_directory", is_directory_staff)
+rules.add_perm("enterprises.create_enterprise", may_create_enterprise)

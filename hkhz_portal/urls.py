@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -5,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 admin.site.site_header = _("HKHZ Portal administration")
 admin.site.site_title = _("HKHZ Portal")
+# The admin's own sign-in checks only the password, with no rate limit: send it to allauth's,
+# which has both the rate limits and the second factor.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),

@@ -2,7 +2,11 @@ import os
 import shutil
 
 import pytest
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
 from django.core.cache import cache
+from django.http import HttpRequest
+from django.test import Client
 
 CI = os.environ.get("CI", "").lower() == "true"
 
@@ -14,6 +18,33 @@ def require(available: bool, what: str) -> None:
     if CI:
         pytest.fail(f"{what} is required on CI (CI=true) but is not available.")
     pytest.skip(f"{what} is not available on this machine.")
+
+
+class PortalClient(Client):
+    """The test client, whose ``force_login`` leaves the session as allauth's sign-in does.
+
+    A real sign-in records each step in the session: the password, then the second factor for
+    a user who has one; staff pages require the second one (``StaffMFAMiddleware``). So
+    ``force_login(user)`` is "signed in with the password and, if set up, a TOTP code", and
+    ``force_login(user, passed_mfa=False)`` is a session that skipped the second factor (as
+    Django's own admin login used to allow).
+    """
+
+    def force_login(self, user, backend=None, *, passed_mfa=True):
+        super().force_login(user, backend)
+        session = self.session
+        request = HttpRequest()
+        request.session = session
+        record_authentication(request, user, "password", email=user.email)
+        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+        if passed_mfa and totp is not None:
+            record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+        session.save()
+
+
+@pytest.fixture
+def client():
+    return PortalClient()
 
 
 @pytest.fixture(autouse=True)

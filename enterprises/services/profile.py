@@ -4,6 +4,7 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hkhz_portal.core import audit
 from hkhz_portal.core.errors import DomainError
@@ -54,11 +55,18 @@ def _save(enterprise: Enterprise, **kwargs) -> None:
 
 @transaction.atomic(durable=True)
 def create_enterprise(*, actor, **data) -> Enterprise:
-    """An applicant (``actor``) creates an enterprise and becomes its first owner.
+    """An applicant or an admin (``actor``) creates an enterprise and becomes its first owner.
 
-    Requires the user's current cross-border consent. Guarantees: identifiers normalised and
-    valid, no duplicate identifier, a reference number ``ENT-<year>-<nnnnn>``, one owner.
+    Anyone else is refused (403, ``rules.CREATOR_ROLES``). Requires the user's current
+    cross-border consent. Guarantees: identifiers normalised and valid, no duplicate
+    identifier, a reference number ``ENT-<year>-<nnnnn>``, one owner.
     """
+    if not actor.has_perm("enterprises.create_enterprise"):
+        raise DomainError(
+            _("Only applicants can create an enterprise: your role cannot own one."),
+            code="not_applicant",
+            status=403,
+        )
     require_consent(actor)
     data = normalise(data)
     enterprise = Enterprise(**data, data_residency=residency_for(data["kind"]))

@@ -5,7 +5,7 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -101,6 +101,8 @@ class EnterpriseCreateWizard(SessionWizardView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if not request.user.has_perm("enterprises.create_enterprise"):
+            raise PermissionDenied
         # The service refuses without consent anyway; ask first, before three steps of typing.
         if not _has_consent(request.user):
             messages.info(

@@ -6,6 +6,7 @@ from enum import StrEnum
 class AuditAction(StrEnum):
     LOGIN = "account.login"
     LOGIN_FAILED = "account.login_failed"
+    MFA_FAILED = "account.mfa_failed"
     LOGOUT = "account.logout"
     PROFILE_UPDATED = "account.profile_updated"
     ROLE_ASSIGNED = "account.role_assigned"

@@ -1,4 +1,6 @@
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -8,6 +10,15 @@ from .audit import request_ip
 from .errors import DomainError
 
 
+def client_ip(request) -> str | None:
+    """The client's address as the sign-in rate limits see it (allauth, from the trusted proxy
+    settings ``ALLAUTH_TRUSTED_*``); the peer's address when the proxy did not say."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        return request.META.get("REMOTE_ADDR") or None
+
+
 class RequestContextMiddleware:
     """Make the client's IP address known to the audit trail for this request."""
 
@@ -15,7 +26,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = request_ip.set(request.META.get("REMOTE_ADDR") or None)
+        token = request_ip.set(client_ip(request))
         try:
             return self.get_response(request)
         finally:

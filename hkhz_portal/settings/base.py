@@ -185,10 +185,22 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HKHZ Portal] "
+ACCOUNT_ADAPTER = "hkhz_portal.accounts.adapter.AccountAdapter"
+# Failed sign-ins: five per account in 15 minutes stops guessing one account's password (at most
+# 480 guesses a day) and locks only that account; thirty per client IP, six accounts' worth,
+# lets an office behind one address keep signing in while one of its accounts is attacked, and
+# still caps one machine that tries a password across many accounts.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env("RATE_LIMIT_LOGIN_FAILED", default="5/5m/ip,5/5m/key"),
+    "login_failed": env("RATE_LIMIT_LOGIN_FAILED", default="30/15m/ip,5/15m/key"),
     "signup": env("RATE_LIMIT_SIGNUP", default="20/m/ip"),
 }
+# The client's address, for rate limits and the audit trail. Behind reverse proxies it is in a
+# header they set: either the number of proxies that append to X-Forwarded-For (1 behind the
+# single TLS proxy the README describes), or the name of a header one trusted proxy sets to the
+# client's address (e.g. X-Real-IP). With neither, X-Forwarded-For is ignored, since any client
+# can send one.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HKHZ Portal"
 

@@ -63,7 +63,7 @@ def test_repeated_wrong_passwords_are_rate_limited_even_for_the_right_one(client
         assert "not correct" in response.content.decode()
     response = login(client, "target@example.com")
     assert response.status_code == 200
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many failed sign-in attempts. Try again in 15 minutes." in response.content.decode()
     assert client.get(reverse("dashboard")).status_code == 302
     assert AuditEvent.objects.filter(action="account.login_failed").count() == 5
 
