@@ -248,14 +248,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "hkhz_portal.core.api.exception_handler",
+    # Atomic counters: DRF's own throttles let parallel requests past the limit.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "hkhz_portal.core.throttling.AnonRateThrottle",
+        "hkhz_portal.core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_RATE_ANON", default="60/min"),
         "user": env("API_RATE_USER", default="600/min"),
     },
+    # Anonymous clients are counted by REMOTE_ADDR; behind N trusted proxies, by the address
+    # the N-th proxy saw in X-Forwarded-For. (DRF's default trusts the whole header, which a
+    # client can vary to escape the limit.)
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
 }
 
 # --- Security defaults that hold everywhere ----------------------------------------------------
