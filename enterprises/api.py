@@ -13,6 +13,8 @@ from djmoney.money import Money
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.validators import UniqueValidator
 
+from hkhz_portal.core.converters import ID_REGEX, REFERENCE_REGEX
+
 from . import selectors
 from .choices import CURRENCIES, ExportKind
 from .identifiers import normalize_hk_br, normalize_uscc, validate_hk_br, validate_hk_cr, validate_uscc
@@ -212,7 +214,7 @@ class EnterpriseViewSet(
 
     serializer_class = EnterpriseSerializer
     lookup_field = "reference"
-    lookup_value_regex = r"[^/.]+"
+    lookup_value_regex = REFERENCE_REGEX
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -225,7 +227,10 @@ class EnterpriseViewSet(
 
 
 class EnterpriseScopedMixin:
-    """Views nested under ``enterprises/<reference>/``: another enterprise's are 404."""
+    """Views nested under ``enterprises/<reference>/``: another enterprise's are 404, and so
+    is an id that is not a number (before any query)."""
+
+    lookup_value_regex = ID_REGEX
 
     @cached_property
     def enterprise(self):
@@ -293,7 +298,8 @@ class MilestoneViewSet(EnterpriseScopedMixin, viewsets.ModelViewSet):
         milestones = selectors.milestones(self.enterprise).order_by("product__name", "pathway", "jurisdiction", "pk")
         product = self.request.query_params.get("product")
         if product is not None:
-            if not product.isdigit():
+            # Not isdigit(): it accepts "²", which int() refuses. 18 digits fit a 64-bit id.
+            if not (product.isascii() and product.isdecimal() and len(product) <= 18):
                 raise serializers.ValidationError({"product": [_("Give a product id (a number).")]})
             milestones = milestones.filter(product_id=int(product))
         return milestones

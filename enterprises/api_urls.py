@@ -1,8 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
+from hkhz_portal.core.converters import REFERENCE_REGEX
+
 from .api import DocumentViewSet, EnterpriseViewSet, MemberViewSet, MilestoneViewSet, ProductViewSet
 
-NESTED = r"enterprises/(?P<reference>[^/.]+)/"
+NESTED = rf"enterprises/(?P<reference>{REFERENCE_REGEX})/"
 
 router = SimpleRouter()
 router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")

@@ -2,7 +2,7 @@ from django.urls import path
 
 from .views import consent, directory, documents, members, profile, regulatory
 
-E = "enterprises/<str:reference>/"
+E = "enterprises/<ref:reference>/"
 
 urlpatterns = [
     path("consent/", consent.consent_page, name="consent"),
@@ -32,5 +32,5 @@ urlpatterns = [
     path(E + "products/<int:pk>/milestones/<int:mpk>/edit/", regulatory.milestone_edit, name="milestone_edit"),
     path(E + "products/<int:pk>/milestones/<int:mpk>/delete/", regulatory.milestone_delete, name="milestone_delete"),
     path("staff/enterprises/", directory.directory, name="enterprise_directory"),
-    path("staff/enterprises/<str:reference>/", directory.staff_enterprise_detail, name="staff_enterprise_detail"),
+    path("staff/enterprises/<ref:reference>/", directory.staff_enterprise_detail, name="staff_enterprise_detail"),
 ]

@@ -8,7 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import DocumentType
-from ..uploads import ALLOWED_LABEL, too_large, validate_upload
+from ..uploads import ALLOWED_LABEL, validate_upload
 
 ACCEPT = ".pdf,.png,.jpg,.jpeg,.xlsx,.docx"
 
@@ -27,15 +27,15 @@ class _FileForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
     )
 
-    def __init__(self, *args, upload_too_large=False, **kwargs):
+    def __init__(self, *args, upload_refused=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.upload_too_large = upload_too_large
+        self.upload_refused = upload_refused
 
     def full_clean(self):
         super().full_clean()
-        if self.upload_too_large and self.is_bound:
-            # The upload handler stopped receiving the file: say why, not "this field is required".
-            self.errors["file"] = self.error_class(too_large().messages)
+        if self.upload_refused is not None and self.is_bound:
+            # The upload handler stopped receiving the files: say why, not "this field is required".
+            self.errors["file"] = self.error_class(self.upload_refused.messages)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

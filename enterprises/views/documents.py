@@ -59,16 +59,16 @@ def document_upload(request, reference):
     if request.method == "GET":
         return redirect("document_list", reference=reference)
     document = None
-    request.FILES  # noqa: B018 - parse the body first: the upload handler marks an oversize file while it does
-    too_large = getattr(request, "upload_too_large", False)
+    request.FILES  # noqa: B018 - parse the body first: the upload handler marks an oversize upload while it does
+    refused = getattr(request, "upload_refused", None)
     if request.POST.get("document"):
         try:
             document = selectors.document(enterprise, int(request.POST["document"]))
         except ValueError as exc:
             raise Http404 from exc
-        form = _version_form(document, request.POST, request.FILES, upload_too_large=too_large)
+        form = _version_form(document, request.POST, request.FILES, upload_refused=refused)
     else:
-        form = DocumentUploadForm(request.POST, request.FILES, upload_too_large=too_large)
+        form = DocumentUploadForm(request.POST, request.FILES, upload_refused=refused)
     if form.is_valid():
         data = form.cleaned_data
         details = {"document": document} if document else {"doc_type": data["doc_type"], "title": data["title"]}

@@ -1,13 +1,14 @@
-"""API plumbing shared by every app: errors as problem+json, and the signed-in user's own data."""
+"""API plumbing shared by every app: errors as problem+json, and the signed-in user's own data.
+(The JSON parser is in ``parsers``: DRF imports it while loading its views, so it cannot import them.)"""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .converters import ID_REGEX
 from .errors import DomainError
 from .models import Notification
 from .notifications import mark_read, notifications_for
@@ -72,13 +73,14 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     """The signed-in user's own notifications; anyone else's are not found (404)."""
 
     serializer_class = NotificationSerializer
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
         return notifications_for(self.request.user)
 
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        notification = get_object_or_404(self.get_queryset(), pk=pk)
+        notification = self.get_object()
         mark_read(request.user, notification.pk)
         notification.refresh_from_db()
         return Response(self.get_serializer(notification).data, status=status.HTTP_200_OK)

@@ -7,3 +7,10 @@ class CoreConfig(AppConfig):
     name = "hkhz_portal.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from django.urls import register_converter
+
+        from .converters import ReferenceConverter
+
+        register_converter(ReferenceConverter, "ref")

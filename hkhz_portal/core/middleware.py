@@ -1,11 +1,16 @@
+from urllib.parse import unquote
+
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import Http404
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, SuspiciousOperation
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.views.defaults import bad_request
 
+from .api import PROBLEM_JSON
 from .audit import request_ip
 from .errors import DomainError
 
@@ -58,3 +63,37 @@ class DomainErrorMiddleware:
         if url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure()):
             return redirect(referer)
         return redirect("dashboard")
+
+
+class RejectNulMiddleware:
+    """A NUL byte in the path, the query string or a form field is a 400 before anything reads it.
+
+    No real client sends one, and PostgreSQL cannot store or compare text holding one: left to
+    reach a query, it is a 500 (a DataError) on any page that looks a parameter up. The API
+    answers in problem+json, pages with the 400 page.
+    """
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            return self._bad_request(request)
+        return self.get_response(request)
+
+    def _has_nul(self, request) -> bool:
+        if "\x00" in request.path or "\x00" in unquote(request.META.get("QUERY_STRING", "")):
+            return True
+        if request.method == "POST" and request.content_type in self.FORM_TYPES:
+            fields = request.POST
+            return any("\x00" in key or any("\x00" in value for value in fields.getlist(key)) for key in fields)
+        return False
+
+    def _bad_request(self, request):
+        message = _("The request contains a NUL character, which no field accepts.")
+        if request.path.startswith("/api/"):
+            body = {"type": "nul_character", "title": str(message), "status": 400}
+            return JsonResponse(body, status=400, content_type=PROBLEM_JSON)
+        return bad_request(request, SuspiciousOperation(message))

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "hkhz_portal.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -246,6 +247,12 @@ STORAGES = {
 
 CURRENCIES = ("CNY", "HKD", "USD")
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# One request's files together (one document plus room for its form), and how many files.
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=DOCUMENT_MAX_UPLOAD_BYTES + 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("DATA_UPLOAD_MAX_NUMBER_FILES", default=5)
+# Against decompression bombs: the largest image canvas, and what an office file may unpack to.
+UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=50_000_000)
+UPLOAD_MAX_UNZIPPED_BYTES = env.int("UPLOAD_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = [
     "enterprises.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -264,14 +271,24 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "hkhz_portal.core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "hkhz_portal.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Atomic counters: DRF's own throttles let parallel requests past the limit.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "hkhz_portal.core.throttling.AnonRateThrottle",
+        "hkhz_portal.core.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_RATE_ANON", default="60/min"),
         "user": env("API_RATE_USER", default="600/min"),
     },
+    # Anonymous clients are counted by the same client address as sign-ins (TRUSTED_PROXY_COUNT
+    # above). DRF's default (None) trusts the whole X-Forwarded-For header, which a client can
+    # vary to escape the limit.
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
 }
 
 # --- Security defaults that hold everywhere ----------------------------------------------------

@@ -2,11 +2,12 @@ import pytest
 from django.core.management import call_command
 
 from enterprises.identifiers import make_uscc
+from tests import files
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "demo-password-for-e2e"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = files.pdf()
 
 
 @pytest.fixture

@@ -22,12 +22,13 @@ from enterprises.models import (
 from enterprises.services import contacts, documents
 from enterprises.services.consent import withdraw_contact_consent
 from hkhz_portal.core.models import AuditEvent
+from tests import files
 from tests.admin_forms import form_data
 from tests.factories import EnterpriseFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = files.pdf()
 
 
 def messages_of(response) -> list[str]:

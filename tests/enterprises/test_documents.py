@@ -1,9 +1,5 @@
 """Documents: uploads checked by content, versions, downloads through a logged, permission-checked view."""
 
-import io
-import struct
-import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -13,41 +9,16 @@ from django.urls import reverse
 
 from enterprises.models import Document, DocumentVersion, ExportLog
 from enterprises.services import documents as services
+from tests import files
 from tests.factories import EnterpriseFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = files.pdf()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8" + b"\x00" * 512 + b"This program cannot be run"
 HTML = b"<!DOCTYPE html>\n<html><body><script>alert(1)</script></body></html>\n"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
-
-
-def png() -> bytes:
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00"))
-        + chunk(b"IEND", b"")
-    )
-
-
-def ooxml(main_part: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
-        )
-        archive.writestr(main_part, '<?xml version="1.0" encoding="UTF-8"?><root/>')
-    return buffer.getvalue()
 
 
 @pytest.fixture(autouse=True)
@@ -88,10 +59,10 @@ def list_page(client, enterprise):
     ("name", "content", "content_type"),
     [
         ("licence.pdf", PDF, "application/pdf"),
-        ("licence-scan.png", png(), "image/png"),
-        ("licence-photo.jpg", JPEG, "image/jpeg"),
-        ("articles.docx", ooxml("word/document.xml"), DOCX_TYPE),
-        ("accounts.xlsx", ooxml("xl/workbook.xml"), XLSX_TYPE),
+        ("licence-scan.png", files.png(), "image/png"),
+        ("licence-photo.jpg", files.jpeg(), "image/jpeg"),
+        ("articles.docx", files.docx(), DOCX_TYPE),
+        ("accounts.xlsx", files.xlsx(), XLSX_TYPE),
     ],
 )
 def test_real_files_are_accepted_and_listed(client, enterprise, member, media, name, content, content_type):
@@ -135,7 +106,7 @@ TYPE_MESSAGE = (
     [
         ("licence.pdf", EXE, TYPE_MESSAGE),
         ("licence.pdf", HTML, TYPE_MESSAGE),
-        ("licence.docx", ooxml("content.xml"), TYPE_MESSAGE),
+        ("licence.docx", files.ooxml("content.xml"), TYPE_MESSAGE),
         ("licence.pdf", b"", "The submitted file is empty."),
     ],
 )
@@ -195,7 +166,7 @@ def test_a_new_version_becomes_current_and_the_old_one_stays_downloadable(client
     client.force_login(member)
     upload(client, enterprise, "articles-2024.pdf", PDF, doc_type="articles", title="Articles")
     document = Document.objects.get()
-    newer = PDF.replace(b"1.4", b"1.7")
+    newer = files.pdf(pages=2)
     response = upload(client, enterprise, "articles-2026.pdf", newer, document=document.pk)
     assert response.status_code == 302
     assert Document.objects.count() == 1
@@ -340,7 +311,7 @@ def test_an_oversize_upload_is_stopped_while_it_arrives(client, enterprise, memb
     client.force_login(member)
     response = upload(client, enterprise, "huge.pdf", PDF + b"0" * (200 * 1024))
     html = response.content.decode()
-    assert response.wsgi_request.upload_too_large is True
+    assert response.wsgi_request.upload_refused.code == "file_too_large"
     assert 'id="id_file_error">The file is larger than the limit of 64.0\xa0KB.' in html
     assert "This field is required" not in html
     assert not DocumentVersion.objects.exists()

@@ -1,0 +1,54 @@
+"""API rate limits that hold under concurrency.
+
+DRF's own throttles read a request history from the cache and write it back: parallel
+requests all read the same history, so a 600/min limit let 1,786 of 2,000 parallel
+requests through. Here each window has one counter that the cache increments atomically
+(``INCR`` on Redis; LocMemCache increments under its lock), so no more than the limit
+ever pass in a window.
+"""
+
+import math
+
+from rest_framework import throttling
+
+
+class FixedWindowThrottleMixin:
+    """A counter per client and per window of the rate's duration (a minute for ``600/min``).
+
+    The window's start is part of the key and the key outlives the window, so a counter
+    never expires between ``add`` and ``incr`` while its window is current.
+    """
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        ident = self.get_cache_key(request, view)
+        if ident is None:
+            return True
+        self.now = self.timer()
+        window_start = int(self.now // self.duration) * self.duration
+        self.window_end = window_start + self.duration
+        key = f"{ident}:{window_start}"
+        return self._increment(key) <= self.num_requests
+
+    def _increment(self, key) -> int:
+        timeout = 2 * self.duration
+        self.cache.add(key, 0, timeout)
+        try:
+            return self.cache.incr(key)
+        except ValueError:
+            # The counter was evicted (LocMemCache culls when full) between add and incr.
+            self.cache.add(key, 0, timeout)
+            return self.cache.incr(key)
+
+    def wait(self):
+        """Seconds until the window ends (DRF sends them as ``Retry-After``)."""
+        return max(1, math.ceil(self.window_end - self.now))
+
+
+class AnonRateThrottle(FixedWindowThrottleMixin, throttling.AnonRateThrottle):
+    """Anonymous clients, per IP address, at the ``anon`` rate (``API_RATE_ANON``)."""
+
+
+class UserRateThrottle(FixedWindowThrottleMixin, throttling.UserRateThrottle):
+    """Signed-in users, per user, at the ``user`` rate (``API_RATE_USER``)."""

@@ -1,0 +1,339 @@
+"""No 500 on bad input, anywhere: every URL pattern of the project, found by walking the
+resolver (so pages added later are swept too), requested with hostile values in each path
+parameter and in the common query parameters, as anonymous, an applicant and a program
+officer; API endpoints also get hostile JSON bodies. Any 5xx fails, listing every URL.
+
+Run it on PostgreSQL too (DATABASE_URL): a NUL byte is a DataError only there.
+"""
+
+import datetime
+import json
+import re
+from urllib.parse import quote, unquote, urlencode
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+
+from enterprises.choices import Jurisdiction, Modality, Pathway
+from enterprises.models import ContactPerson, Document, DocumentVersion, Invitation, Milestone, Product
+from hkhz_portal.accounts.roles import Role
+from hkhz_portal.core.models import Notification
+from hkhz_portal.core.throttling import AnonRateThrottle, UserRateThrottle
+from tests import files
+from tests.factories import PASSWORD, TOTP_SECRET, EnterpriseFactory, member_of, user_with_role
+from tests.totp import totp_code
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = ["\x00", "²", "٣", "x" * 10_000, "../", "%00", "9" * 25]
+QUERY_PARAMS = {"q", "page", "next", "product", "sector", "status"}
+PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+# --- Walking the URL patterns -------------------------------------------------------------------
+
+
+def _segments(pattern: str):
+    """A route's text as literal strings and ``(name,)`` placeholders, whether it is written as
+    a path (``<int:pk>``) or a regex (``^(?P<pk>[^/.]+)/$``)."""
+    out, literal, i = [], "", 0
+    while i < len(pattern):
+        if pattern.startswith("(?P<", i):
+            name = pattern[i + 4 : pattern.index(">", i)]
+            depth, i = 1, pattern.index(">", i) + 1
+            while depth:
+                depth += {"(": 1, ")": -1}.get(pattern[i], 0)
+                i += 1 if pattern[i] != "\\" else 2
+            out += [literal, (name,)]
+            literal = ""
+        elif pattern[i] == "<" and PARAMETER.match(pattern, i):
+            match = PARAMETER.match(pattern, i)
+            out += [literal, (match.group(1),)]
+            literal, i = "", match.end()
+        elif pattern[i] == "\\":
+            literal, i = literal + pattern[i + 1], i + 2
+        else:
+            literal, i = literal + ("" if pattern[i] in "^$" else pattern[i]), i + 1
+    return [*out, literal]
+
+
+def url_patterns(resolver=None, prefix=()):
+    """Every leaf pattern as a list of segments, walking included URLconfs recursively."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        segments = [*prefix, *_segments(str(pattern.pattern))]
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(pattern, segments)
+        else:
+            yield segments
+
+
+def build(segments, value_of) -> str:
+    """The path with each placeholder replaced by ``value_of(name, previous literal)``, quoted."""
+    path, previous = "/", ""
+    for segment in segments:
+        if isinstance(segment, tuple):
+            path += quote(str(value_of(segment[0], previous)), safe="")
+        else:
+            path += segment
+            previous = segment
+    return path
+
+
+def parameters(segments) -> list:
+    return [segment[0] for segment in segments if isinstance(segment, tuple)]
+
+
+# --- The data each user sees ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    """An enterprise with something behind every kind of id its pages take."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    enterprise = EnterpriseFactory()
+    owner = member_of(enterprise, "owner")
+    product = Product.objects.create(enterprise=enterprise, name="HZ-101", modality=Modality.values[0])
+    milestone = Milestone.objects.create(
+        product=product,
+        jurisdiction=Jurisdiction.values[0],
+        pathway=Pathway.values[0],
+        planned_on=datetime.date.today(),
+    )
+    document = Document.objects.create(enterprise=enterprise, doc_type="other", title="Deck")
+    DocumentVersion.objects.create(
+        document=document,
+        number=1,
+        file=ContentFile(files.pdf(), name="deck.pdf"),
+        original_name="deck.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=owner,
+    )
+    contact = ContactPerson.objects.create(enterprise=enterprise, name="Chen", email="chen@example.com")
+    invitation = Invitation.objects.create(enterprise=enterprise, email="new@example.com", invited_by=owner)
+    notification = Notification.objects.create(recipient=owner, title="Hello")
+    ids = {
+        "products": product.pk,
+        "milestones": milestone.pk,
+        "documents": document.pk,
+        "contacts": contact.pk,
+        "members": owner.memberships.get().pk,
+        "invitations": invitation.pk,
+        "notifications": notification.pk,
+    }
+
+    def real(name, previous):
+        """A value that exists, for the parameters we can name; None for the others."""
+        if name == "reference":
+            return enterprise.reference
+        if name == "number" or previous.endswith("v"):
+            return 1
+        if name == "slug":
+            return "screening"
+        if name in ("pk", "mpk"):
+            kind = "milestones" if name == "mpk" else previous.strip("/").split("/")[-1]
+            return ids.get(kind)
+        return None
+
+    return {"owner": owner, "real": real}
+
+
+def officer_client() -> Client:
+    """A program officer signed in with password and TOTP, as on the real sign-in page."""
+    officer = user_with_role(Role.PROGRAM_OFFICER)
+    client = Client(raise_request_exception=False)
+    client.post("/accounts/login/", {"login": officer.email, "password": PASSWORD})
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(TOTP_SECRET)})
+    assert response.status_code == 302, "the officer could not pass MFA"
+    assert client.get("/staff/enterprises/").status_code == 200
+    return client
+
+
+def get_form_fields(html: str) -> set:
+    """Names of the inputs of the page's GET forms (search boxes and filters)."""
+    names = set()
+    for form in re.findall(r"<form\b[^>]*method=\"get\"[^>]*>(.*?)</form>", html, flags=re.S | re.I):
+        names |= set(re.findall(r"<(?:input|select|textarea)\b[^>]*\bname=\"([\w-]+)\"", form))
+    return names
+
+
+def api_fields(path: str) -> list:
+    """The fields of the serializer behind an API path, to fill with hostile values."""
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return []
+    serializer = getattr(getattr(view, "cls", None), "serializer_class", None)
+    return list(serializer().fields) if serializer else ["name"]
+
+
+# --- The sweep -----------------------------------------------------------------------------------
+
+#: Where the user cannot open a page (sent to sign in, 403, 404), hostile input reaches only the
+#: access check: one request carries the values, one to each query parameter. (A NUL byte is
+#: refused by a middleware before any URL is resolved: the reachable pages show that.)
+REFUSED_PATH_VALUE = "x" * 10_000
+#: A JSON body nested far past any parser's recursion limit, one merely deep, one broken.
+BAD_BODIES = ["[" * 100_000 + "]" * 100_000, '{"a": ' * 40 + "1" + "}" * 40, "{"]
+
+
+def resolves(path: str) -> bool:
+    try:
+        resolve(unquote(path))
+    except Resolver404:
+        return False
+    return True
+
+
+def api_methods(path: str) -> list:
+    """The write methods the API view at ``path`` takes (a viewset's actions, an APIView's handlers);
+    PUT only where there is no PATCH, as both reach the same update."""
+    view = resolve(unquote(path)).func
+    methods = view.actions if getattr(view, "actions", None) else view.cls.http_method_names
+    return [method for method in ("post", "patch") if method in methods] or (["put"] if "put" in methods else [])
+
+
+def sweep(client: Client, real) -> list:
+    failures = []
+
+    def request(method, path, **kwargs):
+        response = getattr(client, method)(path, **kwargs)
+        if response.status_code >= 500:
+            shown = path if len(path) < 200 else path[:200] + "…"
+            failures.append(f"{response.status_code} {method.upper()} {shown} {str(kwargs.get('data', ''))[:80]}")
+        return response
+
+    patterns = list(url_patterns())
+    query_params = set(QUERY_PARAMS)
+    reachable = {}
+    for index, segments in enumerate(patterns):  # first with real values: who can open what, and its GET forms
+        response = request("get", build(segments, lambda name, previous: real(name, previous) or 1))
+        reachable[index] = response.status_code < 300 or response.status_code == 405
+        if "html" in response.get("Content-Type", ""):
+            query_params |= get_form_fields(response.content.decode())
+
+    mixed = [value for value in HOSTILE if value != "\x00"]
+    for index, segments in enumerate(patterns):
+        is_api = segments[0].startswith("api/")
+        if not reachable[index]:
+            path = build(segments, lambda name, previous: real(name, previous) or REFUSED_PATH_VALUE)
+            query = {param: mixed[n % len(mixed)] for n, param in enumerate(sorted(query_params))}
+            request("get", path + "?" + urlencode(query))
+            continue
+        for value in HOSTILE:
+            known = build(segments, lambda name, previous: real(name, previous) or value)  # noqa: B023
+            all_hostile = build(segments, lambda name, previous: value)  # noqa: B023
+            paths = [known] + ([all_hostile] if all_hostile != known and resolves(all_hostile) else [])
+            request("get", known + "?" + urlencode(dict.fromkeys(sorted(query_params), value)))
+            if len(paths) > 1:
+                request("get", all_hostile)
+            if is_api and resolves(known):
+                body = json.dumps(dict.fromkeys(api_fields(known), value))
+                for path in paths:
+                    for method in api_methods(path):
+                        request(method, path, data=body, content_type="application/json")
+        path = build(segments, real)
+        if is_api and resolves(path):
+            for method in api_methods(path):
+                for body in BAD_BODIES:
+                    request(method, path, data=body, content_type="application/json")
+    for value in HOSTILE:  # a path no pattern matches: the 404 page
+        request("get", "/" + quote(value, safe="") + "/")
+    return failures
+
+
+@pytest.fixture(autouse=True)
+def unthrottled(monkeypatch):
+    """The sweep sends thousands of API requests as one user: rate limits would hide them all behind 429."""
+    for throttle in (AnonRateThrottle, UserRateThrottle):
+        monkeypatch.setattr(throttle, "THROTTLE_RATES", {"anon": None, "user": None})
+
+
+@pytest.mark.parametrize("who", ["anonymous", "applicant", "program officer"])
+def test_no_url_answers_5xx_to_hostile_input(who, world):
+    if who == "program officer":
+        client = officer_client()
+    else:
+        client = Client(raise_request_exception=False)
+        if who == "applicant":
+            client.force_login(world["owner"])
+    failures = sweep(client, world["real"])
+    assert not failures, f"{len(failures)} request(s) answered 5xx:\n" + "\n".join(failures)
+
+
+# --- What the sweep found, one by one ------------------------------------------------------------
+
+
+def test_a_nul_byte_anywhere_is_a_400_before_any_query(client, world):
+    client.force_login(world["owner"])
+    reference = world["real"]("reference", "")
+    assert client.get("/enterprises/%00/").status_code == 400
+    assert client.get(f"/enterprises/{reference}/products/?q=%00").status_code == 400
+    response = client.post("/consent/", {"agree": "on", "next": "/\x00"})
+    assert response.status_code == 400
+    assert "The request could not be accepted" in response.content.decode()
+
+    api = client.get(f"/api/v1/enterprises/{reference}/milestones/?product=%00")
+    assert api.status_code == 400
+    assert api["Content-Type"] == "application/problem+json"
+    assert api.json()["type"] == "nul_character"
+
+
+def test_a_nul_byte_in_an_admin_changelist_filter_is_a_400(client):
+    client.force_login(user_with_role(Role.ADMIN))
+    assert client.get("/manage/enterprises/enterprise/").status_code == 200
+    assert client.get("/manage/enterprises/enterprise/?kind=%00").status_code == 400
+    assert client.get("/manage/enterprises/enterprise/?q=%00").status_code == 400
+
+
+def test_a_reference_or_id_of_the_wrong_shape_is_404_before_any_view(client, world):
+    client.force_login(world["owner"])
+    reference = world["real"]("reference", "")
+    for path in (
+        "/enterprises/not-a-reference/",
+        "/staff/enterprises/ENT-2026-1/",
+        "/api/v1/enterprises/ent-2026-00001/",
+        f"/api/v1/enterprises/{reference}/products/abc/",
+        "/api/v1/notifications/abc/read/",
+    ):
+        assert not resolves(path), path
+        assert client.get(path).status_code == 404, path
+    assert client.post("/api/v1/notifications/abc/read/").status_code == 404
+
+
+def test_a_product_filter_that_is_not_a_plain_number_is_a_400(client, world):
+    client.force_login(world["owner"])
+    path = f"/api/v1/enterprises/{world['real']('reference', '')}/milestones/"
+    for value in ("²", "٣", "9" * 25, "-1"):
+        response = client.get(path, {"product": value})
+        assert response.status_code == 400, value
+        assert response.json()["errors"] == {"product": ["Give a product id (a number)."]}
+    assert client.get(path, {"product": world["real"]("pk", "products/")}).json()["count"] == 1
+
+
+@pytest.mark.parametrize(
+    "body", ["[" * 100_000 + "]" * 100_000, '{"name": ' * 33 + '"x"' + "}" * 33], ids=["recursion", "deep"]
+)
+def test_a_deeply_nested_json_body_is_a_400_problem_json(client, world, body):
+    client.force_login(world["owner"])
+    response = client.post(
+        f"/api/v1/enterprises/{world['real']('reference', '')}/products/", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["title"] == "The JSON body nests deeper than 32 levels."
+    assert not Product.objects.exclude(name="HZ-101").exists()
+
+
+def test_json_nested_within_the_limit_still_parses(client, world):
+    client.force_login(world["owner"])
+    response = client.post(
+        f"/api/v1/enterprises/{world['real']('reference', '')}/products/",
+        {"name": "HZ-202", "modality": Modality.values[0]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
