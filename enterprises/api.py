@@ -15,8 +15,24 @@ from rest_framework.validators import UniqueValidator
 
 from . import selectors
 from .choices import CURRENCIES, ExportKind
-from .identifiers import normalize_hk_br, normalize_uscc, validate_hk_br, validate_hk_cr, validate_uscc
-from .models import DUPLICATE_MESSAGES, Document, DocumentVersion, Enterprise, Membership, Milestone, Product
+from .identifiers import (
+    normalize_hk_br,
+    normalize_hk_cr,
+    normalize_uscc,
+    validate_hk_br,
+    validate_hk_cr,
+    validate_uscc,
+)
+from .models import (
+    DUPLICATE_MESSAGES,
+    MILESTONE_FIELDS,
+    Document,
+    DocumentVersion,
+    Enterprise,
+    Membership,
+    Milestone,
+    Product,
+)
 from .services import consent, profile, regulatory
 
 CURRENCY_CODES = [code for code, _label in CURRENCIES]
@@ -73,7 +89,7 @@ def _unique(field):
 class EnterpriseSerializer(serializers.ModelSerializer):
     uscc = IdentifierField(normalize=normalize_uscc, max_length=18, validators=[validate_uscc, _unique("uscc")])
     hk_br = IdentifierField(normalize=normalize_hk_br, max_length=8, validators=[validate_hk_br, _unique("hk_br")])
-    hk_cr = IdentifierField(normalize=str.strip, max_length=7, validators=[validate_hk_cr, _unique("hk_cr")])
+    hk_cr = IdentifierField(normalize=normalize_hk_cr, max_length=7, validators=[validate_hk_cr, _unique("hk_cr")])
     annual_revenue = MoneyField(required=False, allow_null=True)
     rd_spend = MoneyField(required=False, allow_null=True)
     links = serializers.SerializerMethodField()
@@ -158,9 +174,6 @@ class MemberSerializer(serializers.ModelSerializer):
         model = Membership
         fields = ["id", "full_name", "email", "role", "joined_at"]
         read_only_fields = fields
-
-
-MILESTONE_FIELDS = ["jurisdiction", "pathway", "status", "planned_on", "actual_on", "reference_number", "notes"]
 
 
 class ProductMilestoneSerializer(serializers.ModelSerializer):

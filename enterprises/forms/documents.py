@@ -8,6 +8,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import DocumentType
+from ..models import Document
 from ..uploads import ALLOWED_LABEL, too_large, validate_upload
 
 ACCEPT = ".pdf,.png,.jpg,.jpeg,.xlsx,.docx"
@@ -47,9 +48,8 @@ class DocumentUploadForm(_FileForm):
     """A new document: its type, a title and the first version's file."""
 
     doc_type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices)
-    title = forms.CharField(
+    title = Document._meta.get_field("title").formfield(
         label=_("Title"),
-        max_length=200,
         required=False,
         help_text=_("Leave empty to use the file name."),
     )

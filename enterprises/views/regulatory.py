@@ -13,12 +13,13 @@ from hkhz_portal.core.forms import call_service
 from .. import selectors
 from ..choices import Jurisdiction, Pathway
 from ..forms.regulatory import ConfirmDeleteForm, MilestoneForm, ProductForm
-from ..services import consent, regulatory
+from ..services import regulatory
+from .consent import needs_consent
 
 
 def _render(request, template, context):
     """Render a member page; warn before the form when the user's consent is missing."""
-    context["needs_consent"] = consent.active_consent(request.user) is None
+    context["needs_consent"] = needs_consent(request.user)
     return render(request, template, context)
 
 
