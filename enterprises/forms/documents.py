@@ -7,8 +7,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from hkhz_portal.core.validators import validate_plain_text
+
 from ..choices import DocumentType
-from ..models import Document
 from ..uploads import ALLOWED_LABEL, too_large, validate_upload
 
 ACCEPT = ".pdf,.png,.jpg,.jpeg,.xlsx,.docx"
@@ -48,9 +49,11 @@ class DocumentUploadForm(_FileForm):
     """A new document: its type, a title and the first version's file."""
 
     doc_type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices)
-    title = Document._meta.get_field("title").formfield(
+    title = forms.CharField(
         label=_("Title"),
+        max_length=200,
         required=False,
+        validators=[validate_plain_text],
         help_text=_("Leave empty to use the file name."),
     )
 

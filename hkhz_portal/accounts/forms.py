@@ -3,15 +3,19 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hkhz_portal.core.validators import validate_plain_text
+
 from . import services
-from .models import User
 
 
 class SignupForm(forms.Form):
     """Extra sign-up fields; allauth adds e-mail and password and calls ``signup``."""
 
-    full_name = User._meta.get_field("full_name").formfield(
-        label=_("Full name"), widget=forms.TextInput(attrs={"autocomplete": "name"})
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        validators=[validate_plain_text],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
     def signup(self, request, user):
@@ -22,7 +26,7 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = User._meta.get_field("full_name").formfield(label=_("Full name"))
+    full_name = forms.CharField(label=_("Full name"), max_length=150, validators=[validate_plain_text])
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"),
         choices=settings.LANGUAGES,
