@@ -187,3 +187,12 @@ def validate_hk_cr(value) -> None:
         ),
         code="hk_cr_invalid",
     )
+
+
+#: Each identifier field's clean-up and check: the forms, the API and the services use these,
+#: so a number typed or pasted anywhere is cleaned up and checked the same way.
+IDENTIFIERS = {
+    "uscc": (normalize_uscc, validate_uscc),
+    "hk_br": (normalize_hk_br, validate_hk_br),
+    "hk_cr": (normalize_hk_cr, validate_hk_cr),
+}

@@ -12,14 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from hkhz_portal.core.forms import OneErrorPerFieldMixin
 
 from ..choices import Kind
-from ..identifiers import (
-    normalize_hk_br,
-    normalize_hk_cr,
-    normalize_uscc,
-    validate_hk_br,
-    validate_hk_cr,
-    validate_uscc,
-)
+from ..identifiers import IDENTIFIERS
 from ..models import (
     DISTRICT_NOT_MAINLAND,
     DUPLICATE_MESSAGES,
@@ -92,20 +85,21 @@ class ProfileFieldsMixin(OneErrorPerFieldMixin):
     # Identifiers: normalised first, then checked by the validators of identifiers.py, so a
     # mistyped code gets one precise message (and a printed BR number fits the 8-digit column).
 
-    def _clean_identifier(self, name, normalize, validate):
+    def _clean_identifier(self, name):
+        normalize, validate = IDENTIFIERS[name]
         value = normalize(self.cleaned_data.get(name)) or None
         if value:
             validate(value)
         return value
 
     def clean_uscc(self):
-        return self._clean_identifier("uscc", normalize_uscc, validate_uscc)
+        return self._clean_identifier("uscc")
 
     def clean_hk_br(self):
-        return self._clean_identifier("hk_br", normalize_hk_br, validate_hk_br)
+        return self._clean_identifier("hk_br")
 
     def clean_hk_cr(self):
-        return self._clean_identifier("hk_cr", normalize_hk_cr, validate_hk_cr)
+        return self._clean_identifier("hk_cr")
 
 
 class IdentifierFields(forms.ModelForm):

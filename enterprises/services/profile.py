@@ -11,12 +11,9 @@ from hkhz_portal.core.errors import DomainError
 
 from ..audit_actions import AuditAction
 from ..choices import Kind, MemberRole, Residency
-from ..identifiers import normalize_hk_br, normalize_hk_cr, normalize_uscc
+from ..identifiers import IDENTIFIERS
 from ..models import DUPLICATE_MESSAGES, PROFILE_FIELDS, Enterprise, Membership, WizardSubmission
 from .consent import require_consent
-
-#: Identifier fields: unique when present, stored as NULL when absent.
-IDENTIFIERS = {"uscc": normalize_uscc, "hk_br": normalize_hk_br, "hk_cr": normalize_hk_cr}
 
 
 def residency_for(kind: str) -> str:
@@ -31,8 +28,8 @@ def normalise(data: dict) -> dict:
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     data = dict(data)
-    for field, normalize in IDENTIFIERS.items():
-        if field in data:
+    for field, (normalize, _validate) in IDENTIFIERS.items():
+        if field in data:  # unique when present, so stored as NULL when absent
             data[field] = normalize(data[field]) or None
     return data
 

@@ -39,20 +39,17 @@ VALID = [
 ]
 
 
-@pytest.mark.parametrize("text", CONTROL.values(), ids=CONTROL.keys())
-def test_control_characters_are_refused(text):
+REFUSED = [(text, "control_character") for text in CONTROL.values()] + [
+    (text, "invisible_text") for text in INVISIBLE.values()
+]
+
+
+@pytest.mark.parametrize(("text", "code"), REFUSED, ids=[*CONTROL, *INVISIBLE])
+def test_control_characters_and_text_that_only_looks_empty_are_refused(text, code):
     for validate in (validate_plain_text, validate_multiline_text):
         with pytest.raises(ValidationError) as refused:
             validate(text)
-        assert refused.value.code == "control_character"
-
-
-@pytest.mark.parametrize("text", INVISIBLE.values(), ids=INVISIBLE.keys())
-def test_text_that_only_looks_empty_is_refused(text):
-    for validate in (validate_plain_text, validate_multiline_text):
-        with pytest.raises(ValidationError) as refused:
-            validate(text)
-        assert refused.value.code == "invisible_text"
+        assert refused.value.code == code
 
 
 def test_line_breaks_and_tabs_belong_to_multi_line_text_only():
