@@ -9,6 +9,7 @@ from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.authentication import get_authentication_records
 from allauth.core.internal.ratelimit import get_cache_key, get_rates
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -102,3 +103,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def format_email_subject(self, subject: str) -> str:
         name = pgettext("the portal's name in e-mails", "HKHZ Portal")
         return f"[{name}] {subject}"
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    # allauth's 繁體 calls the code 代碼; the portal's pages call it 驗證碼.
+    error_messages = {**DefaultMFAAdapter.error_messages, "incorrect_code": _("Incorrect code.")}

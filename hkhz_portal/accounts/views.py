@@ -1,3 +1,4 @@
+from allauth.account.views import EmailVerificationSentView
 from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
 from allauth.mfa.totp.views import ActivateTOTPView
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.views.i18n import set_language
 from hkhz_portal.core import dashboard as dashboard_panels
 
 from . import services
+from .allauth_forms import LoginForm
 from .forms import ProfileForm
 from .roles import Role
 from .workspaces import BY_SLUG
@@ -95,3 +97,13 @@ class RecoveryCodes(ViewRecoveryCodesView):
 
     def get_context_data(self, **kwargs) -> dict:
         return {**super().get_context_data(**kwargs), "continue_url": safe_next(self.request) or reverse("mfa_index")}
+
+
+class VerificationSent(EmailVerificationSentView):
+    """allauth's "we sent you a link" page, with a form to have it sent again: allauth sends the
+    link again when an unverified address signs in (at most once per ``confirm_email`` limit)."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        form = LoginForm(request=self.request)
+        form.fields.pop("remember", None)
+        return {**super().get_context_data(**kwargs), "resend_form": form}

@@ -215,6 +215,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HKHZ Portal"
+MFA_ADAPTER = "hkhz_portal.accounts.adapter.MFAAdapter"
 MFA_FORMS = {
     "authenticate": "hkhz_portal.accounts.allauth_forms.MFAAuthenticateForm",
     "reauthenticate": "hkhz_portal.accounts.allauth_forms.MFAReauthenticateForm",
