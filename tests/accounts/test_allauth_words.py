@@ -78,3 +78,15 @@ def test_a_mail_to_an_account_is_in_its_owners_language(client):
     (message,) = mail.outbox
     assert "杭港科技協同創新平台" in message.body
     assert "Hangzhou–Hong Kong" not in message.body
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["account_logout", "account_change_password", "account_email", "account_reauthenticate", "mfa_index"],
+)
+def test_account_pages_in_traditional_chinese_use_hong_kong_terms(client, page):
+    client.force_login(UserFactory(preferred_language="zh-hant"))
+    response = client.get(reverse(page))
+    assert response.status_code == 200
+    text = main_text(response)
+    assert not [term for term in TAIWAN_TERMS if term in text]

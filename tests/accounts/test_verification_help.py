@@ -1,6 +1,7 @@
 """Whoever is stuck verifying an address or resetting a password has a way on: the verification
 e-mail can be sent again, and the pages name a real contact (``SUPPORT_EMAIL``)."""
 
+import re
 import time
 
 import pytest
@@ -86,3 +87,15 @@ def test_a_signed_in_user_sends_the_verification_of_a_new_address_again(client):
     sent = client.post(reverse("account_email"), {"email": "second@example.com", "action_send": ""}, follow=True)
     assert "We have sent a confirmation e-mail to second@example.com." in sent.content.decode()
     assert mail.outbox[-1].to == ["second@example.com"]
+
+
+def test_the_reset_link_leads_to_a_new_password_that_signs_in(client):
+    UserFactory(email="ho@example.com")
+    client.post(reverse("account_reset_password"), {"email": "ho@example.com"})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[-1].body).group(1)
+    form = client.get(link, follow=True)
+    assert "Choose a new password" in form.content.decode()
+    new = "another-horse-battery-7"
+    done = client.post(form.redirect_chain[-1][0], {"password1": new, "password2": new}, follow=True)
+    assert "Your password has been changed. Sign in with the new one." in done.content.decode()
+    assert client.post(reverse("account_login"), {"login": "ho@example.com", "password": new}).status_code == 302
