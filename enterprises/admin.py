@@ -55,16 +55,18 @@ class MembershipInline(ReadOnlyInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
-    """Enterprises are created by applicants (reference number, first owner) and never deleted
-    here: deleting one would delete its contacts' consents and leave its files on disk."""
+class EnterpriseAdmin(ReadOnlyAdmin):
+    """Shown only. Enterprises are created by applicants (reference number, first owner) and
+    edited by their members on the portal's pages, where the profile service checks consent and
+    audits each change; deleting one would delete its contacts' consents and leave its files on
+    disk."""
 
     list_display = ["reference", "legal_name_en", "legal_name_zh", "kind", "sector", "district", "data_residency"]
     list_filter = ["kind", "sector", "stage", "district", "data_residency", "listed_in_directory"]
     search_fields = ["reference", "legal_name_en", "legal_name_zh", "short_name", "uscc", "hk_br"]
-    readonly_fields = ["reference", "manage_members", "created_at", "updated_at"]
+    readonly_fields = ["manage_members"]
     inlines = [MembershipInline]
-    # A website typed without a scheme is https, as on the portal's own profile form.
+    # The view-only page still builds the form: its website field takes https, as the portal's does.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_search_results(self, request, queryset, search_term):
@@ -73,17 +75,6 @@ class EnterpriseAdmin(admin.ModelAdmin):
         if form := normalise_text(search_term):
             results |= queryset.filter(search_names__contains=form)
         return results, may_have_duplicates
-
-    def save_model(self, request, obj, form, change):
-        # The admin saves the model directly, not through the profile services: keep search current.
-        obj.refresh_search_names()
-        super().save_model(request, obj, form, change)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("members"))
     def manage_members(self, enterprise):
@@ -123,7 +114,7 @@ class MembershipAdmin(ReadOnlyAdmin):
         self._each(
             request,
             queryset,
-            lambda m: members.change_member_role(m, MemberRole.OWNER, actor=request.user),
+            lambda m: members.change_member_role(m, MemberRole.OWNER, actor=request.user, from_admin_site=True),
             _("%(count)d membership(s) changed."),
         )
 
@@ -132,7 +123,7 @@ class MembershipAdmin(ReadOnlyAdmin):
         self._each(
             request,
             queryset,
-            lambda m: members.change_member_role(m, MemberRole.MEMBER, actor=request.user),
+            lambda m: members.change_member_role(m, MemberRole.MEMBER, actor=request.user, from_admin_site=True),
             _("%(count)d membership(s) changed."),
         )
 
@@ -141,7 +132,7 @@ class MembershipAdmin(ReadOnlyAdmin):
         self._each(
             request,
             queryset,
-            lambda m: members.remove_member(m, actor=request.user),
+            lambda m: members.remove_member(m, actor=request.user, from_admin_site=True),
             _("%(count)d member(s) removed."),
         )
 
@@ -203,13 +194,14 @@ class DocumentVersionAdmin(ServiceTransactionMixin, admin.ModelAdmin):
             documents.delete_document_version(version, actor=request.user)
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
     model = Milestone
-    extra = 0
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ReadOnlyAdmin):
+    """Shown only: members record products and milestones on the portal's pages (audited)."""
+
     list_display = ["name", "modality", "enterprise"]
     raw_id_fields = ["enterprise"]
     inlines = [MilestoneInline]

@@ -1,8 +1,10 @@
 """Reads shared by pages and the API, shaped so their query count does not grow with size."""
 
+import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -259,3 +261,26 @@ def staff_enterprise(reference: str) -> Enterprise:
         ),
         reference=reference,
     )
+
+
+# --- Invitation mail ----------------------------------------------------------------------
+
+#: An unsent invitation younger than this may still have its first task waiting in the queue.
+STRANDED_AFTER = datetime.timedelta(minutes=5)
+
+
+def sendable_invitations(now: datetime.datetime) -> Q:
+    """Open, neither sent nor given up, and no live worker sending it (a claim older than
+    ``INVITATION_CLAIM_TIMEOUT`` was left by a worker that died)."""
+    abandoned = now - datetime.timedelta(seconds=settings.INVITATION_CLAIM_TIMEOUT)
+    return Q(accepted_at__isnull=True, revoked_at__isnull=True, sent_at__isnull=True, failed_at__isnull=True) & (
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=abandoned)
+    )
+
+
+def stranded_invitation_ids(limit: int = 500) -> list[int]:
+    """Invitations whose mail should have gone out and that no task is sending: never
+    enqueued (the broker was down), or claimed by a worker that died. For the sweep."""
+    now = timezone.now()
+    stranded = Invitation.objects.filter(sendable_invitations(now), created_at__lt=now - STRANDED_AFTER)
+    return list(stranded.order_by("created_at").values_list("pk", flat=True)[:limit])

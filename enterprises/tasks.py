@@ -27,7 +27,7 @@ def send_invitation(invitation_id: int) -> None:
 @shared_task(name="enterprises.send_stranded_invitations")
 def send_stranded_invitations() -> int:
     """Celery beat's sweep: enqueue again the invitations whose mail no task is sending."""
-    from .services.mail import stranded_invitation_ids
+    from .selectors import stranded_invitation_ids
 
     ids = stranded_invitation_ids()
     for invitation_id in ids:

@@ -62,10 +62,15 @@ def withdraw_consent(*, actor) -> int:
     return count
 
 
+@transaction.atomic(durable=True)
 def record_contact_consent(contact: ContactPerson, *, actor, scope=ConsentScope.BOTH_WAYS) -> Consent:
-    """A member records that a contact person received the current notice and consented.
+    """A member records that a contact person received the current notice and consented."""
+    return _record_contact_consent(contact, actor=actor, scope=scope)
 
-    Runs inside the caller's transaction (adding a contact records its consent with it)."""
+
+def _record_contact_consent(contact: ContactPerson, *, actor, scope=ConsentScope.BOTH_WAYS) -> Consent:
+    """``record_contact_consent`` inside the caller's transaction (adding a contact records the
+    contact's consent with it)."""
     consent = Consent.objects.create(contact=contact, notice=current_notice(), scope=scope, recorded_by=actor)
     audit.record(
         AuditAction.CONTACT_CONSENT_GIVEN, actor=actor, target=contact, changes={"notice": consent.notice.version}
@@ -84,7 +89,11 @@ def withdraw_contact_consent(contact: ContactPerson, *, actor) -> int:
 
 
 def log_export(*, kind, actor, enterprise, description: str) -> ExportLog:
-    """Write one export-log row for personal data leaving the portal."""
+    """Write one export-log row for personal data leaving the portal.
+
+    One INSERT, so not an atomic block of its own: it joins the caller's transaction where
+    there is one (the admin's change page runs in one), so the row and the page stand or fall
+    together."""
     return ExportLog.objects.create(
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,

@@ -6,7 +6,7 @@ from hkhz_portal.core import audit
 
 from ..audit_actions import AuditAction
 from ..models import ContactPerson, Enterprise
-from .consent import record_contact_consent, require_consent
+from .consent import _record_contact_consent, require_consent
 
 
 @transaction.atomic(durable=True)
@@ -16,7 +16,7 @@ def add_contact(enterprise: Enterprise, *, actor, **data) -> ContactPerson:
     contact = ContactPerson(enterprise=enterprise, **data)
     contact.full_clean()
     contact.save()
-    record_contact_consent(contact, actor=actor)
+    _record_contact_consent(contact, actor=actor)
     audit.record(AuditAction.CONTACT_ADDED, actor=actor, target=enterprise, changes={"name": contact.name})
     return contact
 

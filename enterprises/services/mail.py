@@ -11,38 +11,29 @@ mail server is slow (on SQLite an open write transaction blocks every other writ
    template) would fail again, so it is final at once, as is the last network failure. A
    final failure is shown to the enterprise's owners, who can send the invitation again.
 
-``stranded_invitation_ids`` finds what fell through (the broker was down when the
+``selectors.stranded_invitation_ids`` finds what fell through (the broker was down when the
 invitation was made, retries ran out on a worker that died) for the sweep to enqueue again.
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models import F, Q
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from ..invitations import invitation_token
 from ..models import Invitation
+from ..selectors import sendable_invitations
 
 logger = logging.getLogger(__name__)
 
 #: Tries (first send and retries together) before a failing invitation mail is given up.
 MAX_SEND_ATTEMPTS = 5
-#: An unsent invitation younger than this may still have its first task waiting in the queue.
-STRANDED_AFTER = timedelta(minutes=5)
-
-
-def _sendable(now: datetime) -> Q:
-    """Open, neither sent nor given up, and no live worker sending it."""
-    abandoned = now - timedelta(seconds=settings.INVITATION_CLAIM_TIMEOUT)
-    return Q(accepted_at__isnull=True, revoked_at__isnull=True, sent_at__isnull=True, failed_at__isnull=True) & (
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=abandoned)
-    )
 
 
 def send_invitation_email(invitation_id: int) -> bool:
@@ -54,7 +45,7 @@ def send_invitation_email(invitation_id: int) -> bool:
     deserves another try.
     """
     now = timezone.now()
-    claimed = Invitation.objects.filter(_sendable(now), pk=invitation_id).update(
+    claimed = Invitation.objects.filter(sendable_invitations(now), pk=invitation_id).update(
         claimed_at=now, send_attempts=F("send_attempts") + 1
     )
     if not claimed:
@@ -104,11 +95,3 @@ def _record_failure(invitation: Invitation, *, claimed_at: datetime, error: Exce
         last_error=(str(error) or type(error).__name__)[:500],
         failed_at=timezone.now() if final else None,
     )
-
-
-def stranded_invitation_ids(limit: int = 500) -> list[int]:
-    """Invitations whose mail should have gone out and that no task is sending: never
-    enqueued (the broker was down), or claimed by a worker that died. For the sweep."""
-    now = timezone.now()
-    stranded = Invitation.objects.filter(_sendable(now), created_at__lt=now - STRANDED_AFTER)
-    return list(stranded.order_by("created_at").values_list("pk", flat=True)[:limit])

@@ -19,9 +19,11 @@ def _locked(enterprise: Enterprise) -> Enterprise:
     return Enterprise.objects.select_for_update().get(pk=enterprise.pk)
 
 
-def _require_owner(enterprise: Enterprise, user) -> None:
-    """Refuse anyone but an owner, or an administrator allowed to change memberships (admin site)."""
-    if user.has_perm("enterprises.change_membership"):
+def _require_owner(enterprise: Enterprise, user, *, from_admin_site: bool = False) -> None:
+    """Refuse anyone but an owner; from the admin site, an administrator allowed to change
+    memberships acts too. (On the portal's pages an administrator who is a plain member of an
+    enterprise is a plain member there.)"""
+    if from_admin_site and user.has_perm("enterprises.change_membership"):
         return
     if not Membership.objects.filter(enterprise=enterprise, user=user, role=MemberRole.OWNER).exists():
         raise DomainError(_("Only an owner of the enterprise can do this."), code="not_owner", status=403)
@@ -115,10 +117,10 @@ def accept_invitation(token: str, *, actor) -> Membership:
 
 
 @transaction.atomic(durable=True)
-def change_member_role(membership: Membership, role: str, *, actor) -> Membership:
+def change_member_role(membership: Membership, role: str, *, actor, from_admin_site: bool = False) -> Membership:
     """An owner makes a member owner, or an owner member; the last owner cannot be demoted."""
     enterprise = _locked(membership.enterprise)
-    _require_owner(enterprise, actor)
+    _require_owner(enterprise, actor, from_admin_site=from_admin_site)
     membership = _current(membership)
     if role == MemberRole.MEMBER:
         _refuse_if_last_owner(enterprise, membership)
@@ -135,11 +137,11 @@ def change_member_role(membership: Membership, role: str, *, actor) -> Membershi
 
 
 @transaction.atomic(durable=True)
-def remove_member(membership: Membership, *, actor) -> None:
+def remove_member(membership: Membership, *, actor, from_admin_site: bool = False) -> None:
     """An owner removes a member, or a member leaves; the last owner can do neither."""
     enterprise = _locked(membership.enterprise)
     if membership.user_id != actor.pk:
-        _require_owner(enterprise, actor)
+        _require_owner(enterprise, actor, from_admin_site=from_admin_site)
     membership = _current(membership)
     _refuse_if_last_owner(enterprise, membership)
     membership.delete()

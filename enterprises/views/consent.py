@@ -3,21 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from hkhz_portal.core.navigation import safe_next
 
 from .. import selectors
 from ..forms.consent import ConsentForm, WithdrawConsentForm
 from ..services import consent as consent_services
-
-
-def safe_next(request) -> str:
-    """The page to go back to after consenting, if it is on this site."""
-    url = request.POST.get("next") or request.GET.get("next") or ""
-    hosts = {request.get_host()}
-    allowed = url_has_allowed_host_and_scheme(url, allowed_hosts=hosts, require_https=request.is_secure())
-    return url if url and allowed else ""
 
 
 def needs_consent(user) -> bool:
@@ -30,7 +23,7 @@ def _render(request, *, form=None, withdraw_form=None, status=200):
     user = request.user
     notice = selectors.current_notice()
     history = list(selectors.consent_history(user))
-    active = next((c for c in history if c.notice_id == notice.pk and c.withdrawn_at is None), None)
+    active = selectors.active_consent(user)
     context = {
         "notice": notice,
         "active": active,

@@ -79,11 +79,9 @@ class UserAdmin(ServiceTransactionMixin, BaseUserAdmin):
             actor=request.user,
             roles=[group.name for group in data["groups"]],
             unit=data["unit"],
+            details={name: getattr(obj, name) for name in form.changed_data if name not in ACCESS_FIELDS},
             **{flag: data[flag] for flag in services.ACCOUNT_FLAGS},
         )
-        details = [name for name in form.changed_data if name not in ACCESS_FIELDS]
-        if details:
-            obj.save(update_fields=details)
 
     def save_related(self, request, form, formsets, change):
         # On a change, the roles (groups) were set by change_user_access in save_model.

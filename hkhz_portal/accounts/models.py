@@ -107,5 +107,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_staff_role(self) -> bool:
-        """True for anyone who must use two-factor authentication."""
-        return bool(self.roles & STAFF_ROLES)
+        """True for anyone who must use two-factor authentication: a staff role, or the Django
+        flags that open the admin (a superuser or staff user without a role reaches as much)."""
+        return self.is_superuser or self.is_staff or bool(self.roles & STAFF_ROLES)

@@ -88,6 +88,7 @@ def update_profile(*, actor: User, full_name: str, preferred_language: str) -> N
         audit.record(AuditAction.PROFILE_UPDATED, target=user, actor=user, changes=changes)
 
 
+@transaction.atomic(durable=True)
 def set_preferred_language(*, actor: User, language: str) -> None:
     """Remember the language the signed-in ``actor`` switched to, for pages and e-mails."""
     if actor.preferred_language != language:
@@ -100,11 +101,15 @@ ACCOUNT_FLAGS = ("is_active", "is_staff", "is_superuser")
 
 
 @transaction.atomic(durable=True)
-def change_user_access(user: User, *, actor: User, roles, unit: Unit | None, **flags: bool) -> dict:
-    """An administrator sets what ``user`` may reach: roles, unit and the flags in ``ACCOUNT_FLAGS``.
+def change_user_access(
+    user: User, *, actor: User, roles, unit: Unit | None, details: dict | None = None, **flags: bool
+) -> dict:
+    """An administrator sets what ``user`` may reach: roles, unit and the flags in ``ACCOUNT_FLAGS``,
+    and with them, in the same transaction, ``details``: other fields of the admin's form (name,
+    language…), which are not access and are not audited.
 
     ``roles`` is the whole new set of role names. Refuses a name that is not a role and a
-    unit-bound role without a unit of its kind (nothing is changed then). Audits the
+    unit-bound role without a unit of its kind (nothing is changed then). Audits the access
     difference, and only when there is one; returns it.
     """
     unknown = set(flags) - set(ACCOUNT_FLAGS)
@@ -132,6 +137,9 @@ def change_user_access(user: User, *, actor: User, roles, unit: Unit | None, **f
         setattr(user, name, value)
         if name != "unit":
             changes[name] = [not value, value]
+    for name, value in (details or {}).items():
+        setattr(user, name, value)
+        fields[name] = value
     if fields:
         user.save(update_fields=list(fields))
     if changes:

@@ -10,12 +10,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from hkhz_portal.core import dashboard as dashboard_panels
+from hkhz_portal.core.navigation import safe_next
 
 from . import services
 from .allauth_forms import LoginForm
@@ -74,13 +75,6 @@ def switch_language(request):
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         services.set_preferred_language(actor=request.user, language=language)
     return response
-
-
-def safe_next(request) -> str | None:
-    """The page the user wanted (``next``, in the query or the form), if it is one of ours."""
-    url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)
-    ours = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
-    return url if url and ours else None
 
 
 class ActivateTOTP(ActivateTOTPView):

@@ -46,7 +46,9 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
+    """Shown only: notifications are written by the services, in the recipient's language."""
+
     list_display = ["created_at", "recipient", "title", "read_at"]
     search_fields = ["title", "recipient__email"]
     list_select_related = ["recipient"]

@@ -1,7 +1,9 @@
 """API plumbing shared by every app: errors as problem+json, and the signed-in user's own data.
 (The JSON parser is in ``parsers``: DRF imports it while loading its views, so it cannot import them.)"""
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -29,7 +31,13 @@ def exception_handler(exc, context):
         return Response(body, status=exc.status, content_type=PROBLEM_JSON)
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        body = {"type": "invalid", "title": "Invalid input.", "status": 400, "errors": errors}
+        body = {"type": "invalid", "title": _("Invalid input."), "status": 400, "errors": errors}
+        return Response(body, status=400, content_type=PROBLEM_JSON)
+    if isinstance(exc, RequestDataTooBig):
+        body = {"type": "too_large", "title": _("The request body is larger than the API accepts."), "status": 413}
+        return Response(body, status=413, content_type=PROBLEM_JSON)
+    if isinstance(exc, SuspiciousOperation):  # too many fields or files, a malformed body
+        body = {"type": "bad_request", "title": _("The request could not be accepted."), "status": 400}
         return Response(body, status=400, content_type=PROBLEM_JSON)
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -38,7 +46,7 @@ def exception_handler(exc, context):
     if isinstance(detail, dict) and set(detail) == {"detail"}:
         body = {"type": getattr(detail["detail"], "code", "error"), "title": str(detail["detail"])}
     else:
-        body = {"type": "invalid", "title": "Invalid input.", "errors": detail}
+        body = {"type": "invalid", "title": _("Invalid input."), "errors": detail}
     body["status"] = response.status_code
     response.data = body
     response.content_type = PROBLEM_JSON

@@ -1,8 +1,7 @@
 from urllib.parse import unquote
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,16 +11,8 @@ from django.views.defaults import bad_request
 
 from .api import PROBLEM_JSON
 from .audit import request_ip
+from .clients import client_ip
 from .errors import DomainError, fix_page
-
-
-def client_ip(request) -> str | None:
-    """The client's address as the sign-in rate limits see it (allauth, from the trusted proxy
-    settings ``ALLAUTH_TRUSTED_*``); the peer's address when the proxy did not say."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except (PermissionDenied, ImproperlyConfigured):
-        return request.META.get("REMOTE_ADDR") or None
 
 
 class RequestContextMiddleware:

@@ -11,6 +11,8 @@ import math
 
 from rest_framework import throttling
 
+from .clients import client_ip
+
 
 class FixedWindowThrottleMixin:
     """A counter per client and per window of the rate's duration (a minute for ``600/min``).
@@ -40,6 +42,11 @@ class FixedWindowThrottleMixin:
             # The counter was evicted (LocMemCache culls when full) between add and incr.
             self.cache.add(key, 0, timeout)
             return self.cache.incr(key)
+
+    def get_ident(self, request):
+        """The client's address as sign-ins and the audit trail see it (the trusted proxy
+        settings), so one rule decides who a client is everywhere."""
+        return client_ip(request) or super().get_ident(request)
 
     def wait(self):
         """Seconds until the window ends (DRF sends them as ``Retry-After``)."""

@@ -305,10 +305,10 @@ REST_FRAMEWORK = {
         "anon": env("API_RATE_ANON", default="60/min"),
         "user": env("API_RATE_USER", default="600/min"),
     },
-    # Anonymous clients are counted by the same client address as sign-ins (TRUSTED_PROXY_COUNT
-    # above). DRF's default (None) trusts the whole X-Forwarded-For header, which a client can
-    # vary to escape the limit.
-    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
+    # Anonymous clients are counted by the address sign-ins see (core.throttling.get_ident, from
+    # TRUSTED_PROXY_COUNT or TRUSTED_CLIENT_IP_HEADER); DRF's own fallback must not trust a
+    # forged X-Forwarded-For either.
+    "NUM_PROXIES": 0,
 }
 
 # --- Security defaults that hold everywhere ----------------------------------------------------

@@ -125,3 +125,17 @@ def test_a_wrong_code_when_asked_again_is_audited_against_the_signed_in_user(cli
     event = AuditEvent.objects.get(action="account.mfa_failed")
     assert (event.actor, event.target_id, event.ip_address) == (officer, str(officer.pk), "203.0.113.9")
     assert event.changes["reauthentication"] is True
+
+
+@pytest.mark.parametrize("flags", [{"is_superuser": True, "is_staff": True}, {"is_staff": True}])
+def test_the_admin_flags_without_a_role_still_need_the_second_factor(client, flags):
+    """A superuser made by createsuperuser, or an account whose admin role was taken away while
+    its flags stayed, reaches as much as an admin: it is held to the same rule."""
+    from hkhz_portal.accounts.models import User
+
+    user = User.objects.create_user("flags.only@example.com", PASSWORD, **flags)
+    client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+    assert client.get(API).status_code == 403

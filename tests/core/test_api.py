@@ -61,3 +61,20 @@ def test_every_page_carries_a_strict_content_security_policy(client):
     assert "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_a_body_larger_than_accepted_is_a_413_problem_json(client, settings):
+    from tests.factories import EnterpriseFactory, member_of
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    enterprise = EnterpriseFactory()
+    client.force_login(member_of(enterprise))
+    response = client.patch(
+        f"/api/v1/enterprises/{enterprise.reference}/",
+        data='{"description_en": "' + "a" * 4096 + '"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == "too_large"

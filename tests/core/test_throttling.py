@@ -8,8 +8,10 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from django.test import RequestFactory
 
 from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core.throttling import AnonRateThrottle, UserRateThrottle
@@ -119,3 +121,19 @@ def test_a_throttled_api_request_gets_429_problem_json_with_retry_after(client, 
     assert body["type"] == "throttled"
     assert body["status"] == 429
     assert body["title"]
+
+
+def test_behind_a_trusted_header_anonymous_clients_are_counted_by_what_it_says(settings):
+    """With TRUSTED_CLIENT_IP_HEADER set (one proxy that writes the client's address), the API
+    counts each client apart, as sign-ins do, instead of every client as the proxy."""
+    settings.ALLAUTH_TRUSTED_CLIENT_IP_HEADER = "X-Real-IP"
+    cache = locmem_cache()
+    throttle = throttle_class(AnonRateThrottle, cache, rate="2/min")
+
+    def behind_proxy(client):
+        request = RequestFactory().get("/api/v1/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP=client)
+        request.user = AnonymousUser()
+        return request
+
+    assert [throttle().allow_request(behind_proxy("203.0.113.5"), None) for _ in range(3)] == [True, True, False]
+    assert throttle().allow_request(behind_proxy("203.0.113.6"), None)

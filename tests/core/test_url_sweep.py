@@ -1,7 +1,7 @@
 """No 500 on bad input, anywhere: every URL pattern of the project, found by walking the
 resolver (so pages added later are swept too), requested with hostile values in each path
-parameter and in the common query parameters, as anonymous, an applicant and a program
-officer; API endpoints also get hostile JSON bodies. Any 5xx fails, listing every URL.
+parameter and in the common query parameters, as anonymous, an applicant, a program officer
+and an admin; API endpoints also get hostile JSON bodies. Any 5xx fails, listing every URL.
 
 Run it on PostgreSQL too (DATABASE_URL): a NUL byte is a DataError only there.
 """
@@ -142,13 +142,13 @@ def world(settings, tmp_path):
     return {"owner": owner, "real": real}
 
 
-def officer_client() -> Client:
-    """A program officer signed in with password and TOTP, as on the real sign-in page."""
-    officer = user_with_role(Role.PROGRAM_OFFICER)
+def staff_client(role) -> Client:
+    """A staff member signed in with password and TOTP, as on the real sign-in page."""
+    staff = user_with_role(role)
     client = Client(raise_request_exception=False)
-    client.post("/accounts/login/", {"login": officer.email, "password": PASSWORD})
+    client.post("/accounts/login/", {"login": staff.email, "password": PASSWORD})
     response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(TOTP_SECRET)})
-    assert response.status_code == 302, "the officer could not pass MFA"
+    assert response.status_code == 302, f"the {role.label} could not pass MFA"
     assert client.get("/staff/enterprises/").status_code == 200
     return client
 
@@ -253,10 +253,12 @@ def unthrottled(monkeypatch):
         monkeypatch.setattr(throttle, "THROTTLE_RATES", {"anon": None, "user": None})
 
 
-@pytest.mark.parametrize("who", ["anonymous", "applicant", "program officer"])
+@pytest.mark.parametrize("who", ["anonymous", "applicant", "program officer", "admin"])
 def test_no_url_answers_5xx_to_hostile_input(who, world):
-    if who == "program officer":
-        client = officer_client()
+    """The admin reaches every admin page, so its changelists' filters, searches and object
+    ids are swept too."""
+    if who in ("program officer", "admin"):
+        client = staff_client(Role.PROGRAM_OFFICER if who == "program officer" else Role.ADMIN)
     else:
         client = Client(raise_request_exception=False)
         if who == "applicant":

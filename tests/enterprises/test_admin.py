@@ -23,7 +23,6 @@ from enterprises.services import contacts, documents
 from enterprises.services.consent import withdraw_contact_consent
 from hkhz_portal.core.models import AuditEvent
 from tests import files
-from tests.admin_forms import form_data
 from tests.factories import EnterpriseFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -50,14 +49,19 @@ def owner(firm):
 
 def test_the_enterprise_form_cannot_delete_the_last_owner(admin_site, firm, owner):
     url = reverse("admin:enterprises_enterprise_change", args=[firm.pk])
-    data = form_data(admin_site.get(url), "enterprise_form")
     membership = Membership.objects.get(user=owner)
-    # What the inline's delete box sent before it became read-only.
-    data.update({"memberships-0-id": membership.pk, "memberships-0-enterprise": firm.pk, "memberships-0-DELETE": "on"})
+    # What the inline's delete box sent before the enterprise page became read-only.
+    data = {
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "1",
+        "memberships-0-id": membership.pk,
+        "memberships-0-enterprise": firm.pk,
+        "memberships-0-DELETE": "on",
+    }
 
-    response = admin_site.post(url, data, follow=True)
+    response = admin_site.post(url, data)
 
-    assert response.status_code == 200
+    assert response.status_code == 403
     assert Membership.objects.filter(pk=membership.pk, role="owner").exists()
     page = admin_site.get(url).content.decode()
     assert 'name="memberships-0-DELETE"' not in page

@@ -309,3 +309,20 @@ def test_ownership_cannot_go_to_a_member_who_left_meanwhile(enterprise, owner, m
         services.transfer_ownership(enterprise, stale, actor=owner)
     assert refused.value.status == 404
     assert list(enterprise.memberships.values_list("user", "role")) == [(owner.pk, "owner")]
+
+
+def test_an_administrator_who_is_a_plain_member_is_a_plain_member_on_the_portal(client, enterprise, owner):
+    """The admin site's membership actions let administrators act as owners; the portal's own
+    pages do not."""
+    from hkhz_portal.accounts.roles import Role
+    from tests.factories import MembershipFactory, give_consent, user_with_role
+
+    admin = user_with_role(Role.ADMIN)
+    MembershipFactory(enterprise=enterprise, user=admin, role="member")
+    give_consent(admin)
+    client.force_login(admin)
+    owner_membership = Membership.objects.get(enterprise=enterprise, user=owner)
+    client.post(reverse("member_remove", args=[enterprise.reference, owner_membership.pk]))
+    assert Membership.objects.filter(pk=owner_membership.pk, role="owner").exists()
+    with pytest.raises(DomainError):
+        services.remove_member(owner_membership, actor=admin)
