@@ -16,6 +16,7 @@ from hkhz_portal.core.search import normalise_text
 
 from . import selectors
 from .choices import ExportKind, MemberRole
+from .forms.profile import MONEY_FIELDS, name_money_parts
 from .models import (
     Consent,
     ConsentNotice,
@@ -63,6 +64,12 @@ class EnterpriseAdmin(admin.ModelAdmin):
     search_fields = ["reference", "legal_name_en", "legal_name_zh", "short_name", "uscc", "hk_br"]
     readonly_fields = ["reference", "manage_members", "created_at", "updated_at"]
     inlines = [MembershipInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in MONEY_FIELDS:
+            name_money_parts(formfield)
+        return formfield
 
     def get_search_results(self, request, queryset, search_term):
         """Also find names written in the other Chinese script, as the staff directory does."""
