@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -64,6 +65,8 @@ class EnterpriseAdmin(admin.ModelAdmin):
     search_fields = ["reference", "legal_name_en", "legal_name_zh", "short_name", "uscc", "hk_br"]
     readonly_fields = ["reference", "manage_members", "created_at", "updated_at"]
     inlines = [MembershipInline]
+    # A website typed without a scheme is https, as on the portal's own profile form.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

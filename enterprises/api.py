@@ -17,8 +17,17 @@ from hkhz_portal.core.converters import ID_REGEX, REFERENCE_REGEX
 
 from . import selectors
 from .choices import CURRENCIES, ExportKind
-from .identifiers import normalize_hk_br, normalize_uscc, validate_hk_br, validate_hk_cr, validate_uscc
-from .models import DUPLICATE_MESSAGES, Document, DocumentVersion, Enterprise, Membership, Milestone, Product
+from .identifiers import IDENTIFIERS
+from .models import (
+    DUPLICATE_MESSAGES,
+    MILESTONE_FIELDS,
+    Document,
+    DocumentVersion,
+    Enterprise,
+    Membership,
+    Milestone,
+    Product,
+)
 from .services import consent, profile, regulatory
 
 CURRENCY_CODES = [code for code, _label in CURRENCIES]
@@ -68,14 +77,17 @@ class IdentifierField(serializers.CharField):
         return self.normalize(super().to_internal_value(data))
 
 
-def _unique(field):
-    return UniqueValidator(queryset=Enterprise.objects.all(), message=DUPLICATE_MESSAGES[field])
+def _identifier(name, max_length):
+    """The identifier field ``name``: cleaned up and checked as everywhere, unique among enterprises."""
+    normalize, validate = IDENTIFIERS[name]
+    unique = UniqueValidator(queryset=Enterprise.objects.all(), message=DUPLICATE_MESSAGES[name])
+    return IdentifierField(normalize=normalize, max_length=max_length, validators=[validate, unique])
 
 
 class EnterpriseSerializer(serializers.ModelSerializer):
-    uscc = IdentifierField(normalize=normalize_uscc, max_length=18, validators=[validate_uscc, _unique("uscc")])
-    hk_br = IdentifierField(normalize=normalize_hk_br, max_length=8, validators=[validate_hk_br, _unique("hk_br")])
-    hk_cr = IdentifierField(normalize=str.strip, max_length=7, validators=[validate_hk_cr, _unique("hk_cr")])
+    uscc = _identifier("uscc", max_length=18)
+    hk_br = _identifier("hk_br", max_length=8)
+    hk_cr = _identifier("hk_cr", max_length=7)
     annual_revenue = MoneyField(required=False, allow_null=True)
     rd_spend = MoneyField(required=False, allow_null=True)
     links = serializers.SerializerMethodField()
@@ -160,9 +172,6 @@ class MemberSerializer(serializers.ModelSerializer):
         model = Membership
         fields = ["id", "full_name", "email", "role", "joined_at"]
         read_only_fields = fields
-
-
-MILESTONE_FIELDS = ["jurisdiction", "pathway", "status", "planned_on", "actual_on", "reference_number", "notes"]
 
 
 class ProductMilestoneSerializer(serializers.ModelSerializer):

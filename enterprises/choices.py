@@ -126,6 +126,5 @@ class ConsentScope(models.TextChoices):
 
 class ExportKind(models.TextChoices):
     DOCUMENT_DOWNLOAD = "document_download", _("Document download")
-    CSV = "csv", _("CSV export")
     API_READ = "api_read", _("API read of personal data")
     STAFF_VIEW = "staff_view", _("Staff view of personal data")

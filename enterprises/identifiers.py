@@ -157,13 +157,18 @@ def validate_hk_br(value) -> None:
     )
 
 
+def normalize_hk_cr(value) -> str:
+    """Return the Companies Registry number without whitespace (it is printed in groups, ``123 4567``)."""
+    return "".join(_as_text(value).split())
+
+
 def validate_hk_cr(value) -> None:
     """Validate a Hong Kong Companies Registry number: 7 digits.
 
     Companies incorporated after 22 December 2023 use their BR number instead; validate that with
     ``validate_hk_br``. Error codes: ``hk_cr_length`` (digits only, but not 7), ``hk_cr_invalid``.
     """
-    number = "".join(_as_text(value).split())
+    number = normalize_hk_cr(value)
     if re.fullmatch(r"[0-9]{7}", number):
         return
     if re.fullmatch(r"[0-9]+", number):
@@ -182,3 +187,12 @@ def validate_hk_cr(value) -> None:
         ),
         code="hk_cr_invalid",
     )
+
+
+#: Each identifier field's clean-up and check: the forms, the API and the services use these,
+#: so a number typed or pasted anywhere is cleaned up and checked the same way.
+IDENTIFIERS = {
+    "uscc": (normalize_uscc, validate_uscc),
+    "hk_br": (normalize_hk_br, validate_hk_br),
+    "hk_cr": (normalize_hk_cr, validate_hk_cr),
+}

@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from hkhz_portal.core.i18n import LANG_ATTRIBUTES, in_active_language, language_variant
 from hkhz_portal.core.search import normalise_names
+from hkhz_portal.core.validators import validate_multiline_text, validate_plain_text
 
 from .choices import (
     CURRENCIES,
@@ -103,15 +104,17 @@ class Enterprise(models.Model):
     """
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
-    legal_name_en = models.CharField(_("legal name (English)"), max_length=200)
-    legal_name_zh = models.CharField(_("legal name (Chinese)"), max_length=200, blank=True)
-    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    legal_name_en = models.CharField(_("legal name (English)"), max_length=200, validators=[validate_plain_text])
+    legal_name_zh = models.CharField(
+        _("legal name (Chinese)"), max_length=200, blank=True, validators=[validate_plain_text]
+    )
+    short_name = models.CharField(_("short name"), max_length=60, blank=True, validators=[validate_plain_text])
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     uscc = identifier_field("uscc", _("Unified Social Credit Code"), 18, validate_uscc)
     hk_br = identifier_field("hk_br", _("Hong Kong Business Registration number"), 8, validate_hk_br)
     hk_cr = identifier_field("hk_cr", _("Companies Registry number"), 7, validate_hk_cr)
-    registered_address = models.TextField(_("registered address"), blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    registered_address = models.TextField(_("registered address"), blank=True, validators=[validate_multiline_text])
+    city = models.CharField(_("city"), max_length=100, blank=True, validators=[validate_plain_text])
     district = models.CharField(_("district"), max_length=6, choices=HangzhouDistrict.choices, blank=True)
     founded_on = models.DateField(_("founding date"), null=True, blank=True, validators=[validate_not_future])
     sector = models.CharField(_("industry sector"), max_length=32, choices=Sector.choices)
@@ -121,8 +124,8 @@ class Enterprise(models.Model):
     rd_spend = money_field(_("annual R&D spend"))
     granted_patents = models.PositiveIntegerField(_("granted patents"), default=0)
     website = models.URLField(_("website"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True, validators=[validate_multiline_text])
+    description_zh = models.TextField(_("description (Chinese)"), blank=True, validators=[validate_multiline_text])
     listed_in_directory = models.BooleanField(
         _("listed in the partner directory"),
         default=False,
@@ -162,8 +165,9 @@ class Enterprise(models.Model):
     @property
     def local_name(self):
         """The legal name in the active language: Chinese for Chinese readers when there is one."""
-        language = get_language() or ""
-        return self.legal_name_zh if language.startswith("zh") and self.legal_name_zh else self.legal_name_en
+        if language_variant() != "en" and self.legal_name_zh:
+            return self.legal_name_zh
+        return self.legal_name_en
 
     def refresh_search_names(self) -> None:
         """Derive ``search_names`` from the names as they are now; the profile services call this
@@ -190,6 +194,24 @@ class Enterprise(models.Model):
                     errors[name] = _("Only Hong Kong enterprises have this number: leave it empty.")
         if errors:
             raise ValidationError(errors)
+
+
+class WizardSubmission(models.Model):
+    """One run of the create wizard, claimed by the enterprise it created: a second POST of the
+    last step (a double click, a retry, parallel requests) finds the claim and is answered with
+    the same enterprise, never a second one."""
+
+    token = models.CharField(max_length=64, unique=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wizard submission")
+        verbose_name_plural = _("wizard submissions")
+
+    def __str__(self):
+        return f"{self.token} → {self.enterprise}"
 
 
 class Membership(models.Model):
@@ -267,10 +289,10 @@ class ContactPerson(models.Model):
     """A person named on the profile (not necessarily a user): personal data that may cross the border."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts")
-    name = models.CharField(_("name"), max_length=150)
-    title = models.CharField(_("job title"), max_length=150, blank=True)
+    name = models.CharField(_("name"), max_length=150, validators=[validate_plain_text])
+    title = models.CharField(_("job title"), max_length=150, blank=True, validators=[validate_plain_text])
     email = models.EmailField(_("e-mail address"))
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_plain_text])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -291,7 +313,7 @@ def document_path(version, filename):
 class Document(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="documents")
     doc_type = models.CharField(_("type"), max_length=32, choices=DocumentType.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_plain_text])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -328,7 +350,7 @@ class DocumentVersion(models.Model):
 
 class Product(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="products")
-    name = models.CharField(_("product name"), max_length=200)
+    name = models.CharField(_("product name"), max_length=200, validators=[validate_plain_text])
     modality = models.CharField(_("modality"), max_length=32, choices=Modality.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -394,6 +416,19 @@ def check_milestone(*, jurisdiction, pathway, status, planned_on, actual_on, tod
         raise ValidationError(errors)
 
 
+#: A milestone's fields a member records: the one list the form, the service and the API share.
+MILESTONE_FIELDS = (
+    "jurisdiction",
+    "pathway",
+    "status",
+    "planned_on",
+    "actual_on",
+    "reference_number",
+    "priority_review",
+    "notes",
+)
+
+
 class Milestone(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="milestones")
     jurisdiction = models.CharField(_("jurisdiction"), max_length=16, choices=Jurisdiction.choices)
@@ -401,14 +436,16 @@ class Milestone(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=MilestoneStatus.choices, default="planned")
     planned_on = models.DateField(_("planned date"), null=True, blank=True)
     actual_on = models.DateField(_("actual date"), null=True, blank=True)
-    reference_number = models.CharField(_("reference number"), max_length=60, blank=True)
+    reference_number = models.CharField(
+        _("reference number"), max_length=60, blank=True, validators=[validate_plain_text]
+    )
     #: Shortens the FDA's PDUFA goal (10 months to 6) and the NMPA's NDA review (200 working days to 130).
     priority_review = models.BooleanField(
         _("priority review"),
         default=False,
         help_text=_("Granted priority review: the FDA's PDUFA goal and the NMPA's review time limit are shorter."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_multiline_text])
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -447,6 +484,16 @@ class ConsentNotice(models.Model):
     def __str__(self):
         return self.version
 
+    @property
+    def text(self) -> str:
+        """The notice in the active language."""
+        return in_active_language(self, "text")
+
+    @property
+    def lang(self) -> str:
+        """The HTML ``lang`` of ``text``."""
+        return LANG_ATTRIBUTES[language_variant()]
+
 
 class Consent(models.Model):
     """One person's consent to one notice version; withdrawing stamps it and stops future transfers."""
@@ -470,14 +517,23 @@ class Consent(models.Model):
                 condition=Q(user__isnull=False, contact__isnull=True) | Q(user__isnull=True, contact__isnull=False),
                 name="consent_has_exactly_one_subject",
             ),
+            # One live consent per person and notice, so parallel requests cannot record two. A new
+            # notice does not end consents to the old one (they stay true records of what was agreed
+            # to); the person consents to the new notice beside them, and withdrawing ends them all.
+            models.UniqueConstraint(
+                fields=["user", "notice"],
+                condition=Q(withdrawn_at__isnull=True, user__isnull=False),
+                name="consent_one_active_per_user_and_notice",
+            ),
+            models.UniqueConstraint(
+                fields=["contact", "notice"],
+                condition=Q(withdrawn_at__isnull=True, contact__isnull=False),
+                name="consent_one_active_per_contact_and_notice",
+            ),
         ]
 
     def __str__(self):
         return f"{self.user or self.contact} · {self.notice}"
-
-    @property
-    def is_active(self):
-        return self.withdrawn_at is None
 
 
 class ExportLog(models.Model):

@@ -2,17 +2,15 @@
 
 import re
 from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import Now
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
 
 from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core.search import normalise_text
 
-from .choices import DocumentType, Kind
+from .completeness import Completeness, completeness
 from .identifiers import normalize_hk_br, normalize_uscc
 from .invitations import invitation_from_token, refuse_unusable
 from .models import (
@@ -26,6 +24,7 @@ from .models import (
     Membership,
     Milestone,
     Product,
+    WizardSubmission,
 )
 
 
@@ -95,54 +94,6 @@ def directory(*, q: str = "", sector="", district="", stage="", kind="") -> Quer
         if value:
             qs = qs.filter(**{field: value})
     return qs
-
-
-@dataclass(frozen=True)
-class Completeness:
-    percent: int
-    missing: list
-    #: Where each missing item is fixed, parallel to ``missing``: a profile field name, or
-    #: ``"documents"`` for a document still to upload.
-    missing_fields: list = dataclass_field(default_factory=list)
-
-    @property
-    def missing_items(self) -> list[tuple]:
-        return list(zip(self.missing, self.missing_fields, strict=True))
-
-
-def completeness(enterprise: Enterprise) -> Completeness:
-    """What share of what an application needs is filled in, and what is missing.
-
-    Needs the enterprise's documents prefetched or costs one query for them.
-    """
-    identifier = {Kind.MAINLAND: ("uscc", _("Unified Social Credit Code")), Kind.HONG_KONG: ("hk_br", _("BR number"))}
-    checks = [
-        (_("Legal name (English)"), bool(enterprise.legal_name_en), "legal_name_en"),
-        (_("Legal name (Chinese)"), bool(enterprise.legal_name_zh), "legal_name_zh"),
-        (_("Registered address"), bool(enterprise.registered_address), "registered_address"),
-        (_("Founding date"), enterprise.founded_on is not None, "founded_on"),
-        (_("Stage"), bool(enterprise.stage), "stage"),
-        (_("Headcount"), bool(enterprise.headcount), "headcount"),
-        (_("Annual revenue"), enterprise.annual_revenue is not None, "annual_revenue"),
-        (_("Annual R&D spend"), enterprise.rd_spend is not None, "rd_spend"),
-        (_("Website"), bool(enterprise.website), "website"),
-        (_("Description (English)"), bool(enterprise.description_en), "description_en"),
-        (_("Description (Chinese)"), bool(enterprise.description_zh), "description_zh"),
-    ]
-    if enterprise.kind in identifier:
-        name, label = identifier[enterprise.kind]
-        checks.append((label, bool(getattr(enterprise, name)), name))
-    if enterprise.kind == Kind.MAINLAND:
-        checks.append((_("District"), bool(enterprise.district), "district"))
-    doc_types = {d.doc_type for d in enterprise.documents.all()}
-    checks.append((_("Business licence document"), DocumentType.BUSINESS_LICENCE in doc_types, "documents"))
-    checks.append((_("Articles of association document"), DocumentType.ARTICLES in doc_types, "documents"))
-    filled = sum(1 for _label, ok, _name in checks if ok)
-    return Completeness(
-        percent=round(100 * filled / len(checks)),
-        missing=[label for label, ok, _name in checks if not ok],
-        missing_fields=[name for _label, ok, name in checks if not ok],
-    )
 
 
 # --- Members and documents pages ----------------------------------------------------------
@@ -229,6 +180,41 @@ def contact_person(enterprise: Enterprise, pk: int) -> ContactPerson:
     return get_object_or_404(enterprise.contacts.select_related("enterprise"), pk=pk)
 
 
+def published_notices() -> QuerySet[ConsentNotice]:
+    """Notices already published, newest first: one dated in the future does not count yet.
+
+    The first is the current notice, for a page (``current_notice``) and inside a query alike
+    (``staff_enterprise``), so a notice scheduled ahead changes nothing anywhere until its day.
+    """
+    return ConsentNotice.objects.filter(published_at__lte=timezone.now()).order_by("-published_at", "-pk")
+
+
+def current_notice() -> ConsentNotice:
+    """The notice in force: the newest one already published."""
+    return published_notices()[:1].get()
+
+
+def active_consent(user) -> Consent | None:
+    """The user's consent to the current notice, unless withdrawn."""
+    return (
+        Consent.objects.filter(user=user, notice=current_notice(), withdrawn_at__isnull=True)
+        .select_related("notice")
+        .first()
+    )
+
+
+def submitted_enterprise(user, token: str) -> Enterprise | None:
+    """The enterprise the user created with this run of the create wizard, if it is done."""
+    if not token:
+        return None
+    submission = (
+        WizardSubmission.objects.filter(token=token, actor=user, enterprise__isnull=False)
+        .select_related("enterprise")
+        .first()
+    )
+    return submission.enterprise if submission else None
+
+
 def consent_history(user) -> QuerySet[Consent]:
     """Every consent the user gave, newest first, with the notice version."""
     return Consent.objects.filter(user=user).select_related("notice").order_by("-given_at")
@@ -255,7 +241,7 @@ def milestone(product: Product, pk: int):
 def with_consent_flag(contacts: QuerySet[ContactPerson]) -> QuerySet[ContactPerson]:
     """Each contact person with ``has_consent``: a current, unwithdrawn consent to the notice in
     force (the newest already published). Staff see a contact's details only when it is true."""
-    in_force = ConsentNotice.objects.filter(published_at__lte=Now()).order_by("-published_at").values("pk")[:1]
+    in_force = published_notices().values("pk")[:1]
     consented = Consent.objects.filter(contact=OuterRef("pk"), withdrawn_at__isnull=True, notice=in_force)
     return contacts.annotate(has_consent=Exists(consented))
 

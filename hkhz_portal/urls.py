@@ -12,10 +12,11 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    # Before allauth's: it replaces two of allauth's views (see its urls).
+    path("", include("hkhz_portal.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include("hkhz_portal.core.api_urls")),
     path("api/v1/", include("enterprises.api_urls")),
-    path("", include("hkhz_portal.accounts.urls")),
     path("", include("enterprises.urls")),
     path("", include("hkhz_portal.core.urls")),
 ]

@@ -7,6 +7,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from hkhz_portal.core.validators import validate_plain_text
+
 from ..choices import DocumentType
 from ..uploads import ALLOWED_LABEL, validate_upload
 
@@ -51,6 +53,7 @@ class DocumentUploadForm(_FileForm):
         label=_("Title"),
         max_length=200,
         required=False,
+        validators=[validate_plain_text],
         help_text=_("Leave empty to use the file name."),
     )
 

@@ -9,8 +9,10 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from hkhz_portal.core.forms import OneErrorPerFieldMixin
+
 from ..choices import Kind
-from ..identifiers import normalize_hk_br, normalize_uscc, validate_hk_br, validate_hk_cr, validate_uscc
+from ..identifiers import IDENTIFIERS
 from ..models import (
     DISTRICT_NOT_MAINLAND,
     DUPLICATE_MESSAGES,
@@ -62,15 +64,8 @@ def name_money_parts(field) -> None:
     currency.attrs["aria-label"] = _("Currency")
 
 
-class ProfileFieldsMixin:
+class ProfileFieldsMixin(OneErrorPerFieldMixin):
     """Widgets, help texts and the identifier and kind rules, shared by every profile form."""
-
-    def _update_errors(self, errors):
-        """The model's kind rules (``Enterprise.clean``) say nothing more about a field that
-        already failed its own check: one precise message per field."""
-        if hasattr(errors, "error_dict"):
-            errors.error_dict = {name: e for name, e in errors.error_dict.items() if name not in self.errors}
-        super()._update_errors(errors)
 
     def setup_fields(self):
         for name, text in HELP_TEXTS.items():
@@ -99,23 +94,21 @@ class ProfileFieldsMixin:
     # Identifiers: normalised first, then checked by the validators of identifiers.py, so a
     # mistyped code gets one precise message (and a printed BR number fits the 8-digit column).
 
-    def clean_uscc(self):
-        value = normalize_uscc(self.cleaned_data.get("uscc")) or None
+    def _clean_identifier(self, name):
+        normalize, validate = IDENTIFIERS[name]
+        value = normalize(self.cleaned_data.get(name)) or None
         if value:
-            validate_uscc(value)
+            validate(value)
         return value
+
+    def clean_uscc(self):
+        return self._clean_identifier("uscc")
 
     def clean_hk_br(self):
-        value = normalize_hk_br(self.cleaned_data.get("hk_br")) or None
-        if value:
-            validate_hk_br(value)
-        return value
+        return self._clean_identifier("hk_br")
 
     def clean_hk_cr(self):
-        value = "".join((self.cleaned_data.get("hk_cr") or "").split()) or None
-        if value:
-            validate_hk_cr(value)
-        return value
+        return self._clean_identifier("hk_cr")
 
 
 class IdentifierFields(forms.ModelForm):

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Milestone, Product
+from hkhz_portal.core.forms import OneErrorPerFieldMixin
+
+from ..models import MILESTONE_FIELDS, Milestone, Product
 
 
 class DateInput(forms.DateInput):
@@ -19,19 +21,10 @@ class ProductForm(forms.ModelForm):
         fields = ["name", "modality"]
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(OneErrorPerFieldMixin, forms.ModelForm):
     class Meta:
         model = Milestone
-        fields = [
-            "jurisdiction",
-            "pathway",
-            "status",
-            "planned_on",
-            "actual_on",
-            "reference_number",
-            "priority_review",
-            "notes",
-        ]
+        fields = MILESTONE_FIELDS
         widgets = {
             "planned_on": DateInput(),
             "actual_on": DateInput(),
@@ -47,13 +40,6 @@ class MilestoneForm(forms.ModelForm):
             ),
             "reference_number": _("The regulator's number, e.g. an FDA IND number or an NMPA acceptance number."),
         }
-
-    def _update_errors(self, errors):
-        """The model's date and pathway rules (``Milestone.clean``) add nothing to a field that
-        already failed its own check."""
-        if hasattr(errors, "error_dict"):
-            errors.error_dict = {name: e for name, e in errors.error_dict.items() if name not in self.errors}
-        super()._update_errors(errors)
 
 
 class ConfirmDeleteForm(forms.Form):

@@ -1,6 +1,6 @@
 """Cross-border data consent (PIPL art. 39 separate consent; PDPO) and the export log."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,42 +9,43 @@ from hkhz_portal.core.errors import DomainError
 
 from ..audit_actions import AuditAction
 from ..choices import ConsentScope
-from ..models import Consent, ConsentNotice, ContactPerson, ExportLog
+from ..models import Consent, ContactPerson, ExportLog
+from ..selectors import active_consent, current_notice
 
 
-def current_notice() -> ConsentNotice:
-    """The newest notice already published (one published later does not count yet)."""
-    return ConsentNotice.objects.filter(published_at__lte=timezone.now()).latest()
+class ConsentRequired(DomainError):
+    """The user has no current consent to cross-border transfer; pages send them to give it."""
 
-
-def active_consent(user) -> Consent | None:
-    """The user's consent to the current notice, unless withdrawn."""
-    return (
-        Consent.objects.filter(user=user, notice=current_notice(), withdrawn_at__isnull=True)
-        .select_related("notice")
-        .first()
-    )
+    def __init__(self):
+        super().__init__(
+            _("Give your consent to cross-border transfer of your data before you submit it."),
+            code="consent_required",
+            status=403,
+        )
 
 
 def require_consent(user) -> None:
     """Refuse any submission of data that will cross the border without a current consent."""
     if active_consent(user) is None:
-        raise DomainError(
-            _("Give your consent to cross-border transfer of your data before you submit it."),
-            code="consent_required",
-            status=403,
-            redirect_to="consent",
-        )
+        raise ConsentRequired
 
 
 @transaction.atomic(durable=True)
 def give_consent(*, actor, scope=ConsentScope.BOTH_WAYS) -> Consent:
     """The signed-in ``actor`` consents to the current notice. Giving it again while active
-    changes nothing."""
+    changes nothing, even from parallel requests: the constraint ``consent_one_active_per_user_and_notice``
+    lets one of them in, and the others get the consent it recorded."""
     existing = active_consent(actor)
     if existing is not None:
         return existing
-    consent = Consent.objects.create(user=actor, notice=current_notice(), scope=scope, recorded_by=actor)
+    try:
+        with transaction.atomic():
+            consent = Consent.objects.create(user=actor, notice=current_notice(), scope=scope, recorded_by=actor)
+    except IntegrityError:
+        existing = active_consent(actor)
+        if existing is None:
+            raise
+        return existing
     audit.record(
         AuditAction.CONSENT_GIVEN, actor=actor, target=actor, changes={"notice": consent.notice.version, "scope": scope}
     )

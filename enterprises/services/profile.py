@@ -4,19 +4,16 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from hkhz_portal.core import audit
 from hkhz_portal.core.errors import DomainError
 
 from ..audit_actions import AuditAction
 from ..choices import Kind, MemberRole, Residency
-from ..identifiers import normalize_hk_br, normalize_uscc
-from ..models import DUPLICATE_MESSAGES, PROFILE_FIELDS, Enterprise, Membership
+from ..identifiers import IDENTIFIERS
+from ..models import DUPLICATE_MESSAGES, PROFILE_FIELDS, Enterprise, Membership, WizardSubmission
 from .consent import require_consent
-
-#: Identifier fields: unique when present, stored as NULL when absent.
-IDENTIFIERS = {"uscc": normalize_uscc, "hk_br": normalize_hk_br, "hk_cr": lambda v: (v or "").strip()}
 
 
 def residency_for(kind: str) -> str:
@@ -31,8 +28,8 @@ def normalise(data: dict) -> dict:
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     data = dict(data)
-    for field, normalize in IDENTIFIERS.items():
-        if field in data:
+    for field, (normalize, _validate) in IDENTIFIERS.items():
+        if field in data:  # unique when present, so stored as NULL when absent
             data[field] = normalize(data[field]) or None
     return data
 
@@ -53,13 +50,32 @@ def _save(enterprise: Enterprise, **kwargs) -> None:
         raise
 
 
+def _claim_submission(token: str, actor) -> tuple[WizardSubmission | None, Enterprise | None]:
+    """Claim ``token`` for this call, or find the enterprise an earlier call created with it.
+
+    The unique token makes a parallel claim wait for the first one's transaction: when that
+    commits, the claim fails here and the enterprise it created is returned instead."""
+    try:
+        with transaction.atomic():
+            return WizardSubmission.objects.create(token=token, actor=actor), None
+    except IntegrityError:
+        earlier = WizardSubmission.objects.filter(token=token, actor=actor, enterprise__isnull=False).first()
+        if earlier is None:
+            raise DomainError(
+                _("This form was already sent. Start again to create another enterprise."), code="already_submitted"
+            ) from None
+        return None, earlier.enterprise
+
+
 @transaction.atomic(durable=True)
-def create_enterprise(*, actor, **data) -> Enterprise:
+def create_enterprise(*, actor, submission_token: str = "", **data) -> Enterprise:
     """An applicant or an admin (``actor``) creates an enterprise and becomes its first owner.
 
     Anyone else is refused (403, ``rules.CREATOR_ROLES``). Requires the user's current
-    cross-border consent. Guarantees: identifiers normalised and valid, no duplicate
-    identifier, a reference number ``ENT-<year>-<nnnnn>``, one owner.
+    cross-border consent. Guarantees: identifiers normalised and valid, no duplicate identifier,
+    a reference number ``ENT-<year>-<nnnnn>``, one owner. With a ``submission_token`` (one per
+    run of the create wizard) it creates one enterprise per token: a repeat, even in parallel,
+    returns the enterprise the first call created.
     """
     if not actor.has_perm("enterprises.create_enterprise"):
         raise DomainError(
@@ -69,12 +85,20 @@ def create_enterprise(*, actor, **data) -> Enterprise:
         )
     require_consent(actor)
     data = normalise(data)
+    claim = None
+    if submission_token:
+        claim, earlier = _claim_submission(submission_token, actor)
+        if earlier is not None:
+            return earlier
     enterprise = Enterprise(**data, data_residency=residency_for(data["kind"]))
     enterprise.reference = f"NEW-{uuid.uuid4().hex[:16]}"  # unique until the row has its number
     _save(enterprise)
     enterprise.reference = f"ENT-{timezone.localtime(enterprise.created_at):%Y}-{enterprise.pk:05d}"
     enterprise.save(update_fields=["reference"])
     Membership.objects.create(enterprise=enterprise, user=actor, role=MemberRole.OWNER)
+    if claim is not None:
+        claim.enterprise = enterprise
+        claim.save(update_fields=["enterprise"])
     audit.record(AuditAction.CREATED, actor=actor, target=enterprise, changes={"reference": enterprise.reference})
     return enterprise
 

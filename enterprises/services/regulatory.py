@@ -5,20 +5,10 @@ from django.db import transaction
 from hkhz_portal.core import audit
 
 from ..audit_actions import AuditAction
-from ..models import Enterprise, Milestone, Product
+from ..models import MILESTONE_FIELDS, Enterprise, Milestone, Product
 from .consent import require_consent
 
 PRODUCT_FIELDS = ("name", "modality")
-MILESTONE_FIELDS = (
-    "jurisdiction",
-    "pathway",
-    "status",
-    "planned_on",
-    "actual_on",
-    "reference_number",
-    "priority_review",
-    "notes",
-)
 
 
 @transaction.atomic(durable=True)

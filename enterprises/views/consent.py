@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,26 +20,19 @@ def safe_next(request) -> str:
     return url if url and allowed else ""
 
 
-def notice_text(notice) -> tuple[str, str]:
-    """The notice in the active language, with the matching ``lang`` attribute."""
-    language = (get_language() or "en").lower()
-    if language.startswith("zh-hant"):
-        return notice.text_zh_hant, "zh-Hant"
-    if language.startswith("zh"):
-        return notice.text_zh_hans, "zh-Hans"
-    return notice.text_en, "en"
+def needs_consent(user) -> bool:
+    """Whether a page that takes data warns first (``enterprises/_consent_hint.html``): the
+    services refuse it without the user's current consent."""
+    return selectors.active_consent(user) is None
 
 
 def _render(request, *, form=None, withdraw_form=None, status=200):
     user = request.user
-    notice = consent_services.current_notice()
-    text, text_lang = notice_text(notice)
+    notice = selectors.current_notice()
     history = list(selectors.consent_history(user))
     active = next((c for c in history if c.notice_id == notice.pk and c.withdrawn_at is None), None)
     context = {
         "notice": notice,
-        "notice_text": text,
-        "notice_lang": text_lang,
         "active": active,
         "latest": history[0] if history else None,
         "history": history,
@@ -59,7 +51,7 @@ def consent_page(request):
     form = ConsentForm(request.POST)
     if not form.is_valid():
         return _render(request, form=form)
-    already = consent_services.active_consent(request.user)
+    already = selectors.active_consent(request.user)
     consent = consent_services.give_consent(actor=request.user, scope=form.cleaned_data["scope"])
     if already is None:
         messages.success(

@@ -15,8 +15,8 @@ from hkhz_portal.core.forms import call_service
 from .. import selectors
 from ..choices import DocumentType
 from ..forms.documents import DocumentUploadForm, VersionUploadForm
-from ..services import consent as consent_services
 from ..services import documents as services
+from .consent import needs_consent
 
 
 def _version_form(document, data=None, files=None, **kwargs):
@@ -37,7 +37,7 @@ def _render_documents(request, enterprise, upload_form, failed=None):
         "enterprise": enterprise,
         "groups": groups,
         "upload_form": upload_form,
-        "needs_consent": consent_services.active_consent(request.user) is None,
+        "needs_consent": needs_consent(request.user),
     }
     return render(request, "enterprises/documents.html", context)
 

@@ -10,11 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hkhz_portal.core.errors import DomainError
+from hkhz_portal.core.forms import call_service
+from hkhz_portal.core.middleware import refusal_response
 
 from .. import selectors
 from ..choices import MemberRole
@@ -51,11 +54,6 @@ def _render_members(request, enterprise, invite_form):
     return render(request, "enterprises/members.html", context)
 
 
-def _refused(request, reference, err: DomainError):
-    messages.error(request, err.message)
-    return redirect("member_list", reference=reference)
-
-
 def _refusals_back_to_members(view):
     """A member action the services refuse (not an owner, the last owner, gone meanwhile)
     ends on the members page with the reason, whatever page the form was on."""
@@ -65,7 +63,7 @@ def _refusals_back_to_members(view):
         try:
             return view(request, reference, *args, **kwargs)
         except DomainError as err:
-            return _refused(request, reference, err)
+            return refusal_response(request, err, back=reverse("member_list", args=[reference]))
 
     return wrapped
 
@@ -78,6 +76,7 @@ def member_list(request, reference):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_refusals_back_to_members
 def member_invite(request, reference):
     """An owner invites someone by e-mail; the service mails the link after commit."""
     enterprise = selectors.enterprise_of(request.user, reference)
@@ -85,15 +84,13 @@ def member_invite(request, reference):
         return redirect("member_list", reference=reference)
     form = InviteForm(request.POST)
     if form.is_valid():
-        try:
-            invitation = services.invite_member(
+        invitation = call_service(
+            form,
+            lambda: services.invite_member(
                 enterprise, actor=request.user, email=form.cleaned_data["email"], role=form.cleaned_data["role"]
-            )
-        except DomainError as err:
-            if err.status == 403:
-                return _refused(request, reference, err)
-            form.add_error(err.field if err.field in form.fields else None, err.message)
-        else:
+            ),
+        )
+        if invitation is not None:
             messages.success(
                 request,
                 _("Invitation sent to %(email)s as %(role)s.")

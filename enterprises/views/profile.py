@@ -1,6 +1,7 @@
 """Enterprise profile pages: my enterprises, the create wizard, the profile and its edit page, contact persons."""
 
 import copy
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,15 +10,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from formtools.wizard.views import SessionWizardView
 
 from hkhz_portal.core.errors import DomainError
-from hkhz_portal.core.forms import add_service_error
+from hkhz_portal.core.forms import add_service_error, call_service
+from hkhz_portal.core.i18n import language_variant
 
 from .. import selectors
+from ..completeness import completeness
 from ..forms.profile import (
     CITY_BY_KIND,
     CURRENCY_BY_KIND,
@@ -31,7 +34,7 @@ from ..forms.profile import (
 from ..services import consent as consent_services
 from ..services import contacts as contact_services
 from ..services import profile as profile_services
-from .consent import notice_text
+from .consent import needs_consent
 
 
 def fix_url(enterprise, field: str) -> str:
@@ -42,30 +45,13 @@ def fix_url(enterprise, field: str) -> str:
     return f"{reverse('enterprise_edit', args=[enterprise.reference])}#{anchor}"
 
 
-def money_text(money) -> str:
-    """An amount with its currency code, grouped by thousands in every language: ``CNY 12,500,000.00``."""
-    return "" if money is None else f"{money.currency.code} {money.amount:,.2f}"
-
-
-def _has_consent(user) -> bool:
-    return consent_services.active_consent(user) is not None
-
-
-def _consent_url(next_url: str) -> str:
-    return f"{reverse('consent')}?{urlencode({'next': next_url})}"
-
-
 @login_required
 def enterprise_list(request):
     """The signed-in person's enterprises, each with its completeness."""
     return render(
         request,
         "enterprises/enterprise_list.html",
-        {
-            "summaries": selectors.enterprise_summaries(request.user),
-            "has_consent": _has_consent(request.user),
-            "consent_url": _consent_url(reverse("enterprise_create")),
-        },
+        {"summaries": selectors.enterprise_summaries(request.user), "needs_consent": needs_consent(request.user)},
     )
 
 
@@ -87,12 +73,20 @@ class _StepFailed(Exception):
         self.form = form
 
 
+#: The name of the hidden field carrying a wizard run's one-time token, and its key in the wizard's storage.
+SUBMISSION = "submission"
+
+
 class EnterpriseCreateWizard(SessionWizardView):
     """Three steps: identity, location and profile, figures and description; the creator becomes owner.
 
     Each step is validated when it is posted and all of them again at the end (formtools); the
     service validates once more inside its transaction, and a duplicate identifier that slipped
     in between (two people at once) comes back to the step holding that field.
+
+    Each run of the wizard has a one-time token, kept with its steps and sent with each of them.
+    The service creates one enterprise per token, so the last step sent twice (a double click,
+    parallel requests) creates one enterprise, and both answers lead to it.
     """
 
     form_list = [("identity", IdentityStepForm), ("location", LocationStepForm), ("figures", FiguresStepForm)]
@@ -104,7 +98,7 @@ class EnterpriseCreateWizard(SessionWizardView):
         if not request.user.has_perm("enterprises.create_enterprise"):
             raise PermissionDenied
         # The service refuses without consent anyway; ask first, before three steps of typing.
-        if not _has_consent(request.user):
+        if needs_consent(request.user):
             messages.info(
                 request,
                 _(
@@ -112,8 +106,25 @@ class EnterpriseCreateWizard(SessionWizardView):
                     "give your consent first; you will come back to create your enterprise."
                 ),
             )
-            return redirect(_consent_url(reverse("enterprise_create")))
+            return redirect(f"{reverse('consent')}?{urlencode({'next': reverse('enterprise_create')})}")
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, *args, **kwargs):
+        # Sent again after it was done (the wizard's steps are gone by then): show what it created.
+        enterprise = selectors.submitted_enterprise(self.request.user, self.request.POST.get(SUBMISSION, ""))
+        if enterprise is not None:
+            messages.info(
+                self.request,
+                _("%(name)s was already created from this form; here it is.") % {"name": enterprise.display_name},
+            )
+            return redirect("enterprise_detail", enterprise.reference)
+        return super().post(*args, **kwargs)
+
+    def _submission_token(self) -> str:
+        extra = self.storage.extra_data
+        if SUBMISSION not in extra:
+            self.storage.extra_data = {**extra, SUBMISSION: secrets.token_urlsafe(24)}
+        return self.storage.extra_data[SUBMISSION]
 
     def _kind(self):
         return (self.get_cleaned_data_for_step("identity") or {}).get("kind")
@@ -138,6 +149,7 @@ class EnterpriseCreateWizard(SessionWizardView):
             {"name": name, "title": STEP_TITLES[name], "current": name == current} for name in self.get_form_list()
         ]
         context["step_title"] = STEP_TITLES[current]
+        context["submission_token"] = self._submission_token()
         return context
 
     def render_done(self, form, **kwargs):
@@ -152,7 +164,9 @@ class EnterpriseCreateWizard(SessionWizardView):
         for form in form_list:
             data.update(form.cleaned_data)
         try:
-            enterprise = profile_services.create_enterprise(actor=self.request.user, **data)
+            enterprise = profile_services.create_enterprise(
+                actor=self.request.user, submission_token=self._submission_token(), **data
+            )
         except (DomainError, ValidationError) as err:
             raise self._failed_step(form_dict, err) from err
         messages.success(
@@ -163,17 +177,10 @@ class EnterpriseCreateWizard(SessionWizardView):
         return redirect("enterprise_detail", enterprise.reference)
 
     def _failed_step(self, form_dict, err) -> _StepFailed:
+        """The refusal goes on the first step holding a field it names, else on the last step."""
         fields = set(err.error_dict) if hasattr(err, "error_dict") else {getattr(err, "field", None)}
-        for step, form in form_dict.items():
-            if fields & set(form.fields):
-                if hasattr(err, "error_dict"):
-                    for field, errors in err.error_dict.items():
-                        if field in form.fields:
-                            form.add_error(field, errors)
-                else:
-                    add_service_error(form, err)
-                return _StepFailed(step, form)
-        step, form = list(form_dict.items())[-1]
+        steps = list(form_dict.items())
+        step, form = next(((step, form) for step, form in steps if fields & set(form.fields)), steps[-1])
         add_service_error(form, err)
         return _StepFailed(step, form)
 
@@ -185,7 +192,7 @@ class EnterpriseCreateWizard(SessionWizardView):
 def enterprise_detail(request, reference):
     enterprise = selectors.enterprise_of(request.user, reference)
     membership = selectors.membership_of(request.user, enterprise)
-    completeness = selectors.completeness(enterprise)
+    filled = completeness(enterprise)
     descriptions = [
         {
             "heading": _("In English"),
@@ -200,7 +207,7 @@ def enterprise_detail(request, reference):
             "empty": _("No description in Chinese yet."),
         },
     ]
-    if (get_language() or "en").startswith("zh"):
+    if language_variant() != "en":
         descriptions.reverse()
     return render(
         request,
@@ -208,11 +215,9 @@ def enterprise_detail(request, reference):
         {
             "enterprise": enterprise,
             "membership": membership,
-            "completeness": completeness,
-            "missing": [(label, fix_url(enterprise, field)) for label, field in completeness.missing_items],
+            "completeness": filled,
+            "missing": [(label, fix_url(enterprise, field)) for label, field in filled.missing_items],
             "descriptions": descriptions,
-            "revenue": money_text(enterprise.annual_revenue),
-            "rd_spend": money_text(enterprise.rd_spend),
         },
     )
 
@@ -224,22 +229,16 @@ def enterprise_edit(request, reference):
     # The form validates a copy: a refused edit must not show its values as the enterprise's name.
     form = EnterpriseForm(request.POST or None, instance=copy.copy(enterprise))
     if request.method == "POST" and form.is_valid():
-        try:
-            profile_services.update_enterprise(enterprise, actor=request.user, **form.cleaned_data)
-        except (DomainError, ValidationError) as err:
-            add_service_error(form, err)
-        else:
+        saved = call_service(
+            form, lambda: profile_services.update_enterprise(enterprise, actor=request.user, **form.cleaned_data)
+        )
+        if saved is not None:
             messages.success(request, _("The profile is saved."))
             return redirect("enterprise_detail", enterprise.reference)
     return render(
         request,
         "enterprises/edit.html",
-        {
-            "enterprise": enterprise,
-            "form": form,
-            "has_consent": _has_consent(request.user),
-            "consent_url": _consent_url(request.get_full_path()),
-        },
+        {"enterprise": enterprise, "form": form, "needs_consent": needs_consent(request.user)},
     )
 
 
@@ -250,15 +249,13 @@ def enterprise_edit(request, reference):
 def contact_list(request, reference):
     """The profile's contact persons and their consents; a member adds one, attesting their consent."""
     enterprise = selectors.enterprise_of(request.user, reference)
-    notice = consent_services.current_notice()
-    text, text_lang = notice_text(notice)
+    notice = selectors.current_notice()
     form = ContactForm(request.POST or None, notice_version=notice.version)
     if request.method == "POST" and form.is_valid():
-        try:
-            contact = contact_services.add_contact(enterprise, actor=request.user, **form.contact_data)
-        except (DomainError, ValidationError) as err:
-            add_service_error(form, err)
-        else:
+        contact = call_service(
+            form, lambda: contact_services.add_contact(enterprise, actor=request.user, **form.contact_data)
+        )
+        if contact is not None:
             messages.success(
                 request,
                 _("%(name)s is added, with their consent to version %(version)s of the notice recorded.")
@@ -273,10 +270,7 @@ def contact_list(request, reference):
             "contacts": selectors.contact_persons(enterprise),
             "form": form,
             "notice": notice,
-            "notice_text": text,
-            "notice_lang": text_lang,
-            "has_consent": _has_consent(request.user),
-            "consent_url": _consent_url(request.get_full_path()),
+            "needs_consent": needs_consent(request.user),
         },
     )
 

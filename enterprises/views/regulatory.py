@@ -15,12 +15,13 @@ from .. import selectors
 from ..choices import Jurisdiction
 from ..forms.regulatory import ConfirmDeleteForm, MilestoneForm, ProductForm
 from ..regulatory import Step, chronological, compare, step_of, track_summary
-from ..services import consent, regulatory
+from ..services import regulatory
+from .consent import needs_consent
 
 
 def _render(request, template, context):
     """Render a member page; warn before the form when the user's consent is missing."""
-    context["needs_consent"] = consent.active_consent(request.user) is None
+    context["needs_consent"] = needs_consent(request.user)
     return render(request, template, context)
 
 

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hkhz_portal.core.validators import validate_plain_text
+
 from . import services
 
 
@@ -10,7 +12,10 @@ class SignupForm(forms.Form):
     """Extra sign-up fields; allauth adds e-mail and password and calls ``signup``."""
 
     full_name = forms.CharField(
-        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Full name"),
+        max_length=150,
+        validators=[validate_plain_text],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
     def signup(self, request, user):
@@ -21,7 +26,7 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150, validators=[validate_plain_text])
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"),
         choices=settings.LANGUAGES,

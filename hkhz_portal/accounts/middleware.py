@@ -12,6 +12,15 @@ from django.utils.translation import gettext as _
 from hkhz_portal.core.api import PROBLEM_JSON
 
 
+def saved_language(request) -> str | None:
+    """The signed-in user's saved language, which their pages use unless they chose one in this
+    browser (the language cookie); None when the request's own language applies."""
+    user = request.user
+    if user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        return user.preferred_language
+    return None
+
+
 class PreferredLanguageMiddleware:
     """Serve a signed-in user in their saved language unless they chose one in this browser."""
 
@@ -19,10 +28,10 @@ class PreferredLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-            translation.activate(user.preferred_language)
-            request.LANGUAGE_CODE = user.preferred_language
+        language = saved_language(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return self.get_response(request)
 
 

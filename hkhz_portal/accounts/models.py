@@ -3,8 +3,10 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from hkhz_portal.core.i18n import in_active_language
+from hkhz_portal.core.validators import validate_plain_text
 
 from .roles import STAFF_ROLES, UnitKind
 
@@ -14,9 +16,9 @@ class Unit(models.Model):
 
     code = models.SlugField(_("code"), unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_zh_hans = models.CharField(_("name (Simplified Chinese)"), max_length=200)
-    name_zh_hant = models.CharField(_("name (Traditional Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, validators=[validate_plain_text])
+    name_zh_hans = models.CharField(_("name (Simplified Chinese)"), max_length=200, validators=[validate_plain_text])
+    name_zh_hant = models.CharField(_("name (Traditional Chinese)"), max_length=200, validators=[validate_plain_text])
 
     class Meta:
         verbose_name = _("unit")
@@ -29,12 +31,7 @@ class Unit(models.Model):
     @property
     def name(self):
         """The unit's name in the active language."""
-        language = get_language() or settings.LANGUAGE_CODE
-        if language.startswith("zh-hant"):
-            return self.name_zh_hant
-        if language.startswith("zh"):
-            return self.name_zh_hans
-        return self.name_en
+        return in_active_language(self, "name")
 
 
 class UserManager(BaseUserManager):
@@ -62,7 +59,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in. The e-mail address is the login."""
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("full name"), max_length=150)
+    full_name = models.CharField(_("full name"), max_length=150, validators=[validate_plain_text])
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )

@@ -1,10 +1,16 @@
+from allauth.account.views import EmailVerificationSentView
+from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
+from allauth.mfa.totp.views import ActivateTOTPView
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -12,6 +18,7 @@ from django.views.i18n import set_language
 from hkhz_portal.core import dashboard as dashboard_panels
 
 from . import services
+from .allauth_forms import LoginForm
 from .forms import ProfileForm
 from .roles import Role
 from .workspaces import BY_SLUG
@@ -67,3 +74,36 @@ def switch_language(request):
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         services.set_preferred_language(actor=request.user, language=language)
     return response
+
+
+def safe_next(request) -> str | None:
+    """The page the user wanted (``next``, in the query or the form), if it is one of ours."""
+    url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)
+    ours = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return url if url and ours else None
+
+
+class ActivateTOTP(ActivateTOTPView):
+    """allauth's TOTP set-up, which hands the page the user wanted on to the recovery codes."""
+
+    def get_success_url(self) -> str:
+        url = super().get_success_url()
+        wanted = safe_next(self.request)
+        return f"{url}?{urlencode({REDIRECT_FIELD_NAME: wanted})}" if wanted else url
+
+
+class RecoveryCodes(ViewRecoveryCodesView):
+    """allauth's recovery codes, with a way on: the page the user wanted, else the 2FA overview."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {**super().get_context_data(**kwargs), "continue_url": safe_next(self.request) or reverse("mfa_index")}
+
+
+class VerificationSent(EmailVerificationSentView):
+    """allauth's "we sent you a link" page, with a form to have it sent again: allauth sends the
+    link again when an unverified address signs in (at most once per ``confirm_email`` limit)."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        form = LoginForm(request=self.request)
+        form.fields.pop("remember", None)
+        return {**super().get_context_data(**kwargs), "resend_form": form}

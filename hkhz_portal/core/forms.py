@@ -1,22 +1,23 @@
-"""Helpers shared by every page that calls a service with a form's data."""
+"""Form helpers every app shares: the one way a page shows a service's refusal of what a form sent."""
 
 from django.core.exceptions import ValidationError
 
-from .errors import DomainError
+from .errors import DomainError, fix_page
 
 
 def add_service_error(form, err, *, default_field=None) -> None:
     """Put a service's refusal (DomainError or ValidationError) on the field that caused it,
     else on ``default_field`` or the form as a whole: never a 500.
 
-    A refusal that sends the user elsewhere (consent required) is raised again, for
-    ``DomainErrorMiddleware`` to redirect.
+    A refusal that is not about what was typed is raised again, for ``DomainErrorMiddleware``
+    (or a view's own handler) to answer: one with a page to fix it (consent required), one
+    about who the user is (403) or about something gone (404).
     """
     if isinstance(err, DomainError):
-        if err.redirect_to:
+        if fix_page(err) or err.status in (403, 404):
             raise err
         form.add_error(err.field if err.field in form.fields else default_field, err.message)
-    elif isinstance(err, ValidationError) and hasattr(err, "error_dict"):
+    elif hasattr(err, "error_dict"):
         for field, errors in err.error_dict.items():
             form.add_error(field if field in form.fields else default_field, errors)
     else:
@@ -30,3 +31,13 @@ def call_service(form, service, *, default_field=None):
     except (DomainError, ValidationError) as err:
         add_service_error(form, err, default_field=default_field)
         return None
+
+
+class OneErrorPerFieldMixin:
+    """For a model form: the model's cross-field rules (``Model.clean``) say nothing more about a
+    field that already failed its own check, so each field shows one precise message."""
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            errors.error_dict = {name: e for name, e in errors.error_dict.items() if name not in self.errors}
+        super()._update_errors(errors)

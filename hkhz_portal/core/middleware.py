@@ -12,7 +12,7 @@ from django.views.defaults import bad_request
 
 from .api import PROBLEM_JSON
 from .audit import request_ip
-from .errors import DomainError
+from .errors import DomainError, fix_page
 
 
 def client_ip(request) -> str | None:
@@ -38,11 +38,20 @@ class RequestContextMiddleware:
             request_ip.reset(token)
 
 
-class DomainErrorMiddleware:
-    """A business rule a page did not handle itself becomes a message, never a 500.
+def refusal_response(request, error: DomainError, *, back: str):
+    """How a page answers a refusal it shows no form for: the reason as a message, on the page
+    where this kind of refusal is put right (with ``next`` back here), else on ``back``."""
+    messages.error(request, error.message)
+    page = fix_page(error)
+    if page:
+        return redirect(f"{reverse(page)}?{urlencode({'next': request.get_full_path()})}")
+    return redirect(back)
 
-    The user goes to the page named by the error (with ``next`` back here), or back where
-    they came from. The API formats its own errors (``core.api.exception_handler``).
+
+class DomainErrorMiddleware:
+    """A business rule a page did not handle itself becomes a message, never a 500: the user
+    goes to the page registered for the refusal, or back where they came from. The API formats
+    its own errors (``core.api.exception_handler``).
     """
 
     def __init__(self, get_response):
@@ -56,13 +65,9 @@ class DomainErrorMiddleware:
             return None
         if exception.status == 404:
             raise Http404(exception.message)
-        messages.error(request, exception.message)
-        if exception.redirect_to:
-            return redirect(f"{reverse(exception.redirect_to)}?{urlencode({'next': request.get_full_path()})}")
         referer = request.headers.get("referer", "")
-        if url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure()):
-            return redirect(referer)
-        return redirect("dashboard")
+        came_from = url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure())
+        return refusal_response(request, exception, back=referer if came_from else reverse("dashboard"))
 
 
 class RejectNulMiddleware:

@@ -185,8 +185,19 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[HKHZ Portal] "
 ACCOUNT_ADAPTER = "hkhz_portal.accounts.adapter.AccountAdapter"
+# allauth's forms with the portal's words (labels in sentence case, Hong Kong terms in 繁體).
+ACCOUNT_FORMS = {
+    "login": "hkhz_portal.accounts.allauth_forms.LoginForm",
+    "signup": "hkhz_portal.accounts.allauth_forms.SignupForm",
+    "add_email": "hkhz_portal.accounts.allauth_forms.AddEmailForm",
+    "change_password": "hkhz_portal.accounts.allauth_forms.ChangePasswordForm",
+    "reset_password": "hkhz_portal.accounts.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "hkhz_portal.accounts.allauth_forms.ResetPasswordKeyForm",
+    "reauthenticate": "hkhz_portal.accounts.allauth_forms.ReauthenticateForm",
+}
+# Where the sign-in, verification and password pages send people who are stuck.
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@hkhz-portal.local")
 # Failed sign-ins: five per account in 15 minutes stops guessing one account's password (at most
 # 480 guesses a day) and locks only that account; thirty per client IP, six accounts' worth,
 # lets an office behind one address keep signing in while one of its accounts is attacked, and
@@ -204,6 +215,15 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "HKHZ Portal"
+MFA_ADAPTER = "hkhz_portal.accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "hkhz_portal.accounts.allauth_forms.MFAAuthenticateForm",
+    "reauthenticate": "hkhz_portal.accounts.allauth_forms.MFAReauthenticateForm",
+    "activate_totp": "hkhz_portal.accounts.allauth_forms.ActivateTOTPForm",
+}
+# Recovery codes are shown once, right after they are made (a session taken over later cannot
+# read them); whoever lost them makes a new set.
+MFA_RECOVERY_CODES_SHOW_ONCE = True
 
 # --- E-mail --------------------------------------------------------------------------------
 
