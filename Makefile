@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup translations lint check messages clean
+.PHONY: run test setup translations js lint check messages clean
 
 run: setup  ## Set up and start the web server, a Celery worker and beat on the embedded defaults
 	$(MANAGE) seed_demo
 	@echo "Starting the portal at http://127.0.0.1:8000 (web, worker, beat). Stop with Ctrl-C."
 	$(BIN)/honcho start
 
-test: $(VENV)/.installed translations  ## Run the whole test suite
+test: $(VENV)/.installed translations js  ## Run the whole test suite
 	$(BIN)/pytest
 
 setup: $(VENV)/.installed translations
@@ -22,6 +22,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
+
+# axe-core (package.json), which the browser tests run on every page they visit. npm ci writes
+# node_modules/.package-lock.json, so it runs again only when package-lock.json changes. Without
+# npm the browser tests skip locally (on CI they fail: CI has npm).
+js: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
+	else echo "npm is not installed: the browser tests will skip (they need axe-core)."; fi
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --domain django --directory locale --statistics
@@ -38,4 +47,4 @@ check:
 	$(MANAGE) makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles node_modules

@@ -56,6 +56,14 @@ def profile_formfield(field, **kwargs):
     return field.formfield(**kwargs)
 
 
+def name_money_parts(field) -> None:
+    """Give the amount and the currency of a money field each its own accessible name: Django
+    points a two-part widget's ``<label>`` at neither part (here and in the admin)."""
+    amount, currency = field.widget.widgets
+    amount.attrs["aria-label"] = field.label
+    currency.attrs["aria-label"] = _("Currency")
+
+
 class ProfileFieldsMixin(OneErrorPerFieldMixin):
     """Widgets, help texts and the identifier and kind rules, shared by every profile form."""
 
@@ -74,9 +82,10 @@ class ProfileFieldsMixin(OneErrorPerFieldMixin):
             self.fields["legal_name_zh"].widget.attrs["lang"] = "zh"
         for name in MONEY_FIELDS:
             if name in self.fields:
+                name_money_parts(self.fields[name])
                 amount, currency = self.fields[name].widget.widgets
                 amount.attrs.update({"class": "money-amount", "inputmode": "decimal"})
-                currency.attrs.update({"class": "money-currency", "aria-label": _("Currency")})
+                currency.attrs["class"] = "money-currency"
         if "granted_patents" in self.fields:
             self.fields["granted_patents"].widget.attrs["min"] = 0
         if "district" in self.fields:

@@ -3,10 +3,13 @@
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -51,6 +54,29 @@ def exception_handler(exc, context):
     response.data = body
     response.content_type = PROBLEM_JSON
     return response
+
+
+class APIRootView(APIView):
+    """The API's entry point: a link to each resource that needs no argument (``me``, the
+    notifications, the enterprises…), open to anyone so that a client can find its way before
+    signing in. Found in the URL configuration, under this view's own prefix: each app adds
+    its routes there, and the project imports no app."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        prefix = request.resolver_match.route
+        links = {}
+        for include in get_resolver().url_patterns:
+            if not (isinstance(include, URLResolver) and str(include.pattern) == prefix):
+                continue
+            for route in include.url_patterns:
+                # A route with a group needs an argument (an id, a reference): reached from its list.
+                if isinstance(route, URLPattern) and route.name and route.pattern.regex.groups == 0:
+                    url = reverse(route.name, request=request)
+                    if name := url.removeprefix(request.build_absolute_uri()).strip("/"):
+                        links[name] = url
+        return Response(dict(sorted(links.items())))
 
 
 class MeSerializer(serializers.Serializer):

@@ -26,7 +26,7 @@ def test_the_admin_login_does_not_sign_in_with_a_password_alone(client):
     assert response["Location"].startswith(reverse("account_login"))
     assert "_auth_user_id" not in client.session
     assert client.get(reverse("admin:index"))["Location"].startswith(ADMIN_LOGIN)
-    assert client.get(API).status_code == 403
+    assert client.get(API).status_code == 401  # not signed in
 
 
 def test_the_admin_login_sends_to_the_sign_in_that_asks_for_the_code(client):

@@ -4,6 +4,7 @@ from rest_framework.views import APIView
 
 from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core.errors import DomainError
+from tests.conftest import PortalClient
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -29,11 +30,61 @@ def test_domain_error_becomes_a_4xx_problem_json():
     }
 
 
-def test_api_requires_a_signed_in_user(client):
-    response = client.get("/api/v1/me/")
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/me/"),
+        ("get", "/api/v1/notifications/"),
+        ("post", "/api/v1/notifications/1/read/"),
+        ("get", "/api/v1/enterprises/"),
+        ("patch", "/api/v1/enterprises/ENT-2026-00001/"),
+        ("get", "/api/v1/enterprises/ENT-2026-00001/documents/"),
+    ],
+)
+def test_an_anonymous_request_is_told_to_authenticate_with_401_and_the_scheme(client, method, path):
+    response = getattr(client, method)(path)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Session realm="api"'
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "not_authenticated",
+        "title": "Authentication credentials were not provided.",
+        "status": 401,
+    }
+
+
+def test_a_signed_in_user_gets_200_and_no_authentication_challenge(client):
+    client.force_login(user_with_role(Role.APPLICANT))
+    for path in ("/api/v1/me/", "/api/v1/notifications/", "/api/v1/enterprises/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "WWW-Authenticate" not in response
+
+
+def test_session_writes_still_need_the_csrf_token():
+    client = PortalClient(enforce_csrf_checks=True)
+    client.force_login(user_with_role(Role.APPLICANT))
+    response = client.post("/api/v1/notifications/1/read/")
     assert response.status_code == 403
     assert response["Content-Type"] == "application/problem+json"
-    assert response.json()["type"] == "not_authenticated"
+    assert "CSRF" in response.json()["title"]
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_the_api_root_links_every_resource_that_needs_no_argument(client, signed_in):
+    if signed_in:
+        client.force_login(user_with_role(Role.APPLICANT))
+    response = client.get("/api/v1/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "enterprises": "http://testserver/api/v1/enterprises/",
+        "me": "http://testserver/api/v1/me/",
+        "notifications": "http://testserver/api/v1/notifications/",
+    }
+    # Each link leads somewhere real.
+    client.force_login(user_with_role(Role.APPLICANT))
+    for url in response.json().values():
+        assert client.get(url).status_code == 200, url
 
 
 def test_me_shows_roles_and_unit(client):

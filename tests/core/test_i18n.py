@@ -25,6 +25,15 @@ def test_landing_page_speaks_each_language(client, language):
         assert "Sign up" not in html
 
 
+@pytest.mark.parametrize("language", HEADLINES)
+def test_the_language_switcher_names_each_language_in_itself(client, language):
+    client.cookies["django_language"] = language
+    html = client.get(reverse("landing")).content.decode()
+    switcher = html.split('id="language-select"', 1)[1].split("</select>")[0]
+    names = [name.strip() for name in switcher.split("</option>")[:-1]]
+    assert [name.rsplit(">", 1)[1] for name in names] == ["English", "简体中文", "繁體中文"]
+
+
 def test_browser_language_is_honoured_without_a_cookie(client):
     html = client.get(reverse("landing"), HTTP_ACCEPT_LANGUAGE="zh-TW,zh;q=0.8").content.decode()
     assert HEADLINES["zh-hant"] in html

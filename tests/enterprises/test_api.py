@@ -199,7 +199,7 @@ def test_put_and_delete_of_an_enterprise_are_not_allowed(client, member, enterpr
 
 def test_anonymous_requests_are_refused(client, enterprise):
     response = client.get(API)
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert response.json()["type"] == "not_authenticated"
 
 

@@ -490,7 +490,7 @@ def test_completeness_lists_what_is_missing_and_rises_when_filled(client, enterp
     before = client.get(url("enterprise_detail", enterprise))
     html = before.content.decode()
     percent = before.context["completeness"].percent
-    assert f"{percent} % complete" in html
+    assert f"{percent}% complete" in html
     fix_website = f'<a href="{url("enterprise_edit", enterprise)}#id_website">Website</a>'
     assert fix_website in html
     assert f'<a href="{url("document_list", enterprise)}">Business licence document</a>' in html
@@ -498,7 +498,7 @@ def test_completeness_lists_what_is_missing_and_rises_when_filled(client, enterp
     client.post(url("enterprise_edit", enterprise), edit_data(enterprise, website="https://xihu-bio.example"))
     after = client.get(url("enterprise_detail", enterprise))
     assert after.context["completeness"].percent > percent
-    assert f"{after.context['completeness'].percent} % complete" in after.content.decode()
+    assert f"{after.context['completeness'].percent}% complete" in after.content.decode()
     assert fix_website not in after.content.decode()
 
 

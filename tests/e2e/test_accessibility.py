@@ -1,0 +1,134 @@
+"""Every page a user can reach passes axe-core, for each kind of user and in English and 繁體中文.
+
+A browser follows the links of each page, from the landing page for a visitor and from the
+dashboard for a signed-in applicant (with the demo enterprises) and a program officer (second
+factor passed), and opens one page per URL pattern: a page added later is checked as soon as a
+link leads to it. The axe check itself is the ``page`` fixture's (conftest.py).
+"""
+
+from collections import deque
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import Resolver404, resolve
+
+from tests.factories import TOTP_SECRET
+from tests.totp import totp_code
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PASSWORD = "demo-password-for-e2e"
+APPLICANT = "applicant@demo.hkhz.local"
+OFFICER = "officer@demo.hkhz.local"
+LANGUAGES = ["en", "zh-hant"]
+
+#: Links not followed: they act (sign out, download), leave the pages (the API, files), or lead
+#: to the admin site, which test_admin_csp opens under the same check.
+NOT_FOLLOWED = ("/accounts/logout/", "/api/", "/static/", "/media/", "/" + settings.ADMIN_URL)
+
+
+@pytest.fixture
+def demo_users():
+    """The demo data, with the officer's authenticator set up; made before the browser starts
+    (no ORM work while Playwright's loop runs)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from hkhz_portal.accounts.models import User
+
+    call_command("seed_demo", password=PASSWORD)
+    TOTP.activate(User.objects.get(email=OFFICER), TOTP_SECRET)
+
+
+#: URL names of files, not pages.
+DOWNLOADS = {"document_download"}
+
+
+def pattern_of(path: str) -> str | None:
+    """One page per URL pattern (the 40 enterprises share one layout); None for a file."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return path  # a broken link: open it, the page says so
+    return None if match.url_name in DOWNLOADS else match.route
+
+
+def followed_links(page) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map((a) => a.getAttribute('href'))")
+    paths = (href.split("#")[0] for href in hrefs if href.startswith("/") and not href.startswith("//"))
+    return [path for path in paths if path and not path.startswith(NOT_FOLLOWED)]
+
+
+def crawl(page, base_url: str, start: list[str], seen: set[str]) -> set[str]:
+    """Open the ``start`` pages and each page reachable by links from them whose URL pattern is
+    not in ``seen`` (the pages another user already opened); return the patterns opened."""
+    opened = set()
+    queue = deque(start)
+    while queue:
+        path = queue.popleft()
+        pattern = pattern_of(path)
+        if pattern is None or pattern in opened or (pattern in seen and path not in start):
+            continue
+        opened.add(pattern)
+        page.goto(base_url + path)
+        queue.extend(followed_links(page))
+    seen |= opened
+    return opened
+
+
+def sign_in(page, base_url: str, email: str) -> None:
+    page.goto(base_url + "/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main button[type=submit]").first.click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/2fa/authenticate/" in page.url:
+        page.fill("input[name=code]", totp_code(TOTP_SECRET))
+        page.locator("main button[type=submit]").first.click()
+    page.wait_for_url("**/dashboard/")
+
+
+def in_language(page, base_url: str, language: str) -> None:
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base_url}])
+
+
+def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(demo_users, live_server, new_page):
+    base = live_server.url
+    visitor, applicant, officer = new_page(), new_page(), new_page()
+    for page in (visitor, applicant, officer):
+        page.collect_violations = True  # every page's findings in one report
+    sign_in(applicant, base, APPLICANT)
+    sign_in(officer, base, OFFICER)
+
+    reached = {}
+    for language in LANGUAGES:
+        for page in (visitor, applicant, officer):
+            in_language(page, base, language)
+        seen = set()  # each URL pattern once per language, by the first user who reaches it
+        reached["visitor", language] = crawl(visitor, base, ["/", "/accounts/login/"], seen)
+        # Pages shown only after a form is sent: a sign-in refused, a wizard step with its errors.
+        visitor.goto(base + "/accounts/login/")
+        visitor.fill("input[name=login]", APPLICANT)
+        visitor.fill("input[name=password]", "not-the-password")
+        visitor.locator("main button[type=submit]").first.click()
+        visitor.wait_for_selector(".form-errors, .errorlist, [role=alert]")
+        reached["applicant", language] = crawl(applicant, base, ["/dashboard/"], seen)
+        applicant.goto(base + "/enterprises/new/")
+        applicant.fill("input[name$=legal_name_en]", "Hangzhou Axe Test Co., Ltd.")
+        applicant.select_option("select[name$=kind]", "mainland")
+        applicant.fill("input[name$=uscc]", "91330106MA000000")
+        applicant.locator("main button[type=submit]").last.click()
+        applicant.wait_for_selector(".has-error")
+        # The officer's own pages: the dashboard, the directory, the staff view of an enterprise.
+        reached["officer", language] = crawl(officer, base, ["/dashboard/"], seen)
+
+    violations = visitor.violations + applicant.violations + officer.violations
+    assert not violations, "Accessibility violations (axe-core):\n" + "\n".join(violations)
+    # The crawl reached the pages of each role (a broken sign-in would make it pass on too little).
+    for language in LANGUAGES:
+        assert "accounts/signup/" in reached["visitor", language]
+        assert {"enterprises/<ref:reference>/edit/", "enterprises/<ref:reference>/products/<int:pk>/"} <= reached[
+            "applicant", language
+        ]
+        assert "staff/enterprises/<ref:reference>/" in reached["officer", language]
