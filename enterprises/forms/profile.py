@@ -51,8 +51,10 @@ HELP_TEXTS = {
         "Mainland firms: required, the registered name as on the business licence, for example "
         "“杭州示例生物科技有限公司”."
     ),
-    "annual_revenue": _("Last financial year. Leave empty if there is none yet."),
-    "rd_spend": _("Last financial year."),
+    "annual_revenue": _(
+        "Last financial year, in the currency chosen beside the amount. Leave empty if there is none yet."
+    ),
+    "rd_spend": _("Last financial year, in the currency chosen beside the amount."),
     "website": _("For example https://www.example.com"),
 }
 
