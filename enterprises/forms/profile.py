@@ -10,6 +10,7 @@ from django.db import models
 from django.forms import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from djmoney.forms.widgets import MoneyWidget
 from phonenumber_field.formfields import PhoneNumberField
@@ -107,15 +108,22 @@ class MarkedBoundField(BoundField):
 
     def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
         conditional = "data-required-kinds" in self.field.widget.attrs
-        if self.field.required or conditional:
-            contents = format_html(
-                '{}<span class="required-mark"{}> <span aria-hidden="true">*</span>'
-                '<span class="visually-hidden">{}</span></span>',
-                contents or self.label,
-                mark_safe(" data-required-mark") if conditional and not self.field.required else "",
-                _("required"),
-            )
-        return super().label_tag(contents, attrs, label_suffix, tag)
+        if not (self.field.required or conditional):
+            return super().label_tag(contents, attrs, label_suffix, tag)
+        contents = contents or self.label
+        if label_suffix is None:
+            label_suffix = self.field.label_suffix if self.field.label_suffix is not None else self.form.label_suffix
+        # The mark follows the colon ("Name: *"), as Django would add it: not after punctuation.
+        if label_suffix and contents and contents[-1] not in gettext(":?.!"):
+            contents = format_html("{}{}", contents, label_suffix)
+        contents = format_html(
+            '{}<span class="required-mark"{}> <span aria-hidden="true">*</span>'
+            '<span class="visually-hidden">{}</span></span>',
+            contents,
+            mark_safe(" data-required-mark") if conditional and not self.field.required else "",
+            _("required"),
+        )
+        return super().label_tag(contents, attrs, "", tag)
 
 
 class RequiredMarkMixin:
@@ -150,6 +158,7 @@ class ProfileFieldsMixin(RequiredMarkMixin, OneErrorPerFieldMixin):
             if name in self.fields:
                 self.fields[name].choices = [("", label), *self.fields[name].choices[1:]]
         if "kind" in self.fields:
+            self.fields["kind"].label = _("Registered in")
             self.fields["kind"].widget.attrs["data-kind-select"] = ""
         for name, kinds in FIELDS_OF_KINDS.items():
             if name in self.fields:
@@ -289,6 +298,8 @@ class ContactForm(RequiredMarkMixin, forms.ModelForm):
 
     attest = forms.BooleanField(
         required=True,
+        # A statement to confirm, not a value to fill in: no required mark after its sentence.
+        bound_field_class=BoundField,
         error_messages={
             "required": _("Only add a contact person who has read the notice and consented to cross-border transfer.")
         },
