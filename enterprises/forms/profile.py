@@ -153,9 +153,13 @@ class ProfileFieldsMixin(RequiredMarkMixin, OneErrorPerFieldMixin):
                 amount, currency = self.fields[name].widget.widgets
                 amount.attrs.update({"class": "money-amount", "inputmode": "decimal"})
                 currency.attrs.update({"class": "money-currency", "aria-label": _("Currency")})
-                self.fields[name].widget = AmountAndCurrencyWidget(amount_widget=amount, currency_widget=currency)
+                self.fields[name].widget = AmountAndCurrencyWidget(
+                    amount_widget=amount,
+                    currency_widget=currency,
+                    default_currency=self.fields[name].widget.default_currency,
+                )
         for name, label in EMPTY_CHOICES.items():
-            if name in self.fields:
+            if name in self.fields and self.fields[name].choices[0][0] == "":
                 self.fields[name].choices = [("", label), *self.fields[name].choices[1:]]
         if "kind" in self.fields:
             self.fields["kind"].label = _("Registered in")
