@@ -17,7 +17,6 @@ from hkhz_portal.core.search import normalise_text
 
 from . import selectors
 from .choices import ExportKind, MemberRole
-from .forms.profile import MONEY_FIELDS, name_money_parts
 from .models import (
     Consent,
     ConsentNotice,
@@ -69,12 +68,6 @@ class EnterpriseAdmin(ReadOnlyAdmin):
     inlines = [MembershipInline]
     # The view-only page still builds the form: its website field takes https, as the portal's does.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name in MONEY_FIELDS:
-            name_money_parts(formfield)
-        return formfield
 
     def get_search_results(self, request, queryset, search_term):
         """Also find names written in the other Chinese script, as the staff directory does."""

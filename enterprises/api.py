@@ -149,6 +149,7 @@ class DocumentVersionSerializer(serializers.ModelSerializer):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="display_title")
     type = serializers.CharField(source="doc_type")
     type_label = serializers.CharField(source="get_doc_type_display")
     current_version = serializers.SerializerMethodField()
@@ -250,7 +251,7 @@ class EnterpriseScopedMixin:
 
 
 class DocumentViewSet(EnterpriseScopedMixin, viewsets.ReadOnlyModelViewSet):
-    """The enterprise's documents with every version and where to download it."""
+    """The enterprise's documents (not the withdrawn ones) with every version and where to download it."""
 
     serializer_class = DocumentSerializer
 

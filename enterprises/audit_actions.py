@@ -21,6 +21,7 @@ class AuditAction(StrEnum):
     CONTACT_REMOVED = "contact.removed"
     DOCUMENT_UPLOADED = "document.uploaded"
     DOCUMENT_VERSION_DELETED = "document.version_deleted"
+    DOCUMENT_WITHDRAWN = "document.withdrawn"
     PRODUCT_SAVED = "product.saved"
     PRODUCT_DELETED = "product.deleted"
     MILESTONE_SAVED = "milestone.saved"

@@ -24,8 +24,8 @@ class Completeness:
 def completeness(enterprise) -> Completeness:
     """What share of what an application needs is filled in, and what is missing.
 
-    Reads the enterprise's documents: prefetch them (``selectors.enterprise_summaries``), or
-    the call costs one query for them.
+    Reads the enterprise's documents (a withdrawn one counts for nothing): prefetch them
+    (``selectors.enterprise_summaries``), or the call costs one query for them.
     """
     identifier = {Kind.MAINLAND: ("uscc", _("Unified Social Credit Code")), Kind.HONG_KONG: ("hk_br", _("BR number"))}
     checks = [
@@ -46,7 +46,7 @@ def completeness(enterprise) -> Completeness:
         checks.append((label, bool(getattr(enterprise, name)), name))
     if enterprise.kind == Kind.MAINLAND:
         checks.append((_("District"), bool(enterprise.district), "district"))
-    doc_types = {d.doc_type for d in enterprise.documents.all()}
+    doc_types = {d.doc_type for d in enterprise.documents.all() if d.withdrawn_at is None}
     checks.append((_("Business licence document"), DocumentType.BUSINESS_LICENCE in doc_types, "documents"))
     checks.append((_("Articles of association document"), DocumentType.ARTICLES in doc_types, "documents"))
     filled = sum(1 for _label, ok, _name in checks if ok)

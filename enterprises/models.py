@@ -6,9 +6,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
+from phonenumber_field.modelfields import PhoneNumberField
+from phonenumber_field.phonenumber import to_python as to_phone_number
 
 from hkhz_portal.core.i18n import LANG_ATTRIBUTES, in_active_language, language_variant
 from hkhz_portal.core.search import normalise_names
@@ -41,6 +44,12 @@ DUPLICATE_MESSAGES = {
 DISTRICT_NOT_MAINLAND = _(
     "Hangzhou districts apply to mainland enterprises only: leave this empty for a Hong Kong or overseas enterprise."
 )
+MAINLAND_NEEDS_CHINESE_NAME = _(
+    "A mainland enterprise is registered under its Chinese name: enter it as on the business licence."
+)
+
+#: The region a contact's phone number is read in when it has no country code, by kind of enterprise.
+PHONE_REGION_BY_KIND = {Kind.MAINLAND: "CN", Kind.HONG_KONG: "HK"}
 
 
 #: The profile's fields a member may set, in the groups the create wizard asks them in. Everything
@@ -169,6 +178,23 @@ class Enterprise(models.Model):
             return self.legal_name_zh
         return self.legal_name_en
 
+    @property
+    def heading_names(self) -> list[dict]:
+        """The legal names as a page heads the profile: ``local_name`` first, the other below it,
+        each with its ``lang`` so that the Chinese name is drawn with Chinese fonts on any page."""
+        names = [{"text": self.legal_name_en, "lang": "en"}]
+        if self.legal_name_zh:
+            names.append({"text": self.legal_name_zh, "lang": "zh"})
+        if self.local_name != self.legal_name_en:
+            names.reverse()
+        return names
+
+    @property
+    def phone_region(self) -> str | None:
+        """Where a phone number without its country code is taken to be: the enterprise's own
+        region; an overseas firm's contacts give the + form."""
+        return PHONE_REGION_BY_KIND.get(self.kind)
+
     def refresh_search_names(self) -> None:
         """Derive ``search_names`` from the names as they are now; the profile services call this
         before every save."""
@@ -179,6 +205,8 @@ class Enterprise(models.Model):
         neither; an identifier of another kind, or a district outside the mainland, is refused
         rather than silently kept. A form that edits no kind (a wizard step) skips these."""
         errors = {}
+        if self.kind == Kind.MAINLAND and not self.legal_name_zh:
+            errors["legal_name_zh"] = MAINLAND_NEEDS_CHINESE_NAME
         if self.kind == Kind.MAINLAND and not self.uscc:
             errors["uscc"] = _("A mainland enterprise needs its Unified Social Credit Code (on its business licence).")
         if self.kind and self.kind != Kind.MAINLAND:
@@ -286,22 +314,57 @@ class Invitation(models.Model):
 
 
 class ContactPerson(models.Model):
-    """A person named on the profile (not necessarily a user): personal data that may cross the border."""
+    """A person named on the profile (not necessarily a user): personal data that may cross the border.
+
+    The phone number is stored in international (E.164) form; ``parse_phone`` reads what people
+    type in the enterprise's region. The same person cannot be added twice: the same name with
+    the same e-mail address, or with the same phone number, is refused (in any letter case).
+    """
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("name"), max_length=150, validators=[validate_plain_text])
     title = models.CharField(_("job title"), max_length=150, blank=True, validators=[validate_plain_text])
     email = models.EmailField(_("e-mail address"))
-    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_plain_text])
+    phone = PhoneNumberField(_("phone"), max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "enterprise",
+                Lower("name"),
+                Lower("email"),
+                name="contact_unique_name_and_email",
+                violation_error_message=_(
+                    "This person is already a contact of the enterprise, with the same name and e-mail address."
+                ),
+            ),
+            models.UniqueConstraint(
+                "enterprise",
+                Lower("name"),
+                "phone",
+                condition=~Q(phone=""),
+                name="contact_unique_name_and_phone",
+                violation_error_message=_(
+                    "This person is already a contact of the enterprise, with the same name and phone number."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+
+def parse_phone(value, region):
+    """A phone number as typed (spaces, hyphens, brackets, with or without the + and country
+    code), read in ``region`` when it has no country code; unreadable text stays as typed, for
+    the validators to refuse."""
+    if isinstance(value, str):
+        value = value.strip()
+    return to_phone_number(value, region=region)
 
 
 def document_path(version, filename):
@@ -310,11 +373,26 @@ def document_path(version, filename):
     return f"enterprises/{version.document.enterprise.reference}/{uuid.uuid4().hex}{suffix}"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def current(self):
+        """Documents not withdrawn: what lists, completeness and the API show."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class Document(models.Model):
+    """A typed document with its versions. A withdrawn document stays (with its files) for the
+    audit trail, but is no longer listed, downloadable or counted."""
+
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="documents")
     doc_type = models.CharField(_("type"), max_length=32, choices=DocumentType.choices)
-    title = models.CharField(_("title"), max_length=200, validators=[validate_plain_text])
+    title = models.CharField(_("title"), max_length=200, blank=True, validators=[validate_plain_text])
     created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document")
@@ -322,7 +400,12 @@ class Document(models.Model):
         ordering = ["doc_type", "title"]
 
     def __str__(self):
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title given, else the type's name in the reader's language."""
+        return self.title or str(self.get_doc_type_display())
 
 
 class DocumentVersion(models.Model):

@@ -48,11 +48,15 @@ def members(enterprise: Enterprise) -> QuerySet[Membership]:
     return enterprise.memberships.select_related("user").order_by("role", "user__full_name")
 
 
-def documents(enterprise: Enterprise) -> QuerySet[Document]:
-    """Documents with all their versions (newest first) in two queries."""
-    return enterprise.documents.prefetch_related(
+def _with_versions(documents: QuerySet[Document]) -> QuerySet[Document]:
+    return documents.prefetch_related(
         Prefetch("versions", queryset=DocumentVersion.objects.select_related("uploaded_by").order_by("-number"))
     )
+
+
+def documents(enterprise: Enterprise) -> QuerySet[Document]:
+    """Documents not withdrawn, with all their versions (newest first), in two queries."""
+    return _with_versions(enterprise.documents.current())
 
 
 def products(enterprise: Enterprise) -> QuerySet[Product]:
@@ -127,14 +131,16 @@ def usable_invitation(token: str, user=None) -> Invitation:
 
 
 def document(enterprise: Enterprise, pk: int) -> Document:
-    return get_object_or_404(enterprise.documents, pk=pk)
+    """One of the enterprise's documents; a withdrawn one, or another enterprise's, is 404."""
+    return get_object_or_404(enterprise.documents.current(), pk=pk)
 
 
 def document_version(enterprise: Enterprise, pk: int, number: int) -> DocumentVersion:
-    """Version ``number`` of one of the enterprise's documents; anything else is 404."""
+    """Version ``number`` of one of the enterprise's documents not withdrawn; anything else is 404."""
     return get_object_or_404(
         DocumentVersion.objects.select_related("document__enterprise"),
         document__enterprise=enterprise,
+        document__withdrawn_at__isnull=True,
         document_id=pk,
         number=number,
     )
@@ -156,7 +162,9 @@ def enterprise_summaries(user) -> list[EnterpriseSummary]:
     qs = (
         Enterprise.objects.filter(memberships__user=user)
         .annotate(my_role=F("memberships__role"))
-        .prefetch_related(Prefetch("documents", queryset=Document.objects.only("id", "enterprise_id", "doc_type")))
+        .prefetch_related(
+            Prefetch("documents", queryset=Document.objects.only("id", "enterprise_id", "doc_type", "withdrawn_at"))
+        )
         .order_by("legal_name_en", "pk")
     )
     return [EnterpriseSummary(enterprise=e, role=e.my_role, completeness=completeness(e)) for e in qs]
@@ -250,7 +258,9 @@ def with_consent_flag(contacts: QuerySet[ContactPerson]) -> QuerySet[ContactPers
 
 def staff_enterprise(reference: str) -> Enterprise:
     """An enterprise as directory staff see it, in a fixed number of queries: contact persons (each
-    with ``has_consent``: a current, unwithdrawn cross-border consent) and products with milestones.
+    with ``has_consent``: a current, unwithdrawn cross-border consent), products with milestones,
+    members with their user (``member_list``, owners first: "owner" sorts after "member") and
+    documents not withdrawn with their versions (``current_documents``, newest version first).
 
     Callers check ``enterprises.view_directory`` first. A reference that does not exist is 404.
     """
@@ -258,8 +268,26 @@ def staff_enterprise(reference: str) -> Enterprise:
         Enterprise.objects.prefetch_related(
             Prefetch("contacts", queryset=with_consent_flag(ContactPerson.objects.all())),
             Prefetch("products", queryset=Product.objects.prefetch_related("milestones")),
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.select_related("user").order_by("-role", "user__full_name", "pk"),
+                to_attr="member_list",
+            ),
+            Prefetch("documents", queryset=_with_versions(Document.objects.current()), to_attr="current_documents"),
         ),
         reference=reference,
+    )
+
+
+def staff_document_version(reference: str, pk: int, number: int) -> DocumentVersion:
+    """A version of any enterprise's document not withdrawn, for directory staff (callers check
+    ``enterprises.view_directory``); anything else is 404."""
+    return get_object_or_404(
+        DocumentVersion.objects.select_related("document__enterprise"),
+        document__enterprise__reference=reference,
+        document__withdrawn_at__isnull=True,
+        document_id=pk,
+        number=number,
     )
 
 

@@ -24,6 +24,8 @@ urlpatterns = [
     path("invitations/<str:token>/", members.invitation_accept, name="invitation_accept"),
     path(E + "documents/", documents.document_list, name="document_list"),
     path(E + "documents/upload/", documents.document_upload, name="document_upload"),
+    path(E + "documents/<int:pk>/upload/", documents.document_version_upload, name="document_version_upload"),
+    path(E + "documents/<int:pk>/withdraw/", documents.document_withdraw, name="document_withdraw"),
     path(E + "documents/<int:pk>/v<int:number>/", documents.document_download, name="document_download"),
     path(E + "products/", regulatory.product_list, name="product_list"),
     path(E + "products/<int:pk>/", regulatory.product_detail, name="product_detail"),
@@ -33,4 +35,9 @@ urlpatterns = [
     path(E + "products/<int:pk>/milestones/<int:mpk>/delete/", regulatory.milestone_delete, name="milestone_delete"),
     path("staff/enterprises/", directory.directory, name="enterprise_directory"),
     path("staff/enterprises/<ref:reference>/", directory.staff_enterprise_detail, name="staff_enterprise_detail"),
+    path(
+        "staff/enterprises/<ref:reference>/documents/<int:pk>/v<int:number>/",
+        directory.staff_document_download,
+        name="staff_document_download",
+    ),
 ]

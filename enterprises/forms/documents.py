@@ -11,6 +11,7 @@ from hkhz_portal.core.validators import validate_plain_text
 
 from ..choices import DocumentType
 from ..uploads import ALLOWED_LABEL, validate_upload
+from .profile import RequiredMarkMixin
 
 ACCEPT = ".pdf,.png,.jpg,.jpeg,.xlsx,.docx"
 
@@ -22,7 +23,7 @@ def _file_help() -> str:
     }
 
 
-class _FileForm(forms.Form):
+class _FileForm(RequiredMarkMixin, forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=lazy(_file_help, str)(),
@@ -46,25 +47,22 @@ class _FileForm(forms.Form):
 
 
 class DocumentUploadForm(_FileForm):
-    """A new document: its type, a title and the first version's file."""
+    """A new document: its type, a title (the type's name when left empty) and the first version's file."""
 
-    doc_type = forms.ChoiceField(label=_("Type"), choices=DocumentType.choices)
+    doc_type = forms.ChoiceField(
+        label=_("Type"),
+        choices=[("", _("Choose a type")), *DocumentType.choices],
+        error_messages={"required": _("Choose the type of document.")},
+    )
     title = forms.CharField(
         label=_("Title"),
         max_length=200,
         required=False,
         validators=[validate_plain_text],
-        help_text=_("Leave empty to use the file name."),
+        help_text=_("Optional. Without one, the document is called by its type, for example “Business licence”."),
     )
 
     field_order = ["doc_type", "title", "file"]
-
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("file")
-        if upload is not None and not cleaned.get("title"):
-            cleaned["title"] = upload.name.rsplit(".", 1)[0][:200] or upload.name[:200]
-        return cleaned
 
 
 class VersionUploadForm(_FileForm):

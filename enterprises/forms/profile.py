@@ -7,7 +7,13 @@ and add the rules that depend on the kind of enterprise.
 
 from django import forms
 from django.db import models
+from django.forms import BoundField
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from djmoney.forms.widgets import MoneyWidget
+from phonenumber_field.formfields import PhoneNumberField
 
 from hkhz_portal.core.forms import OneErrorPerFieldMixin
 
@@ -31,7 +37,6 @@ CITY_BY_KIND = {Kind.MAINLAND: _("Hangzhou"), Kind.HONG_KONG: _("Hong Kong")}
 
 HELP_TEXTS = {
     "legal_name_en": _("As registered, for example “Hangzhou Example Biotech Co., Ltd.”."),
-    "legal_name_zh": _("As registered, for example “杭州示例生物科技有限公司”."),
     "short_name": _("How the enterprise is usually called; shown in lists."),
     "kind": _("Where the enterprise is registered. It decides which identifier we ask for."),
     "uscc": _("Mainland firms: the 18-character code printed on the business licence."),
@@ -43,10 +48,50 @@ HELP_TEXTS = {
         "Hong Kong companies incorporated up to 22 December 2023: the 7-digit Companies Registry number. Optional."
     ),
     "district": _("Mainland firms registered in Hangzhou only."),
-    "annual_revenue": _("Last financial year. Leave empty if there is none yet."),
-    "rd_spend": _("Last financial year."),
+    "legal_name_zh": _(
+        "Mainland firms: required, the registered name as on the business licence, for example "
+        "“杭州示例生物科技有限公司”."
+    ),
+    "annual_revenue": _(
+        "Last financial year, in the currency chosen beside the amount. Leave empty if there is none yet."
+    ),
+    "rd_spend": _("Last financial year, in the currency chosen beside the amount."),
     "website": _("For example https://www.example.com"),
 }
+
+
+#: What an empty choice asks for, instead of "---------".
+EMPTY_CHOICES = {
+    "kind": _("Choose where it is registered"),
+    "sector": _("Choose a sector"),
+    "district": _("Choose a district"),
+    "stage": _("Choose a stage"),
+    "headcount": _("Choose a headcount"),
+}
+
+#: Fields that only some kinds of enterprise have (``Enterprise.clean`` refuses them for any other
+#: kind): pages show them once that kind is chosen (static/js/portal.js), the server checks them all.
+FIELDS_OF_KINDS = {"uscc": [Kind.MAINLAND], "hk_br": [Kind.HONG_KONG], "hk_cr": [Kind.HONG_KONG]}
+#: Fields ``Enterprise.clean`` requires of some kinds of enterprise only: marked required for them.
+REQUIRED_FOR_KINDS = {"legal_name_zh": [Kind.MAINLAND], "uscc": [Kind.MAINLAND], "hk_br": [Kind.HONG_KONG]}
+
+
+class AmountAndCurrencyWidget(MoneyWidget):
+    """An amount with its currency select beside it. The amount is the field's input: the label
+    points at it and the field's help and error describe it; the currency select is named
+    "Currency" and its unit is there to read."""
+
+    use_fieldset = False
+
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else id_
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        currency = context["widget"]["subwidgets"][1]["attrs"]
+        currency.pop("aria-invalid", None)
+        currency.pop("aria-describedby", None)
+        return context
 
 
 def profile_formfield(field, **kwargs):
@@ -56,15 +101,38 @@ def profile_formfield(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-def name_money_parts(field) -> None:
-    """Give the amount and the currency of a money field each its own accessible name: Django
-    points a two-part widget's ``<label>`` at neither part (here and in the admin)."""
-    amount, currency = field.widget.widgets
-    amount.attrs["aria-label"] = field.label
-    currency.attrs["aria-label"] = _("Currency")
+class MarkedBoundField(BoundField):
+    """A required field's label ends with an asterisk, read out as "required". A field required
+    of some kinds of enterprise only (``data-required-kinds``) has the mark too, which
+    static/js/portal.js shows only for those kinds once one is chosen."""
+
+    def label_tag(self, contents=None, attrs=None, label_suffix=None, tag=None):
+        conditional = "data-required-kinds" in self.field.widget.attrs
+        if not (self.field.required or conditional):
+            return super().label_tag(contents, attrs, label_suffix, tag)
+        contents = contents or self.label
+        if label_suffix is None:
+            label_suffix = self.field.label_suffix if self.field.label_suffix is not None else self.form.label_suffix
+        # The mark follows the colon ("Name: *"), as Django would add it: not after punctuation.
+        if label_suffix and contents and contents[-1] not in gettext(":?.!"):
+            contents = format_html("{}{}", contents, label_suffix)
+        contents = format_html(
+            '{}<span class="required-mark"{}> <span aria-hidden="true">*</span>'
+            '<span class="visually-hidden">{}</span></span>',
+            contents,
+            mark_safe(" data-required-mark") if conditional and not self.field.required else "",
+            _("required"),
+        )
+        return super().label_tag(contents, attrs, "", tag)
 
 
-class ProfileFieldsMixin(OneErrorPerFieldMixin):
+class RequiredMarkMixin:
+    """Labels of required fields carry an asterisk (``MarkedBoundField``)."""
+
+    bound_field_class = MarkedBoundField
+
+
+class ProfileFieldsMixin(RequiredMarkMixin, OneErrorPerFieldMixin):
     """Widgets, help texts and the identifier and kind rules, shared by every profile form."""
 
     def setup_fields(self):
@@ -82,10 +150,26 @@ class ProfileFieldsMixin(OneErrorPerFieldMixin):
             self.fields["legal_name_zh"].widget.attrs["lang"] = "zh"
         for name in MONEY_FIELDS:
             if name in self.fields:
-                name_money_parts(self.fields[name])
                 amount, currency = self.fields[name].widget.widgets
                 amount.attrs.update({"class": "money-amount", "inputmode": "decimal"})
-                currency.attrs["class"] = "money-currency"
+                currency.attrs.update({"class": "money-currency", "aria-label": _("Currency")})
+                self.fields[name].widget = AmountAndCurrencyWidget(
+                    amount_widget=amount,
+                    currency_widget=currency,
+                    default_currency=self.fields[name].widget.default_currency,
+                )
+        for name, label in EMPTY_CHOICES.items():
+            if name in self.fields and self.fields[name].choices[0][0] == "":
+                self.fields[name].choices = [("", label), *self.fields[name].choices[1:]]
+        if "kind" in self.fields:
+            self.fields["kind"].label = _("Registered in")
+            self.fields["kind"].widget.attrs["data-kind-select"] = ""
+        for name, kinds in FIELDS_OF_KINDS.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["data-kinds"] = " ".join(kinds)
+        for name, kinds in REQUIRED_FOR_KINDS.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs["data-required-kinds"] = " ".join(kinds)
         if "granted_patents" in self.fields:
             self.fields["granted_patents"].widget.attrs["min"] = 0
         if "district" in self.fields:
@@ -136,6 +220,10 @@ class IdentifierFields(forms.ModelForm):
 
 
 class IdentityStepForm(ProfileFieldsMixin, IdentifierFields):
+    """Step 1. The kind comes first: it decides which identifiers follow."""
+
+    field_order = ["kind", *(name for name in IDENTITY_FIELDS if name != "kind")]
+
     class Meta:
         model = Enterprise
         fields = IDENTITY_FIELDS
@@ -198,11 +286,24 @@ class EnterpriseForm(ProfileFieldsMixin, IdentifierFields):
         return [(legend, [self[name] for name in names]) for legend, names in self.FIELDSETS]
 
 
-class ContactForm(forms.ModelForm):
-    """A contact person; the member attests that the person read the current notice and consented."""
+#: How to give a phone number, by the region it is read in (``Enterprise.phone_region``).
+PHONE_HELP = {
+    "HK": _("As you dial it in Hong Kong (for example 2123 4567), or with + and the country code."),
+    "CN": _("As you dial it in the mainland (for example 138 0013 8000), or with + and the country code."),
+    None: _("With + and the country code, for example +44 20 7946 0958."),
+}
+
+
+class ContactForm(RequiredMarkMixin, forms.ModelForm):
+    """A contact person; the member attests that the person read the current notice and consented.
+
+    The phone number is read in the enterprise's region (``region``) and stored in international form.
+    """
 
     attest = forms.BooleanField(
         required=True,
+        # A statement to confirm, not a value to fill in: no required mark after its sentence.
+        bound_field_class=BoundField,
         error_messages={
             "required": _("Only add a contact person who has read the notice and consented to cross-border transfer.")
         },
@@ -212,13 +313,24 @@ class ContactForm(forms.ModelForm):
         model = ContactPerson
         fields = ["name", "title", "email", "phone"]
 
-    def __init__(self, *args, notice_version="", **kwargs):
+    def __init__(self, *args, notice_version="", region=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attest"].label = _(
             "I confirm this person has read the cross-border notice (version %(version)s) and consented "
             "to the transfer of their personal data between the mainland and Hong Kong."
         ) % {"version": notice_version}
-        self.fields["phone"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
+        self.fields["phone"] = PhoneNumberField(
+            region=region,
+            required=False,
+            label=_("Phone"),
+            help_text=PHONE_HELP[region],
+            error_messages={
+                "invalid": _(
+                    "This is not a phone number we can read: check the digits, or give it with + and the country code."
+                )
+            },
+            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        )
 
     @property
     def person_fields(self) -> list:

@@ -4,14 +4,19 @@ import hashlib
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from hkhz_portal.core import audit
+from hkhz_portal.core.errors import DomainError
 
 from ..audit_actions import AuditAction
 from ..choices import ExportKind
 from ..models import Document, DocumentVersion, Enterprise
 from ..uploads import validate_upload
 from .consent import log_export, require_consent
+
+WITHDRAWN = _("This document was withdrawn, so it takes no new version: upload the file as a new document.")
 
 
 def _sha256(upload) -> str:
@@ -26,10 +31,11 @@ def _sha256(upload) -> str:
 def upload_document(
     enterprise: Enterprise, upload, *, actor, doc_type=None, title=None, document=None
 ) -> DocumentVersion:
-    """A member uploads a new document, or a new version of ``document``.
+    """A member uploads a new document, or a new version of ``document`` (not a withdrawn one).
 
     Requires consent; the content is checked before anything is written, and if the database
-    write fails the stored file is deleted, so a refused upload leaves nothing behind.
+    write fails the stored file is deleted, so a refused upload leaves nothing behind. A new
+    document without a title is shown under its type's name (``Document.display_title``).
     """
     require_consent(actor)
     kind = validate_upload(upload)
@@ -39,8 +45,10 @@ def upload_document(
     try:
         with transaction.atomic(durable=True):
             if document is None:
-                document = Document.objects.create(enterprise=enterprise, doc_type=doc_type, title=title)
+                document = Document.objects.create(enterprise=enterprise, doc_type=doc_type, title=title or "")
             document = Document.objects.select_for_update().get(pk=document.pk, enterprise=enterprise)
+            if document.withdrawn_at is not None:
+                raise DomainError(WITHDRAWN, code="document_withdrawn", status=409, field="file")
             number = (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
             version = DocumentVersion(
                 document=document,
@@ -63,14 +71,32 @@ def upload_document(
     return version
 
 
+@transaction.atomic(durable=True)
+def withdraw_document(document: Document, *, actor) -> Document:
+    """A member withdraws a document that no longer holds (expired, replaced, uploaded by mistake).
+
+    It leaves the documents page, the profile's completeness and the API, and can no longer be
+    downloaded; the row and its files stay, for the audit trail, stamped with who withdrew it and
+    when. Withdrawing it twice changes nothing.
+    """
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.withdrawn_at is None:
+        document.withdrawn_at = timezone.now()
+        document.withdrawn_by = actor
+        document.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        changes = {"title": document.display_title, "type": document.doc_type}
+        audit.record(AuditAction.DOCUMENT_WITHDRAWN, actor=actor, target=document, changes=changes)
+    return document
+
+
 def record_download(version: DocumentVersion, *, actor) -> None:
-    """Every download is an export of the enterprise's data: log it."""
+    """Every download (by a member or by staff) is an export of the enterprise's data: log it."""
     document = version.document
     log_export(
         kind=ExportKind.DOCUMENT_DOWNLOAD,
         actor=actor,
         enterprise=document.enterprise,
-        description=f"{document.title} v{version.number} ({version.original_name})",
+        description=f"{document.display_title} v{version.number} ({version.original_name})",
     )
 
 

@@ -1,11 +1,14 @@
 """Members, owners and invitations. An enterprise always keeps at least one owner."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hkhz_portal.core import audit
 from hkhz_portal.core.errors import DomainError
+from hkhz_portal.core.notifications import notify
 
 from ..audit_actions import AuditAction
 from ..choices import MemberRole
@@ -113,7 +116,30 @@ def accept_invitation(token: str, *, actor) -> Membership:
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit.record(AuditAction.MEMBER_JOINED, actor=user, target=enterprise, changes={"role": membership.role})
+    _notify_owners_of_join(enterprise, membership, invitation)
     return membership
+
+
+JOINED_TITLE = _("{name} joined {enterprise}")
+JOINED_BODY = {
+    MemberRole.OWNER: _("{name} accepted the invitation sent to {email} and is now an owner of {enterprise}."),
+    MemberRole.MEMBER: _("{name} accepted the invitation sent to {email} and is now a member of {enterprise}."),
+}
+
+
+def _notify_owners_of_join(enterprise: Enterprise, membership: Membership, invitation: Invitation) -> None:
+    """Tell every other owner, in their own language, who joined; in the joining transaction, so
+    a join rolled back tells no one."""
+    names = {"name": str(membership.user), "email": invitation.email, "enterprise": enterprise.display_name}
+    url = reverse("member_list", args=[enterprise.reference])
+    owners = enterprise.memberships.filter(role=MemberRole.OWNER).exclude(user=membership.user).select_related("user")
+    for owner in owners:
+        notify(
+            owner.user,
+            title=format_lazy(JOINED_TITLE, **names),
+            body=format_lazy(JOINED_BODY[membership.role], **names),
+            url=url,
+        )
 
 
 @transaction.atomic(durable=True)

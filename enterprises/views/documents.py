@@ -1,5 +1,6 @@
 """An enterprise's typed, versioned documents. Files are served only through the download
-view, to members, and every download is written to the export log."""
+views, to members (here) and directory staff (``directory.py``), and every download is written
+to the export log."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hkhz_portal.core.forms import call_service
 
@@ -42,6 +43,22 @@ def _render_documents(request, enterprise, upload_form, failed=None):
     return render(request, "enterprises/documents.html", context)
 
 
+def _uploaded(request, reference, version):
+    messages.success(
+        request,
+        _("“%(title)s” version %(number)s was uploaded.")
+        % {"title": version.document.display_title, "number": version.number},
+    )
+    # Land on the document just uploaded (the form's own #fragment would otherwise carry over).
+    return redirect(reverse("document_list", args=[reference]) + f"#document-{version.document_id}")
+
+
+def _refused_upload(request):
+    """The upload handler's refusal of an oversize request, found while it parses the body."""
+    request.FILES  # noqa: B018 - parse the body first: the upload handler marks an oversize upload while it does
+    return getattr(request, "upload_refused", None)
+
+
 @login_required
 def document_list(request, reference):
     enterprise = selectors.enterprise_of(request.user, reference)
@@ -51,52 +68,70 @@ def document_list(request, reference):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_upload(request, reference):
-    """A member uploads a new document, or (with ``document``) a new version of one.
+    """A member uploads a new document.
 
     GET only leads back to the list: it is where the consent page returns to after a refused upload.
     """
     enterprise = selectors.enterprise_of(request.user, reference)
     if request.method == "GET":
         return redirect("document_list", reference=reference)
-    document = None
-    request.FILES  # noqa: B018 - parse the body first: the upload handler marks an oversize upload while it does
-    refused = getattr(request, "upload_refused", None)
-    if request.POST.get("document"):
-        try:
-            document = selectors.document(enterprise, int(request.POST["document"]))
-        except ValueError as exc:
-            raise Http404 from exc
-        form = _version_form(document, request.POST, request.FILES, upload_refused=refused)
-    else:
-        form = DocumentUploadForm(request.POST, request.FILES, upload_refused=refused)
+    form = DocumentUploadForm(request.POST, request.FILES, upload_refused=_refused_upload(request))
     if form.is_valid():
         data = form.cleaned_data
-        details = {"document": document} if document else {"doc_type": data["doc_type"], "title": data["title"]}
         version = call_service(
             form,
-            lambda: services.upload_document(enterprise, data["file"], actor=request.user, **details),
+            lambda: services.upload_document(
+                enterprise, data["file"], actor=request.user, doc_type=data["doc_type"], title=data["title"]
+            ),
             default_field="file",
         )
         if version is not None:
-            messages.success(
-                request,
-                _("“%(title)s” version %(number)s was uploaded.")
-                % {"title": version.document.title, "number": version.number},
-            )
-            # Land on the document just uploaded (the form's own #fragment would otherwise carry over).
-            return redirect(reverse("document_list", args=[reference]) + f"#document-{version.document_id}")
-    if document is None:
-        return _render_documents(request, enterprise, form)
+            return _uploaded(request, reference, version)
+    return _render_documents(request, enterprise, form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_version_upload(request, reference, pk):
+    """A member uploads a new version of a document, from the document's own form on the list.
+
+    GET leads back to the list, at the document (where the consent page returns to).
+    """
+    enterprise = selectors.enterprise_of(request.user, reference)
+    document = selectors.document(enterprise, pk)
+    if request.method == "GET":
+        return redirect(reverse("document_list", args=[reference]) + f"#document-{document.pk}")
+    form = _version_form(document, request.POST, request.FILES, upload_refused=_refused_upload(request))
+    if form.is_valid():
+        version = call_service(
+            form,
+            lambda: services.upload_document(
+                enterprise, form.cleaned_data["file"], actor=request.user, document=document
+            ),
+            default_field="file",
+        )
+        if version is not None:
+            return _uploaded(request, reference, version)
     return _render_documents(request, enterprise, DocumentUploadForm(), failed={document.pk: form})
 
 
-@never_cache
 @login_required
-@require_GET
-def document_download(request, reference, pk, number):
-    """Members download any version, as an attachment under its original name; logged as an export."""
+@require_POST
+def document_withdraw(request, reference, pk):
+    """A member withdraws a document: gone from the list, kept in the audit trail."""
     enterprise = selectors.enterprise_of(request.user, reference)
-    version = selectors.document_version(enterprise, pk, number)
+    document = selectors.document(enterprise, pk)
+    services.withdraw_document(document, actor=request.user)
+    messages.success(
+        request,
+        _("“%(title)s” was withdrawn. It no longer counts for the profile; the portal keeps a record of it.")
+        % {"title": document.display_title},
+    )
+    return redirect("document_list", reference=reference)
+
+
+def file_response(request, version) -> FileResponse:
+    """A version's file as an attachment under its original name, its download logged as an export."""
     try:
         handle = version.file.open("rb")
     except FileNotFoundError as exc:
@@ -107,3 +142,12 @@ def document_download(request, reference, pk, number):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@never_cache
+@login_required
+@require_GET
+def document_download(request, reference, pk, number):
+    """Members download any version of a document not withdrawn; logged as an export."""
+    enterprise = selectors.enterprise_of(request.user, reference)
+    return file_response(request, selectors.document_version(enterprise, pk, number))

@@ -25,15 +25,25 @@ from ..forms.members import InviteForm, RoleForm
 from ..services import members as services
 
 
+def _delivery(invitation) -> str:
+    """Where the invitation's mail is: "sending" until it went out (or was given up on)."""
+    if invitation.failed_at:
+        return "failed"
+    return "sent" if invitation.sent_at else "sending"
+
+
 def _invitation_rows(enterprise):
-    """Open invitations with when their link stops working (counted from when it was sent)."""
+    """Open invitations with their mail's delivery and when their link stops working (counted
+    from when it was sent)."""
     now = timezone.now()
     max_age = timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
     rows = []
     for invitation in selectors.open_invitations(enterprise):
         expires_at = invitation.sent_at + max_age if invitation.sent_at else None
         expired = expires_at is not None and expires_at < now
-        rows.append({"invitation": invitation, "expires_at": expires_at, "expired": expired})
+        rows.append(
+            {"invitation": invitation, "delivery": _delivery(invitation), "expires_at": expires_at, "expired": expired}
+        )
     return rows
 
 

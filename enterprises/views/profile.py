@@ -75,6 +75,8 @@ class _StepFailed(Exception):
 
 #: The name of the hidden field carrying a wizard run's one-time token, and its key in the wizard's storage.
 SUBMISSION = "submission"
+#: The name of the button that clears a run of the wizard, to start again from the first step.
+RESTART = "wizard_restart"
 
 
 class EnterpriseCreateWizard(SessionWizardView):
@@ -87,6 +89,9 @@ class EnterpriseCreateWizard(SessionWizardView):
     Each run of the wizard has a one-time token, kept with its steps and sent with each of them.
     The service creates one enterprise per token, so the last step sent twice (a double click,
     parallel requests) creates one enterprise, and both answers lead to it.
+
+    Opening the wizard again (its link, a reload, coming back from another page) resumes the run
+    at the step it was left on; "Start again" clears it. Finishing it clears it too (formtools).
     """
 
     form_list = [("identity", IdentityStepForm), ("location", LocationStepForm), ("figures", FiguresStepForm)]
@@ -109,7 +114,19 @@ class EnterpriseCreateWizard(SessionWizardView):
             return redirect(f"{reverse('consent')}?{urlencode({'next': reverse('enterprise_create')})}")
         return super().dispatch(request, *args, **kwargs)
 
+    resumed = False
+
+    def get(self, request, *args, **kwargs):
+        # formtools starts afresh on every GET; a run with steps already sent is resumed instead.
+        if not self.storage.data.get(self.storage.step_data_key):
+            return super().get(request, *args, **kwargs)
+        self.resumed = True
+        return self.render_goto_step(self.steps.current)
+
     def post(self, *args, **kwargs):
+        if RESTART in self.request.POST:
+            self.storage.reset()
+            return redirect("enterprise_create")
         # Sent again after it was done (the wizard's steps are gone by then): show what it created.
         enterprise = selectors.submitted_enterprise(self.request.user, self.request.POST.get(SUBMISSION, ""))
         if enterprise is not None:
@@ -150,6 +167,8 @@ class EnterpriseCreateWizard(SessionWizardView):
         ]
         context["step_title"] = STEP_TITLES[current]
         context["submission_token"] = self._submission_token()
+        context["resumed"] = self.resumed
+        context["restart"] = RESTART
         return context
 
     def render_done(self, form, **kwargs):
@@ -250,7 +269,7 @@ def contact_list(request, reference):
     """The profile's contact persons and their consents; a member adds one, attesting their consent."""
     enterprise = selectors.enterprise_of(request.user, reference)
     notice = selectors.current_notice()
-    form = ContactForm(request.POST or None, notice_version=notice.version)
+    form = ContactForm(request.POST or None, notice_version=notice.version, region=enterprise.phone_region)
     if request.method == "POST" and form.is_valid():
         contact = call_service(
             form, lambda: contact_services.add_contact(enterprise, actor=request.user, **form.contact_data)

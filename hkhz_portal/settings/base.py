@@ -279,6 +279,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 INVITATION_MAX_AGE_DAYS = 7
+# Contacts' phone numbers: stored as +85221234567, shown as +852 2123 4567. No default region:
+# a number without its country code is read in its enterprise's region (models.PHONE_REGION_BY_KIND).
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 # Seconds after which a worker's claim on an invitation mail counts as abandoned (the worker
 # died) and another may send it. Keep it well above a slow send (EMAIL_TIMEOUT per step).
 INVITATION_CLAIM_TIMEOUT = env.int("INVITATION_CLAIM_TIMEOUT", default=900)

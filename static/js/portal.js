@@ -6,3 +6,29 @@ document.addEventListener("change", (event) => {
     field.form.requestSubmit();
   }
 });
+
+// Profile forms ask for the identifiers of the chosen kind of enterprise only. A field whose
+// input has data-kinds is shown for those kinds and otherwise hidden and disabled (so it is not
+// sent); a required mark (data-required-mark) of a field with data-required-kinds shows for
+// those kinds only. Without script every field shows, and the server checks them all.
+function showFieldsOfKind(select) {
+  const kind = select.value;
+  const ofKind = (input, list) => input.dataset[list].split(" ").includes(kind);
+  select.form.querySelectorAll("[data-kinds]").forEach((input) => {
+    const shown = ofKind(input, "kinds");
+    input.disabled = !shown;
+    (input.closest(".field") || input).hidden = !shown;
+  });
+  select.form.querySelectorAll("[data-required-kinds]").forEach((input) => {
+    const mark = document.querySelector(`label[for="${input.id}"] [data-required-mark]`);
+    if (mark) {
+      mark.hidden = !ofKind(input, "requiredKinds");
+    }
+  });
+}
+document.querySelectorAll("select[data-kind-select]").forEach(showFieldsOfKind);
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-kind-select]")) {
+    showFieldsOfKind(event.target);
+  }
+});

@@ -57,6 +57,7 @@ def test_applicant_consents_creates_an_enterprise_and_uploads_a_document(
     page.get_by_role("link", name="Documents").first.click()
     pdf = tmp_path / "business-licence.pdf"
     pdf.write_bytes(PDF)
+    page.select_option("#id_doc_type", "business_licence")
     page.set_input_files("#id_file", str(pdf))
     page.get_by_role("button", name="Upload").click()
     page.wait_for_selector("text=business-licence.pdf")

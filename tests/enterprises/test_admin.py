@@ -278,7 +278,7 @@ def test_the_document_form_cannot_delete_a_version_and_leave_its_file(admin_site
 @pytest.fixture
 def contact(firm, owner):
     return contacts.add_contact(
-        firm, actor=owner, name="Lam Ka Yan", email="ka.yan@example.com", phone="+852 5555 0101"
+        firm, actor=owner, name="Lam Ka Yan", email="ka.yan@example.com", phone="+852 5123 4567"
     )
 
 
@@ -291,7 +291,7 @@ def test_a_contact_without_consent_shows_no_email_or_phone_and_nothing_is_logged
     assert "Lam Ka Yan" in listing and "Lam Ka Yan" in page
     for html in (listing, page):
         assert "ka.yan@example.com" not in html
-        assert "5555 0101" not in html
+        assert "5123 4567" not in html
     assert "withheld" in page
     assert not ExportLog.objects.exists()
 
@@ -303,7 +303,7 @@ def test_showing_a_consenting_contacts_details_writes_an_export_log_row(admin_si
 
     page = admin_site.get(reverse("admin:enterprises_contactperson_change", args=[contact.pk])).content.decode()
 
-    assert "ka.yan@example.com" in page and "+852 5555 0101" in page
+    assert "ka.yan@example.com" in page and "+852 5123 4567" in page
     log = ExportLog.objects.get()
     assert (log.kind, log.actor, log.enterprise) == ("staff_view", admin_site.admin, firm)
     assert firm.reference in log.description

@@ -127,6 +127,7 @@ def test_withdrawal_is_stamped_logged_and_blocks_edits_again(client):
         edit,
         {
             "legal_name_en": enterprise.legal_name_en,
+            "legal_name_zh": enterprise.legal_name_zh,
             "kind": "mainland",
             "uscc": enterprise.uscc,
             "district": enterprise.district,

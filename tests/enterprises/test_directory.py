@@ -212,8 +212,9 @@ def test_staff_detail_shows_profile_identifiers_residency_and_products(client, o
     assert "Mainland data" in html
     assert "XH-201 GLP-1 agonist" in html and "Submitted" in html
     assert "No contact persons on this profile." in html
-    assert "Document" not in html
-    assert not ExportLog.objects.exists()
+    assert "No documents on this profile." in html
+    # The owner's name is shown: personal data, so the view is logged.
+    assert "0 contact person(s), 0 with contact details shown; 1 member name(s)" in ExportLog.objects.get().description
 
 
 def test_viewing_contacts_writes_a_staff_view_export_log_row(client, officer, firms):
@@ -221,7 +222,7 @@ def test_viewing_contacts_writes_a_staff_view_export_log_row(client, officer, fi
     owner = member_of(firm, "owner")
     consented = ContactPerson.objects.create(enterprise=firm, name="Chan Tai Man", email="tm.chan@harbour.example")
     ContactPerson.objects.create(
-        enterprise=firm, name="Lee Siu Ming", email="sm.lee@harbour.example", phone="+852 5555 0101"
+        enterprise=firm, name="Lee Siu Ming", email="sm.lee@harbour.example", phone="+852 5123 4567"
     )
     consent.record_contact_consent(consented, actor=owner)
 
@@ -229,7 +230,7 @@ def test_viewing_contacts_writes_a_staff_view_export_log_row(client, officer, fi
     assert "Hong Kong data" in html
     assert "Chan Tai Man" in html and "tm.chan@harbour.example" in html
     # No current cross-border consent: the person's details are withheld.
-    assert "Lee Siu Ming" in html and "sm.lee@harbour.example" not in html and "5555 0101" not in html
+    assert "Lee Siu Ming" in html and "sm.lee@harbour.example" not in html and "5123 4567" not in html
     assert "Withheld" in html
 
     log = ExportLog.objects.get()

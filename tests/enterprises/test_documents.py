@@ -6,7 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
+from enterprises.choices import DocumentType
 from enterprises.models import Document, DocumentVersion, ExportLog
 from enterprises.services import documents as services
 from tests import files
@@ -44,6 +46,11 @@ def member(enterprise):
 def upload(client, enterprise, name, content, **data):
     data = {"doc_type": "business_licence", "title": "", **data, "file": SimpleUploadedFile(name, content)}
     return client.post(reverse("document_upload", args=[enterprise.reference]), data)
+
+
+def upload_version(client, enterprise, document_pk, name, content):
+    path = reverse("document_version_upload", args=[enterprise.reference, document_pk])
+    return client.post(path, {"file": SimpleUploadedFile(name, content)})
 
 
 def list_page(client, enterprise):
@@ -87,10 +94,28 @@ def test_real_files_are_accepted_and_listed(client, enterprise, member, media, n
     assert reverse("document_download", args=[enterprise.reference, version.document.pk, 1]) in html
 
 
-def test_an_empty_title_takes_the_file_name(client, enterprise, member):
+def test_a_document_without_a_title_is_called_by_its_type_in_the_readers_language(client, enterprise, member):
     client.force_login(member)
-    upload(client, enterprise, "Pitch deck Q3.pdf", PDF, doc_type="pitch_deck")
-    assert Document.objects.get().title == "Pitch deck Q3"
+    response = upload(client, enterprise, "scan_0001.pdf", PDF, doc_type="pitch_deck")
+    document = Document.objects.get()
+    assert document.title == ""
+    assert "“Pitch deck” version 1 was uploaded." in client.get(response["Location"]).content.decode()
+    html = list_page(client, enterprise)
+    assert f'<h3 id="document-{document.pk}-title">Pitch deck</h3>' in html
+    assert "scan_0001.pdf" in html  # the file keeps its name
+    with translation.override("zh-hant"):
+        assert document.display_title == str(DocumentType.PITCH_DECK.label)
+    api = client.get(reverse("api-document-list", args=[enterprise.reference])).json()
+    assert api["results"][0]["title"] == "Pitch deck"
+
+
+def test_a_document_needs_its_type_chosen(client, enterprise, member):
+    client.force_login(member)
+    html = list_page(client, enterprise)
+    assert '<option value="" selected>Choose a type</option>' in html
+    response = upload(client, enterprise, "licence.pdf", PDF, doc_type="")
+    assert 'id="id_doc_type_error">Choose the type of document.' in response.content.decode()
+    assert not Document.objects.exists()
 
 
 # --- Refused files leave nothing behind -----------------------------------------------------------
@@ -167,7 +192,9 @@ def test_a_new_version_becomes_current_and_the_old_one_stays_downloadable(client
     upload(client, enterprise, "articles-2024.pdf", PDF, doc_type="articles", title="Articles")
     document = Document.objects.get()
     newer = files.pdf(pages=2)
-    response = upload(client, enterprise, "articles-2026.pdf", newer, document=document.pk)
+    html = list_page(client, enterprise)
+    assert f'action="{reverse("document_version_upload", args=[enterprise.reference, document.pk])}' in html
+    response = upload_version(client, enterprise, document.pk, "articles-2026.pdf", newer)
     assert response.status_code == 302
     assert Document.objects.count() == 1
     assert list(document.versions.values_list("number", "original_name")) == [
@@ -191,7 +218,7 @@ def test_a_refused_new_version_shows_its_error_on_that_documents_form(client, en
     client.force_login(member)
     upload(client, enterprise, "articles.pdf", PDF, doc_type="articles", title="Articles")
     document = Document.objects.get()
-    response = upload(client, enterprise, "articles-v2.pdf", HTML, document=document.pk)
+    response = upload_version(client, enterprise, document.pk, "articles-v2.pdf", HTML)
     assert response.status_code == 200
     html = response.content.decode()
     assert f'id="id_doc{document.pk}_file_error"' in html
@@ -207,7 +234,7 @@ def test_a_new_version_of_another_enterprises_document_is_404(client, enterprise
         other, SimpleUploadedFile("x.pdf", PDF), actor=other_member, doc_type="other", title="X"
     )
     client.force_login(member)
-    response = upload(client, enterprise, "y.pdf", PDF, document=foreign.document.pk)
+    response = upload_version(client, enterprise, foreign.document.pk, "y.pdf", PDF)
     assert response.status_code == 404
     assert DocumentVersion.objects.count() == 1
 
