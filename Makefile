@@ -36,7 +36,8 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --domain django --directory locale --statistics
 
 messages:  ## Extract new strings into locale/ (needs GNU gettext)
-	$(MANAGE) makemessages --locale zh_Hans --locale zh_Hant --ignore '.venv/*' --no-obsolete
+	$(MANAGE) makemessages --locale zh_Hans --locale zh_Hant --no-obsolete \
+		--ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'var/*'
 
 lint:
 	$(BIN)/ruff check .
