@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.forms.widgets import MoneyWidget
 from phonenumber_field.formfields import PhoneNumberField
 
-from hkhz_portal.core.forms import OneErrorPerFieldMixin
+from hkhz_portal.core.forms import OneErrorPerFieldMixin, label_empty_choices
 
 from ..choices import Kind
 from ..identifiers import IDENTIFIERS
@@ -158,9 +158,7 @@ class ProfileFieldsMixin(RequiredMarkMixin, OneErrorPerFieldMixin):
                     currency_widget=currency,
                     default_currency=self.fields[name].widget.default_currency,
                 )
-        for name, label in EMPTY_CHOICES.items():
-            if name in self.fields and self.fields[name].choices[0][0] == "":
-                self.fields[name].choices = [("", label), *self.fields[name].choices[1:]]
+        label_empty_choices(self, EMPTY_CHOICES)
         if "kind" in self.fields:
             self.fields["kind"].label = _("Registered in")
             self.fields["kind"].widget.attrs["data-kind-select"] = ""

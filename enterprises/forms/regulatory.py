@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hkhz_portal.core.forms import OneErrorPerFieldMixin
+from hkhz_portal.core.forms import OneErrorPerFieldMixin, label_empty_choices
 
 from ..models import MILESTONE_FIELDS, Milestone, Product
 
@@ -19,6 +19,10 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = ["name", "modality"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_empty_choices(self, {"modality": _("Choose a modality")})
 
 
 class MilestoneForm(OneErrorPerFieldMixin, forms.ModelForm):
@@ -40,6 +44,10 @@ class MilestoneForm(OneErrorPerFieldMixin, forms.ModelForm):
             ),
             "reference_number": _("The regulator's number, e.g. an FDA IND number or an NMPA acceptance number."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_empty_choices(self, {"jurisdiction": _("Choose a regulator"), "pathway": _("Choose a pathway")})
 
 
 class ConfirmDeleteForm(forms.Form):

@@ -33,6 +33,15 @@ def call_service(form, service, *, default_field=None):
         return None
 
 
+def label_empty_choices(form, labels: dict) -> None:
+    """Say what to pick ("Choose a sector") in place of a select's empty "---------" choice, for
+    each field named in ``labels`` that has an empty choice."""
+    for name, label in labels.items():
+        field = form.fields.get(name)
+        if field is not None and field.choices and field.choices[0][0] == "":
+            field.choices = [("", label), *field.choices[1:]]
+
+
 class OneErrorPerFieldMixin:
     """For a model form: the model's cross-field rules (``Model.clean``) say nothing more about a
     field that already failed its own check, so each field shows one precise message."""

@@ -648,3 +648,13 @@ def test_every_dual_track_pathway_has_its_equivalent_step():
             if PATHWAY_JURISDICTION.get(pathway, jurisdiction) != jurisdiction or pathway == Pathway.OTHER:
                 continue
             assert (jurisdiction, pathway) in rules.STEPS, (jurisdiction, pathway)
+
+
+def test_the_product_and_milestone_forms_say_what_to_pick(client, enterprise, member, product):
+    client.force_login(member)
+    products = client.get(reverse("product_list", args=[enterprise.reference])).content.decode()
+    milestones = client.get(reverse("product_detail", args=[enterprise.reference, product.pk])).content.decode()
+    assert "---------" not in products + milestones
+    assert "Choose a modality" in products
+    assert "Choose a regulator" in milestones
+    assert "Choose a pathway" in milestones
