@@ -45,7 +45,9 @@ def upload_document(
     try:
         with transaction.atomic(durable=True):
             if document is None:
-                document = Document.objects.create(enterprise=enterprise, doc_type=doc_type, title=title or "")
+                document = Document(enterprise=enterprise, doc_type=doc_type, title=title or "")
+                document.full_clean()  # the type is one of ours, the title plain text
+                document.save()
             document = Document.objects.select_for_update().get(pk=document.pk, enterprise=enterprise)
             if document.withdrawn_at is not None:
                 raise DomainError(WITHDRAWN, code="document_withdrawn", status=409, field="file")

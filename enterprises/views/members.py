@@ -103,7 +103,7 @@ def member_invite(request, reference):
         if invitation is not None:
             messages.success(
                 request,
-                _("Invitation sent to %(email)s as %(role)s.")
+                _("The invitation to %(email)s as %(role)s is being sent.")
                 % {"email": invitation.email, "role": invitation.get_role_display()},
             )
             return redirect("member_list", reference=reference)

@@ -343,3 +343,13 @@ def test_an_oversize_upload_is_stopped_while_it_arrives(client, enterprise, memb
     assert "This field is required" not in html
     assert not DocumentVersion.objects.exists()
     assert stored_files(media) == []
+
+
+def test_a_title_with_a_control_character_is_refused_and_nothing_is_stored(enterprise, member, media):
+    with pytest.raises(ValidationError) as refused:
+        services.upload_document(
+            enterprise, SimpleUploadedFile("f.pdf", PDF), actor=member, doc_type="pitch_deck", title="Deck\x1b[31m"
+        )
+    assert "title" in refused.value.message_dict
+    assert not enterprise.documents.exists()
+    assert stored_files(media) == []
