@@ -1,7 +1,8 @@
 """No 500 on bad input, anywhere: every URL pattern of the project, found by walking the
 resolver (so pages added later are swept too), requested with hostile values in each path
 parameter and in the common query parameters, as anonymous, an applicant, a program officer
-and an admin; API endpoints also get hostile JSON bodies. Any 5xx fails, listing every URL.
+and an admin; API endpoints also get hostile JSON bodies, and every POST form a page shows is
+sent with hostile values in every field. Any 5xx fails, listing every URL.
 
 Run it on PostgreSQL too (DATABASE_URL): a NUL byte is a DataError only there.
 """
@@ -153,6 +154,27 @@ def staff_client(role) -> Client:
     return client
 
 
+#: A POST form that is not sent: it would end the session the rest of the sweep runs in.
+SESSION_ENDING = ("/accounts/logout/",)
+#: What every field of every POST form receives in turn.
+FORM_HOSTILE = ["x" * 10_000, "²", "../\x1b[31m", "-1"]
+
+
+def post_forms(html: str, page: str) -> set:
+    """The page's POST forms, each as (action, field names): where it posts and what it sends."""
+    found = set()
+    for attrs, body in re.findall(r"<form\b([^>]*)>(.*?)</form>", html, flags=re.S | re.I):
+        if not re.search(r'method="post"', attrs, flags=re.I):
+            continue
+        action = re.search(r'action="([^"]*)"', attrs)
+        target = (action.group(1) if action and action.group(1) else page).replace("&amp;", "&")
+        if not target.startswith("/") or target.startswith(SESSION_ENDING):
+            continue
+        names = re.findall(r"<(?:input|select|textarea)\b[^>]*\bname=\"([^\"]+)\"", body)
+        found.add((target, tuple(sorted(set(names) - {"csrfmiddlewaretoken"}))))
+    return found
+
+
 def get_form_fields(html: str) -> set:
     """Names of the inputs of the page's GET forms (search boxes and filters)."""
     names = set()
@@ -197,7 +219,8 @@ def api_methods(path: str) -> list:
     return [method for method in ("post", "patch") if method in methods] or (["put"] if "put" in methods else [])
 
 
-def sweep(client: Client, real) -> list:
+def sweep(client: Client, real) -> tuple[list, set]:
+    """Every 5xx answer, and the POST forms that were sent."""
     failures = []
 
     def request(method, path, **kwargs):
@@ -209,12 +232,16 @@ def sweep(client: Client, real) -> list:
 
     patterns = list(url_patterns())
     query_params = set(QUERY_PARAMS)
+    forms = set()
     reachable = {}
-    for index, segments in enumerate(patterns):  # first with real values: who can open what, and its GET forms
-        response = request("get", build(segments, lambda name, previous: real(name, previous) or 1))
+    for index, segments in enumerate(patterns):  # first with real values: who can open what, and its forms
+        page = build(segments, lambda name, previous: real(name, previous) or 1)
+        response = request("get", page)
         reachable[index] = response.status_code < 300 or response.status_code == 405
-        if "html" in response.get("Content-Type", ""):
-            query_params |= get_form_fields(response.content.decode())
+        if "html" in response.get("Content-Type", "") and response.status_code == 200:
+            html = response.content.decode()
+            query_params |= get_form_fields(html)
+            forms |= post_forms(html, page)
 
     mixed = [value for value in HOSTILE if value != "\x00"]
     for index, segments in enumerate(patterns):
@@ -243,7 +270,12 @@ def sweep(client: Client, real) -> list:
                     request(method, path, data=body, content_type="application/json")
     for value in HOSTILE:  # a path no pattern matches: the 404 page
         request("get", "/" + quote(value, safe="") + "/")
-    return failures
+    # Last, as they may change what the pages above show: every POST form with hostile values,
+    # the account's own forms (a second factor turned off, a password changed) after the rest.
+    for action, names in sorted(forms, key=lambda form: (form[0].startswith("/accounts/"), form)):
+        for value in FORM_HOSTILE:
+            request("post", action, data=dict.fromkeys(names, value))
+    return failures, forms
 
 
 @pytest.fixture(autouse=True)
@@ -263,8 +295,10 @@ def test_no_url_answers_5xx_to_hostile_input(who, world):
         client = Client(raise_request_exception=False)
         if who == "applicant":
             client.force_login(world["owner"])
-    failures = sweep(client, world["real"])
+    failures, forms = sweep(client, world["real"])
     assert not failures, f"{len(failures)} request(s) answered 5xx:\n" + "\n".join(failures)
+    # The forms were found and sent (the sign-in form at least, for anyone).
+    assert len(forms) >= {"anonymous": 4, "applicant": 20, "program officer": 8, "admin": 30}[who], sorted(forms)
 
 
 # --- What the sweep found, one by one ------------------------------------------------------------
