@@ -151,3 +151,8 @@ def zip_bomb_docx(mib: int = 1024) -> bytes:
             (DOCX_MAIN, bomb, _crc32_of_zeros(mib), mib * MIB),
         ]
     )
+
+
+def stored_files(media) -> list:
+    """The files under the media folder ``media``: what uploads left on disk."""
+    return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []

@@ -201,12 +201,6 @@ def test_a_notice_cannot_be_backdated(admin_site):
 # --- Documents ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
-
-
 def upload(firm, owner, document=None):
     file = SimpleUploadedFile("licence.pdf", PDF, content_type="application/pdf")
     return documents.upload_document(

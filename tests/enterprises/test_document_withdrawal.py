@@ -1,8 +1,6 @@
 """Withdrawing a document: gone from the list, completeness, downloads and the API; kept, with who
 withdrew it and when, in the database and the audit trail."""
 
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -19,12 +17,6 @@ from tests.factories import EnterpriseFactory, member_of
 pytestmark = pytest.mark.django_db
 
 PDF = files.pdf()
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
 
 
 @pytest.fixture

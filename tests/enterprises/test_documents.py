@@ -1,7 +1,5 @@
 """Documents: uploads checked by content, versions, downloads through a logged, permission-checked view."""
 
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,6 +11,7 @@ from enterprises.models import Document, DocumentVersion, ExportLog
 from enterprises.services import documents as services
 from tests import files
 from tests.factories import EnterpriseFactory, member_of
+from tests.files import stored_files
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +20,6 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8" + b"\x00
 HTML = b"<!DOCTYPE html>\n<html><body><script>alert(1)</script></body></html>\n"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
-
-
-def stored_files(media) -> list:
-    return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ members by name and role, in the same formats as the member view, in a fixed num
 import datetime
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,12 +21,6 @@ from tests.factories import EnterpriseFactory, member_of, user_with_role
 pytestmark = pytest.mark.django_db
 
 PDF = files.pdf()
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """Upload hardening: a file must open as what its content claims, must not be a decompression
 bomb, and one request cannot carry more than one document's worth of bytes or a few files."""
 
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,18 +10,9 @@ from enterprises.models import Document, DocumentVersion
 from enterprises.uploads import validate_upload
 from tests import files
 from tests.factories import EnterpriseFactory, member_of
+from tests.files import stored_files
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return Path(settings.MEDIA_ROOT)
-
-
-def stored_files(media) -> list:
-    return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
 
 
 @pytest.fixture
