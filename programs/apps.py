@@ -6,3 +6,9 @@ class ProgramsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programs"
     verbose_name = _("Programs")
+
+    def ready(self):
+        """Declare the workflow's event kinds and who hears of them (``hkhz_portal`` imports no app)."""
+        from . import notices
+
+        notices.register()

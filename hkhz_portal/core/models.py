@@ -46,6 +46,11 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    #: The event kind it tells of (``core.events``), empty for older notices.
+    kind = models.CharField(_("kind"), max_length=64, blank=True)
+    #: Set when an e-mail copy is due (the recipient's preference); cleared once it is sent.
+    email_due = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -74,3 +79,60 @@ class Heartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DomainEvent(models.Model):
+    """Something that happened, recorded by a service in the same transaction as the change.
+
+    After commit, ``core.events.dispatch`` hands each event once to every subscriber
+    (in-portal notifications and e-mail; later partner webhooks), so whatever a user is told,
+    a partner can be told too.
+    """
+
+    kind = models.CharField(_("kind"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    target_id = models.CharField(max_length=64, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    dispatched_at = models.DateTimeField(_("handed to subscribers"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("domain event")
+        verbose_name_plural = _("domain events")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"], condition=models.Q(dispatched_at__isnull=True), name="event_pending_idx"
+            ),
+            models.Index(fields=["kind", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind}"
+
+
+class NotificationPreference(models.Model):
+    """Whether a user also wants e-mail for one kind of event (in-portal notices always arrive)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    email = models.BooleanField(_("by e-mail"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once")]
+
+    def __str__(self):
+        return f"{self.user} {self.kind}: {'e-mail' if self.email else 'portal only'}"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # local database, broker folders and media; git ignores it
@@ -155,10 +156,24 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Work goes to queues by kind, so that a mail backlog never delays screening: `make run`'s
+# worker consumes every queue; in production each queue has workers of its own (README).
+CELERY_TASK_DEFAULT_QUEUE = "workflow"
+CELERY_TASK_ROUTES = {
+    "enterprises.send_invitation": {"queue": "mail"},
+    "core.send_notification_email": {"queue": "mail"},
+}
+# A worker started without -Q consumes all of these.
+CELERY_TASK_QUEUES = [Queue("workflow"), Queue("mail")]
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.record_heartbeat", "schedule": 60.0},
     "invitation-sweep": {"task": "enterprises.send_stranded_invitations", "schedule": 300.0},
+    "event-sweep": {"task": "core.sweep_events", "schedule": 300.0},
+    "application-sweep": {"task": "programs.sweep_applications", "schedule": 300.0},
+    "info-request-reminders": {"task": "programs.remind_info_requests", "schedule": 3600.0},
 }
+#: An application left in ``submitted`` or ``screening`` this long is screened again by the sweep.
+SCREENING_STALE_AFTER = env.int("SCREENING_STALE_AFTER_SECONDS", default=600)
 
 # --- Accounts ------------------------------------------------------------------------------
 

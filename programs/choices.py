@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammeKind(models.TextChoices):
+    BIOMEDICAL_INCUBATION = "biomedical_incubation", _("Biomedical incubation")
+    TECHNOLOGY_INCUBATION = "technology_incubation", _("Technology incubation")
+    ESTABLISHED = "established", _("Established firms")
+
+
+class FieldKind(models.TextChoices):
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text (word limit)")
+    NUMBER = "number", _("Number")
+    MONEY = "money", _("Amount of money")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    YES_NO = "yes_no", _("Yes or no")
+    DOCUMENT = "document", _("Document")
+    GROUP = "group", _("Repeating group")
+
+
+class RuleKind(models.TextChoices):
+    HK_COMPANY = "hk_company", _("Hong Kong company registered or to be set up")
+    MAX_COMPANY_AGE = "max_company_age", _("Company age at most N years")
+    MIN_FULL_TIME_STAFF = "min_full_time_staff", _("Full-time staff at least N")
+    MIN_TECHNICAL_SHARE = "min_technical_share", _("Technical staff at least N % of full-time staff")
+    MIN_TECHNICAL_EQUITY = "min_technical_equity", _("Technical team equity at least N %")
+    SECTOR_IN = "sector_in", _("Sector in a list")
+    REQUIRED_DOCUMENTS = "required_documents", _("Required document types present")
+    MIN_COMPLETENESS = "min_completeness", _("Profile completeness at least N %")
+    IDENTIFIER_VALID = "identifier_valid", _("Identifier valid")
+    NO_OPEN_APPLICATION = "no_open_application", _("No other open application to the same programme")
+
+
+class CallState(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")

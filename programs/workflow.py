@@ -1,0 +1,196 @@
+"""The admission workflow, declared once: its states, its transitions, who takes each and from where.
+
+Services run a transition by its name (``services.applications``); pages and the API offer
+only the transitions ``available`` for the user and the application's state; the officer
+help page draws itself from ``STATES`` and ``TRANSITIONS``. Nothing else restates them.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    SCREENING = "screening", _("Screening")
+    NEEDS_ATTENTION = "needs_attention", _("Needs an officer's attention")
+    IN_REVIEW = "in_review", _("In review")
+    MORE_INFO_REQUESTED = "more_info_requested", _("More information requested")
+    REVIEWED = "reviewed", _("Reviewed")
+    APPROVED = "approved", _("Approved")
+    ONBOARDING = "onboarding", _("Onboarding")
+    ADMITTED = "admitted", _("Admitted")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Actor(StrEnum):
+    """Who may take a transition: a member of the applying enterprise, an officer of the call's
+    unit, or the portal itself (a worker)."""
+
+    APPLICANT = "applicant"
+    OFFICER = "officer"
+    SYSTEM = "system"
+
+
+ACTOR_LABELS = {
+    Actor.APPLICANT: _("the applicant"),
+    Actor.OFFICER: _("a program officer of the call's unit"),
+    Actor.SYSTEM: _("the portal (a background step)"),
+}
+
+#: What each state means, for the applicant's status page and the officer help page.
+STATE_HELP = {
+    Status.DRAFT: _("Being written; only the enterprise's members see it."),
+    Status.SUBMITTED: _("Sent; waiting for the automatic screening to start."),
+    Status.SCREENING: _("Being checked for completeness, eligibility, identifiers, documents and duplicates."),
+    Status.NEEDS_ATTENTION: _("Screening found a problem: an officer decides what happens next."),
+    Status.IN_REVIEW: _("Passed screening; being assessed by the review panel."),
+    Status.MORE_INFO_REQUESTED: _("An officer asked the applicant for more information before going on."),
+    Status.REVIEWED: _("Every review is in; waiting for a decision."),
+    Status.APPROVED: _("Approved for admission."),
+    Status.ONBOARDING: _("Completing the admission formalities."),
+    Status.ADMITTED: _("Admitted to Hong Kong Science Park."),
+    Status.WAITLISTED: _("On the waiting list for a place."),
+    Status.REJECTED: _("Not admitted."),
+    Status.WITHDRAWN: _("Withdrawn by the applicant."),
+}
+
+#: States in which the application is settled: nothing more happens to it.
+FINAL_STATES = frozenset({Status.ADMITTED, Status.REJECTED, Status.WITHDRAWN})
+#: States in which a worker step is running or due: the status page keeps refreshing.
+WORKER_STATES = frozenset({Status.SUBMITTED, Status.SCREENING})
+#: States that count as an open application (the "one open application per programme" rule).
+OPEN_STATES = frozenset(set(Status) - FINAL_STATES - {Status.DRAFT})
+#: States before a decision, from which the applicant may still withdraw.
+UNDECIDED_STATES = frozenset(
+    {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.SCREENING,
+        Status.NEEDS_ATTENTION,
+        Status.IN_REVIEW,
+        Status.MORE_INFO_REQUESTED,
+        Status.REVIEWED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset
+    #: ``None``: back to the state the application was in before (answering a request for information).
+    target: Status | None
+    by: Actor
+    help: str
+
+    def allowed_from(self, status) -> bool:
+        return status in self.sources
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        Transition(
+            "start",
+            _("Start"),
+            frozenset(),
+            Status.DRAFT,
+            Actor.APPLICANT,
+            _("A member of an enterprise with a current cross-border consent starts a draft while the call is open."),
+        ),
+        Transition(
+            "submit",
+            _("Submit"),
+            frozenset({Status.DRAFT}),
+            Status.SUBMITTED,
+            Actor.APPLICANT,
+            _("The applicant sends a complete draft, before a fixed call closes (rolling calls take it any time)."),
+        ),
+        Transition(
+            "start_screening",
+            _("Start screening"),
+            frozenset({Status.SUBMITTED}),
+            Status.SCREENING,
+            Actor.SYSTEM,
+            _("A worker takes the submitted application to screen it."),
+        ),
+        Transition(
+            "pass_screening",
+            _("Pass screening"),
+            frozenset({Status.SCREENING}),
+            Status.IN_REVIEW,
+            Actor.SYSTEM,
+            _("Every screening check passed."),
+        ),
+        Transition(
+            "flag",
+            _("Flag for an officer"),
+            frozenset({Status.SCREENING}),
+            Status.NEEDS_ATTENTION,
+            Actor.SYSTEM,
+            _("At least one screening check failed; an officer looks at it."),
+        ),
+        Transition(
+            "override_flag",
+            _("Override the screening flag"),
+            frozenset({Status.NEEDS_ATTENTION}),
+            Status.IN_REVIEW,
+            Actor.OFFICER,
+            _("The officer accepts the application despite the failed checks, with a recorded reason."),
+        ),
+        Transition(
+            "request_info",
+            _("Request more information"),
+            frozenset({Status.NEEDS_ATTENTION, Status.IN_REVIEW}),
+            Status.MORE_INFO_REQUESTED,
+            Actor.OFFICER,
+            _("The officer asks a question, reopens chosen answers and sets a deadline."),
+        ),
+        Transition(
+            "respond",
+            _("Send the information"),
+            frozenset({Status.MORE_INFO_REQUESTED}),
+            None,
+            Actor.APPLICANT,
+            _("The applicant answers; the application returns to the state it was in."),
+        ),
+        Transition(
+            "reject_ineligible",
+            _("Reject as ineligible"),
+            frozenset({Status.NEEDS_ATTENTION}),
+            Status.REJECTED,
+            Actor.OFFICER,
+            _("The officer confirms the application is not eligible, with reasons for the applicant."),
+        ),
+        Transition(
+            "withdraw",
+            _("Withdraw"),
+            UNDECIDED_STATES,
+            Status.WITHDRAWN,
+            Actor.APPLICANT,
+            _("The applicant withdraws the application at any time before a decision."),
+        ),
+    ]
+}
+
+
+def transitions_by(actor: Actor, status) -> list[Transition]:
+    """The transitions ``actor`` may take from ``status``, in declaration order."""
+    return [t for t in TRANSITIONS.values() if t.by == actor and t.allowed_from(status)]
+
+
+def reachable_states() -> list[Status]:
+    """The states some declared transition leads to or starts from, in the order of ``Status``."""
+    seen = {Status.DRAFT}
+    for t in TRANSITIONS.values():
+        seen |= set(t.sources)
+        if t.target:
+            seen.add(t.target)
+    return [s for s in Status if s in seen]

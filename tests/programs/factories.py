@@ -1,0 +1,164 @@
+"""Programmes, calls, forms and applications for the programs tests.
+
+``build_form()`` makes a published form version with one question of every type, a repeating
+team group and conditional questions, so each test starts from a realistic form.
+"""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from programs.choices import FieldKind, ProgrammeKind, RuleKind
+from programs.models import ApplicationForm, Call, EligibilityRule, FormField, FormSection, FormVersion, Programme
+from tests.factories import UnitFactory
+
+
+def texts(prefix: str, en: str, hans: str | None = None, hant: str | None = None) -> dict:
+    return {f"{prefix}_en": en, f"{prefix}_zh_hans": hans or f"{en}（简）", f"{prefix}_zh_hant": hant or f"{en}（繁）"}
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+        django_get_or_create = ["slug"]
+
+    unit = factory.LazyFunction(lambda: UnitFactory(code="test-platform", kind="platform"))
+    slug = factory.Sequence(lambda n: f"programme-{n}")
+    kind = ProgrammeKind.BIOMEDICAL_INCUBATION
+    name_en = "Incubation Programme for Biomedical Technology"
+    name_zh_hans = "生物医药科技培育计划"
+    name_zh_hant = "生物醫藥科技培育計劃"
+    duration_months = 48
+
+
+def _field(section, key, kind, order, label, **extra):
+    return FormField.objects.create(section=section, key=key, kind=kind, order=order, **texts("label", label), **extra)
+
+
+YES_NO_CHOICES = [{"value": "yes", "en": "Yes", "zh_hans": "是", "zh_hant": "是"}]
+MODALITIES = [
+    {"value": "biologic", "en": "Biologic", "zh_hans": "生物制品", "zh_hant": "生物製品"},
+    {"value": "device", "en": "Medical device", "zh_hans": "医疗器械", "zh_hant": "醫療器械"},
+    {"value": "software", "en": "Software", "zh_hans": "软件", "zh_hant": "軟件"},
+]
+
+
+def build_form(name="Biomedical incubation form", *, publish=True) -> FormVersion:
+    """Three sections: the company (text, number, money, date, yes/no, a conditional question),
+    the product (choices, long text with a word limit, a conditional section question) and the
+    team (a repeating group) with a business plan document."""
+    form = ApplicationForm.objects.create(name=name)
+    version = FormVersion.objects.create(form=form, number=1)
+    company = FormSection.objects.create(version=version, key="company", order=1, **texts("title", "The company"))
+    _field(company, "summary", FieldKind.SHORT_TEXT, 1, "One-line summary", required=True, max_length=120)
+    _field(company, "staff_worldwide", FieldKind.NUMBER, 2, "Staff worldwide", min_value=0, max_value=100000)
+    _field(company, "funding_sought", FieldKind.MONEY, 3, "Funding sought", required=True, min_value=0)
+    _field(company, "hk_company_planned", FieldKind.YES_NO, 4, "Will you set up a Hong Kong company?", required=True)
+    _field(
+        company,
+        "hk_setup_date",
+        FieldKind.DATE,
+        5,
+        "When will it be set up?",
+        required=True,
+        show_if_field="hk_company_planned",
+        show_if_values=[True],
+    )
+    product = FormSection.objects.create(version=version, key="product", order=2, **texts("title", "The product"))
+    _field(product, "modality", FieldKind.CHOICE, 1, "Modality", required=True, choices=MODALITIES)
+    _field(
+        product,
+        "markets",
+        FieldKind.MULTIPLE_CHOICE,
+        2,
+        "Markets",
+        choices=[
+            {"value": "cn", "en": "Mainland China", "zh_hans": "中国内地", "zh_hant": "中國內地"},
+            {"value": "us", "en": "United States", "zh_hans": "美国", "zh_hant": "美國"},
+        ],
+    )
+    _field(product, "plan", FieldKind.LONG_TEXT, 3, "R&D plan", required=True, max_words=50)
+    _field(
+        product,
+        "device_class",
+        FieldKind.CHOICE,
+        4,
+        "Device class",
+        required=True,
+        choices=[{"value": "ii", "en": "Class II"}, {"value": "iii", "en": "Class III"}],
+        show_if_field="modality",
+        show_if_values=["device"],
+    )
+    team = FormSection.objects.create(version=version, key="team", order=3, **texts("title", "The team"))
+    group = _field(team, "team", FieldKind.GROUP, 1, "Team members", required=True, min_rows=1, max_rows=20)
+    for order, (key, kind, label, extra) in enumerate(
+        [
+            ("name", FieldKind.SHORT_TEXT, "Name", {"required": True}),
+            ("role", FieldKind.SHORT_TEXT, "Role", {}),
+            ("full_time", FieldKind.YES_NO, "Full-time", {"required": True}),
+            ("technical", FieldKind.YES_NO, "Technical", {"required": True}),
+            ("equity", FieldKind.NUMBER, "Equity %", {"min_value": 0, "max_value": 100}),
+        ],
+        start=1,
+    ):
+        FormField.objects.create(
+            section=team, group=group, key=key, kind=kind, order=order, **texts("label", label), **extra
+        )
+    _field(team, "business_plan", FieldKind.DOCUMENT, 2, "Business plan", required=True, document_type="business_plan")
+    if publish:
+        version.published_at = timezone.now()
+        version.save(update_fields=["published_at"])
+    return version
+
+
+def good_answers(business_plan_id: int) -> dict:
+    """Answers that complete ``build_form()``'s form and pass the usual rules."""
+    return {
+        "summary": "Antibody therapies for liver cancer",
+        "staff_worldwide": "12",
+        "funding_sought": {"amount": "5000000", "currency": "HKD"},
+        "hk_company_planned": True,
+        "hk_setup_date": "2027-01-15",
+        "modality": "biologic",
+        "markets": ["cn", "us"],
+        "plan": "Phase 1 trials in Hong Kong and Hangzhou next year.",
+        "team": [
+            {"name": "Chen Wei", "role": "CEO", "full_time": True, "technical": True, "equity": "40"},
+            {"name": "Li Na", "role": "CSO", "full_time": True, "technical": True, "equity": "20"},
+            {"name": "Wong Ka-man", "role": "CFO", "full_time": True, "technical": False, "equity": "5"},
+        ],
+        "business_plan": business_plan_id,
+    }
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Call
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    slug = factory.Sequence(lambda n: f"call-{n}")
+    title_en = factory.Sequence(lambda n: f"Biomedical incubation intake {n}")
+    title_zh_hans = factory.Sequence(lambda n: f"生物医药培育招募 {n}")
+    title_zh_hant = factory.Sequence(lambda n: f"生物醫藥培育招募 {n}")
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=10))
+    closes_at = None
+    capacity = 20
+    form_version = factory.LazyFunction(build_form)
+
+
+def add_rule(call, kind: RuleKind, *, number=None, values=(), field_key="", order=0) -> EligibilityRule:
+    return EligibilityRule.objects.create(
+        call=call, kind=kind, number=number, values=list(values), field_key=field_key, order=order
+    )
+
+
+def park_rules(call) -> None:
+    """The Science Park's usual incubation rules (DOMAIN.md), on ``call``."""
+    add_rule(call, RuleKind.HK_COMPANY, field_key="hk_company_planned", order=1)
+    add_rule(call, RuleKind.MAX_COMPANY_AGE, number=2, order=2)
+    add_rule(call, RuleKind.MIN_FULL_TIME_STAFF, number=2, field_key="team", order=3)
+    add_rule(call, RuleKind.MIN_TECHNICAL_SHARE, number=50, field_key="team", order=4)
+    add_rule(call, RuleKind.MIN_TECHNICAL_EQUITY, number=10, field_key="team", order=5)
+    add_rule(call, RuleKind.IDENTIFIER_VALID, order=6)
+    add_rule(call, RuleKind.NO_OPEN_APPLICATION, order=7)

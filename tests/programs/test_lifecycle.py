@@ -1,0 +1,113 @@
+"""An application's life in one process: start, autosave, submit, screening, the officer's steps."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from enterprises.services.documents import upload_document
+from hkhz_portal.accounts.roles import Role
+from hkhz_portal.core.errors import DomainError
+from hkhz_portal.core.models import DomainEvent
+from programs.models import StatusChange
+from programs.services import applications as svc
+from programs.tasks import screen_application
+from programs.workflow import Status
+from tests.factories import EnterpriseFactory, member_of, user_with_role
+from tests.files import pdf
+
+from .factories import CallFactory, good_answers, park_rules
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def call():
+    call = CallFactory()
+    park_rules(call)
+    return call
+
+
+@pytest.fixture
+def applicant():
+    enterprise = EnterpriseFactory(founded_on=timezone.localdate() - datetime.timedelta(days=300))
+    return member_of(enterprise, role="owner", preferred_language="zh-hant")
+
+
+def business_plan(applicant):
+    enterprise = applicant.memberships.get().enterprise
+    upload = SimpleUploadedFile("plan.pdf", pdf(), content_type="application/pdf")
+    return upload_document(enterprise, upload, actor=applicant, doc_type="business_plan").document
+
+
+def officer_of(call):
+    officer = user_with_role(Role.PROGRAM_OFFICER)
+    officer.unit = call.programme.unit
+    officer.save(update_fields=["unit"])
+    return officer
+
+
+def test_a_complete_application_passes_screening_with_an_event_for_each_step(
+    call, applicant, django_capture_on_commit_callbacks
+):
+    enterprise = applicant.memberships.get().enterprise
+    application = svc.start_application(actor=applicant, call=call, enterprise=enterprise)
+    assert application.reference.startswith(f"HKSP-{timezone.localdate():%Y}-")
+    checked = svc.save_answers(
+        actor=applicant, application=application, answers=good_answers(business_plan(applicant).pk)
+    )
+    assert checked.ok, checked.errors
+    with django_capture_on_commit_callbacks(execute=False):
+        svc.submit(actor=applicant, application=application, declaration=True)
+    screen_application(application.pk)
+    application.refresh_from_db()
+    assert application.status == Status.IN_REVIEW
+    assert [c.to_status for c in StatusChange.objects.filter(application=application)] == [
+        "draft",
+        "submitted",
+        "screening",
+        "in_review",
+    ]
+    kinds = list(DomainEvent.objects.order_by("pk").values_list("kind", flat=True))
+    assert kinds == [
+        "application.start",
+        "application.submit",
+        "application.start_screening",
+        "application.pass_screening",
+    ]
+
+
+def test_a_failing_rule_flags_the_application_for_an_officer(call, applicant):
+    enterprise = applicant.memberships.get().enterprise
+    application = svc.start_application(actor=applicant, call=call, enterprise=enterprise)
+    answers = good_answers(business_plan(applicant).pk)
+    answers["team"] = [{"name": "Solo Founder", "full_time": True, "technical": True, "equity": "100"}]
+    svc.save_answers(actor=applicant, application=application, answers=answers)
+    svc.submit(actor=applicant, application=application, declaration=True)
+    screen_application(application.pk)
+    application.refresh_from_db()
+    assert application.status == Status.NEEDS_ATTENTION and application.flagged
+    failed = application.screening_checks.filter(passed=False).values_list("rule", flat=True)
+    assert list(failed) == ["min_full_time_staff"]
+
+    officer = officer_of(call)
+    with pytest.raises(DomainError):
+        svc.override_flag(actor=applicant, application=application, reason="trust me")
+    svc.override_flag(actor=officer, application=application, reason="Second founder joins next month")
+    application.refresh_from_db()
+    assert application.status == Status.IN_REVIEW and not application.flagged
+    with pytest.raises(DomainError) as refused:
+        svc.override_flag(
+            actor=officer, application=application, reason="again", expected_status=Status.NEEDS_ATTENTION
+        )
+    assert refused.value.status == 409
+
+
+def test_submitting_twice_gives_one_submission(call, applicant):
+    enterprise = applicant.memberships.get().enterprise
+    application = svc.start_application(actor=applicant, call=call, enterprise=enterprise)
+    svc.save_answers(actor=applicant, application=application, answers=good_answers(business_plan(applicant).pk))
+    svc.submit(actor=applicant, application=application, declaration=True)
+    svc.submit(actor=applicant, application=application, declaration=True)
+    assert StatusChange.objects.filter(application=application, transition="submit").count() == 1
