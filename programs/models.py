@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import DocumentType, HangzhouDistrict, Sector
@@ -24,7 +25,7 @@ from .workflow import Status
 
 
 def _text(label, language, *, long=False, blank=False):
-    verbose = f"{label} ({language})"
+    verbose = format_lazy("{} ({})", label, language)
     if long:
         return models.TextField(verbose, blank=blank, validators=[validate_multiline_text])
     return models.CharField(verbose, max_length=300, blank=blank, validators=[validate_plain_text])
@@ -324,7 +325,7 @@ class EligibilityRule(models.Model):
         _("list"),
         default=list,
         blank=True,
-        help_text=_('Sectors or document types, as a list: ["biotech", "medtech"].'),
+        help_text=_('Sectors or document types, as a list: ["biopharma", "medical_devices"].'),
     )
     field_key = models.SlugField(
         _("question"),
