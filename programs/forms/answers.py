@@ -265,7 +265,7 @@ class AnswersForm(forms.Form):
         if data is not None:
             with contextlib.suppress(TypeError, ValueError):
                 count = int(data.get(q.key, count))
-        count = min(max(count, 0), limit)
+        count = min(max(count, 0), limit + 1)  # one over the limit reaches the engine, which says so
         self.row_counts[q.key] = count
         self.fields[q.key] = RowCountField(q)
         self.initial[q.key] = count
