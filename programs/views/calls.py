@@ -18,7 +18,7 @@ from hkhz_portal.core.errors import DomainError
 
 from .. import selectors
 from ..choices import CallState, RuleKind
-from ..eligibility import check_label, describe, self_check
+from ..eligibility import describe, self_check
 from ..forms.applications import EnterpriseChoiceForm
 from ..services.applications import start_application
 from ..workflow import Status
@@ -89,7 +89,7 @@ def _mend(rule, enterprise) -> tuple[str, str]:
 def _self_check(call, enterprise) -> list[CheckedRule]:
     checked = []
     for rule, outcome in zip(call.rules.all(), self_check(call, enterprise), strict=True):
-        item = CheckedRule(label=check_label(outcome.rule), passed=outcome.passed, reason=outcome.reason)
+        item = CheckedRule(label=describe(rule), passed=outcome.passed, reason=outcome.reason)
         if outcome.passed is False:
             item.mend_url, item.mend_label = _mend(rule, enterprise)
         checked.append(item)
