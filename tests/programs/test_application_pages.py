@@ -2,6 +2,7 @@
 the status page, withdraw and respond; who may see what; query counts held flat."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -326,3 +327,37 @@ def test_the_list_and_the_status_page_do_not_grow_in_queries(client, applicant, 
     assert busy.status_changes.count() == 4
     with django_assert_max_num_queries(len(short_timeline.captured_queries)):
         assert client.get(url(busy)).status_code == 200
+
+
+HOSTILE = ["x" * 10_000, "²", "../\x1b[31m", "-1", "9" * 25]
+
+
+def test_every_form_of_the_applicant_pages_takes_hostile_values_without_a_5xx(client, applicant):
+    """The URL sweep cannot reach these pages (it has no application): send their forms here."""
+    user, enterprise = applicant
+    application = draft(user, enterprise, open_call())
+    asked = submitted(user, enterprise, open_call())
+    svc.begin_screening(asked.pk)
+    svc.finish_screening(asked.pk)
+    svc.request_info(
+        actor=officer_of(asked.call),
+        application=asked,
+        message="More please.",
+        fields=["funding_sought", "team", "business_plan"],
+        due_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    client.force_login(user)
+    client.raise_request_exception = False
+    pages = [url(application, f"edit/{key}/") for key in ("company", "product", "team")]
+    pages += [url(application, "review/"), url(asked, "respond/"), url(asked, "withdraw/")]
+    for page in pages:
+        html = client.get(page).content.decode()
+        names = set(re.findall(r'<(?:input|select|textarea|button)\b[^>]*\bname="([^"]+)"', html)) - {
+            "csrfmiddlewaretoken"
+        }
+        assert names, page
+        targets = [page] + ([page + "autosave/"] if "/edit/" in page else [])
+        for value in HOSTILE:
+            for target in targets:
+                response = client.post(target, dict.fromkeys(names, value))
+                assert response.status_code < 500, (target, value[:20])
