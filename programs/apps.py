@@ -12,3 +12,12 @@ class ProgramsConfig(AppConfig):
         from . import notices
 
         notices.register()
+
+        # The applicant's "Your applications" panel (h-applicant).
+        from hkhz_portal.core import dashboard
+
+        from .selectors import dashboard_panel
+
+        dashboard.register(
+            "applications", template="programs/applicant/_dashboard_panel.html", context=dashboard_panel, order=20
+        )

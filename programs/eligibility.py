@@ -297,3 +297,29 @@ def _readable(version, validate_upload) -> bool:
     except (OSError, ValidationError):
         return False
     return True
+
+
+#: Each kind of rule in plain words, for the call's page (``%(n)s``: the rule's N).
+RULE_WORDS = {
+    RuleKind.HK_COMPANY: _("The enterprise is registered in Hong Kong, or will set up a Hong Kong company."),
+    RuleKind.MAX_COMPANY_AGE: _("The company is at most %(n)s years old."),
+    RuleKind.MIN_FULL_TIME_STAFF: _("At least %(n)s full-time staff."),
+    RuleKind.MIN_TECHNICAL_SHARE: _("At least %(n)s %% of the full-time staff are technical."),
+    RuleKind.MIN_TECHNICAL_EQUITY: _("The technical team holds at least %(n)s %% of the equity."),
+    RuleKind.SECTOR_IN: _("The enterprise works in one of these sectors: %(sectors)s."),
+    RuleKind.REQUIRED_DOCUMENTS: _("These documents are in the enterprise's library: %(types)s."),
+    RuleKind.MIN_COMPLETENESS: _("The enterprise profile is at least %(n)s %% complete."),
+    RuleKind.IDENTIFIER_VALID: _("The enterprise's USCC or BR number is valid."),
+    RuleKind.NO_OPEN_APPLICATION: _("The enterprise has no other open application to this programme."),
+}
+
+
+def describe(rule) -> str:
+    """A rule as an applicant reads it before applying, in their language."""
+    values = list(rule.values or ())
+    params = {
+        "n": _number(rule.number) if rule.number is not None else "0",
+        "sectors": ", ".join(str(Sector(v).label) for v in values if v in Sector.values),
+        "types": ", ".join(str(DocumentType(v).label) for v in values if v in DocumentType.values),
+    }
+    return str(RULE_WORDS[rule.kind]) % params

@@ -1,12 +1,18 @@
 """Reads of applications that pages and the API share. Each one scopes by who asks, so a
 record of another enterprise or unit is a 404, never a hint that it exists."""
 
-from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+import datetime
 
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from enterprises.models import Document, Membership
 from hkhz_portal.accounts.roles import Role
 
-from .models import Application
+from .choices import CallState
+from .models import Application, Call, StatusChange
+from .workflow import Status
 
 
 def applications_of(user) -> QuerySet[Application]:
@@ -31,3 +37,77 @@ def unit_application(user, reference: str) -> Application:
     return get_object_or_404(
         unit_applications(user).select_related("call", "enterprise", "form_version"), reference=reference
     )
+
+
+# --- The applicant's pages -------------------------------------------------------------------
+
+#: How long a closed call stays on the calls page.
+RECENTLY_CLOSED = datetime.timedelta(days=90)
+#: The states in which the applicant has something to do.
+APPLICANT_ACTION_STATES = (Status.DRAFT, Status.MORE_INFO_REQUESTED)
+
+
+def calls_by_state(now=None) -> dict[str, list[Call]]:
+    """Open calls (closing soonest first, rolling ones last), upcoming ones (opening soonest
+    first) and those closed in the last 90 days (latest first), with their programme, in one query."""
+    now = now or timezone.now()
+    calls = Call.objects.select_related("programme").filter(
+        Q(closes_at__isnull=True) | Q(closes_at__gte=now - RECENTLY_CLOSED)
+    )
+    grouped: dict[str, list[Call]] = {state: [] for state in (CallState.OPEN, CallState.UPCOMING, CallState.CLOSED)}
+    for call in calls:
+        grouped[call.state(now)].append(call)
+    far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
+    grouped[CallState.OPEN].sort(key=lambda c: (c.closes_at or far, c.slug))
+    grouped[CallState.UPCOMING].sort(key=lambda c: (c.opens_at, c.slug))
+    grouped[CallState.CLOSED].sort(key=lambda c: (c.closes_at, c.slug), reverse=True)
+    return grouped
+
+
+def call_page(slug: str) -> Call:
+    """A call with its programme and its rules, in two queries."""
+    return get_object_or_404(Call.objects.select_related("programme").prefetch_related("rules"), slug=slug)
+
+
+def applicant_applications(user) -> QuerySet[Application]:
+    """The user's applications with their call, programme and enterprise, last changed first."""
+    return applications_of(user).select_related("call__programme", "enterprise").order_by("-saved_at", "-id")
+
+
+def application_with_timeline(user, reference: str) -> Application:
+    """One of the user's applications with every status change and its actor, in two queries."""
+    changes = StatusChange.objects.select_related("actor").order_by("created_at", "id")
+    return get_object_or_404(
+        applications_of(user)
+        .select_related("call__programme", "enterprise", "form_version")
+        .prefetch_related(Prefetch("status_changes", queryset=changes)),
+        reference=reference,
+    )
+
+
+def member_ids(enterprise_id: int) -> set[int]:
+    """The users who are members of the enterprise (the timeline names them; officers stay anonymous)."""
+    return set(Membership.objects.filter(enterprise_id=enterprise_id).values_list("user_id", flat=True))
+
+
+def answer_documents(application: Application) -> dict[int, tuple[str, int | None]]:
+    """The enterprise's documents, current or withdrawn, as ``{id: (title, latest version)}``, for
+    showing the answers that point to them, in one query."""
+    documents = application.enterprise.documents.annotate(latest=Max("versions__number")).order_by()
+    return {d.pk: (d.display_title, d.latest if d.withdrawn_at is None else None) for d in documents}
+
+
+def current_documents(enterprise) -> list[Document]:
+    """The enterprise's documents an answer may point to, newest first."""
+    return list(enterprise.documents.current().order_by("-created_at", "-pk"))
+
+
+def dashboard_panel(user) -> dict | None:
+    """The dashboard's "Your applications" panel (registered in ``ProgramsConfig.ready``): counts by
+    state and the applications waiting on the applicant, in two queries; none for other roles."""
+    if not user.has_role(Role.APPLICANT):
+        return None
+    counts = dict(applications_of(user).order_by().values_list("status").annotate(n=Count("id")))
+    waiting = list(applicant_applications(user).filter(status__in=APPLICANT_ACTION_STATES)[:5])
+    by_state = [(status, counts[status.value]) for status in Status if counts.get(status.value)]
+    return {"by_state": by_state, "waiting": waiting, "total": sum(counts.values())}

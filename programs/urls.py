@@ -1,5 +1,22 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import applicant, calls, drafts
 
 app_name = "programs"
 
-urlpatterns = []
+A = "applications/<ref:reference>/"
+
+urlpatterns = [
+    path("calls/", calls.call_list, name="call_list"),
+    path("calls/<slug:slug>/", calls.call_detail, name="call"),
+    path("calls/<slug:slug>/start/", calls.call_start, name="call_start"),
+    path("applications/", applicant.application_list, name="application_list"),
+    path(A, applicant.application_detail, name="application"),
+    path(A + "status/", applicant.application_status, name="application_status"),
+    path(A + "withdraw/", applicant.application_withdraw, name="application_withdraw"),
+    path(A + "respond/", applicant.application_respond, name="application_respond"),
+    path(A + "edit/", drafts.application_edit, name="application_edit"),
+    path(A + "edit/<slug:section>/", drafts.application_step, name="application_step"),
+    path(A + "edit/<slug:section>/autosave/", drafts.application_autosave, name="application_autosave"),
+    path(A + "review/", drafts.application_review, name="application_review"),
+]
