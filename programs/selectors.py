@@ -1,12 +1,14 @@
 """Reads of applications that pages and the API share. Each one scopes by who asks, so a
 record of another enterprise or unit is a 404, never a hint that it exists."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from hkhz_portal.accounts.roles import Role
 
-from .models import Application
+from .choices import CallState
+from .models import Application, Call
 
 
 def applications_of(user) -> QuerySet[Application]:
@@ -31,3 +33,25 @@ def unit_application(user, reference: str) -> Application:
     return get_object_or_404(
         unit_applications(user).select_related("call", "enterprise", "form_version"), reference=reference
     )
+
+
+def calls(*, state: str | None = None, programme: str | None = None, unit: str | None = None) -> QuerySet[Call]:
+    """Calls, which anyone may see, with their programme and unit; narrowed by ``CallState``,
+    programme slug and unit code when given."""
+    found = Call.objects.select_related("programme__unit")
+    now = timezone.now()
+    if state == CallState.OPEN:
+        found = found.filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now), opens_at__lte=now)
+    elif state == CallState.UPCOMING:
+        found = found.filter(opens_at__gt=now)
+    elif state == CallState.CLOSED:
+        found = found.filter(closes_at__lte=now)
+    if programme:
+        found = found.filter(programme__slug=programme)
+    if unit:
+        found = found.filter(programme__unit__code=unit)
+    return found
+
+
+def call_of(slug: str) -> Call:
+    return get_object_or_404(Call.objects.select_related("programme__unit", "form_version"), slug=slug)
