@@ -5,6 +5,8 @@ and complete when an officer asks for more. Reads go through selectors, every ch
 for a user who is a member of none (an officer included), as in the enterprises API.
 """
 
+import re
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, status, viewsets
@@ -23,6 +25,8 @@ from .models import Application, Call
 from .services import applications as svc
 from .workflow import TRANSITIONS, Actor, Status, transitions_by
 
+#: A call's short name in links.
+SLUG_REGEX = "[-a-zA-Z0-9_]{1,50}"
 #: Longest note or message the API takes (a page's text area holds as much).
 MESSAGE_MAX = 5000
 #: A database id: 18 digits fit a 64-bit integer.
@@ -121,7 +125,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [AllowAny]
     lookup_field = "slug"
-    lookup_value_regex = "[-a-zA-Z0-9_]{1,50}"
+    lookup_value_regex = SLUG_REGEX
 
     def get_serializer_class(self):
         return CallDetailSerializer if self.action == "retrieve" else CallSerializer
@@ -208,20 +212,35 @@ class ApplicationDetailSerializer(ApplicationSerializer):
         ]
 
 
-class EnterpriseReferenceField(serializers.SlugRelatedField):
+class LookupField(serializers.SlugRelatedField):
+    """An object by its short name or reference. A value of the wrong shape is not looked up
+    (PostgreSQL refuses a NUL byte even in a query): it does not exist."""
+
+    def __init__(self, *, pattern: str, **kwargs):
+        self.pattern = re.compile(pattern)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not self.pattern.fullmatch(data):
+            self.fail("does_not_exist")
+        return super().to_internal_value(data)
+
+
+class EnterpriseReferenceField(LookupField):
     """An enterprise of the user's, by its reference; any other reference does not exist for them."""
 
     default_error_messages = {"does_not_exist": _("You are not a member of an enterprise with this reference.")}
 
     def __init__(self, **kwargs):
-        super().__init__(slug_field="reference", **kwargs)
+        super().__init__(pattern=REFERENCE_REGEX, slug_field="reference", **kwargs)
 
     def get_queryset(self):
         return enterprises_of(self.context["request"].user)
 
 
 class StartSerializer(serializers.Serializer):
-    call = serializers.SlugRelatedField(
+    call = LookupField(
+        pattern=SLUG_REGEX,
         slug_field="slug",
         queryset=Call.objects.select_related("programme"),
         error_messages={"does_not_exist": _("There is no call with this short name.")},

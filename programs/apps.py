@@ -8,7 +8,12 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self):
-        """Declare the workflow's event kinds and who hears of them (``hkhz_portal`` imports no app)."""
+        """Declare the workflow's event kinds and who hears of them, and add the demo data to
+        ``seed_demo``'s, after the enterprises' (``hkhz_portal`` imports no app)."""
+        from hkhz_portal.core import demo
+
         from . import notices
+        from .demo import seed_demo_applications
 
         notices.register()
+        demo.register_seeder("programs", seed_demo_applications, order=20)
