@@ -4,10 +4,10 @@ until it is published, and read-only from then on: the "publish" action checks i
 first, and "copy to a new version" starts the next one. Applications are shown only: they
 change through the workflow's services, on the portal's pages."""
 
-import json
-
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,9 @@ from enterprises.choices import DocumentType, Sector
 from hkhz_portal.core.admin import ReadOnlyAdmin
 from hkhz_portal.core.errors import DomainError
 
+from .answers import display_value, form_schema
 from .choices import FieldKind, RuleKind
+from .eligibility import check_label, explain
 from .models import (
     Application,
     ApplicationForm,
@@ -71,6 +73,7 @@ class EligibilityRuleForm(forms.ModelForm):
     class Meta:
         model = EligibilityRule
         fields = ["order", "kind", "number", "values", "field_key"]
+        widgets = {"values": forms.TextInput(attrs={"size": 40})}
 
     def clean(self):
         data = super().clean()
@@ -290,6 +293,20 @@ class FormFieldInline(UnpublishedOnly, admin.StackedInline):
     def version_of(self, obj):
         return obj.version if obj is not None else None
 
+    def get_queryset(self, request):
+        """In form order, each group's columns right after the group."""
+        return (
+            super()
+            .get_queryset(request)
+            .order_by(
+                Coalesce("group__order", "order"),
+                Coalesce("group_id", "id"),
+                F("group").asc(nulls_first=True),
+                "order",
+                "id",
+            )
+        )
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         group = formset.form.base_fields.get("group")
@@ -337,7 +354,15 @@ class StatusChangeInline(ReadOnlyInline):
 
 class ScreeningCheckInline(ReadOnlyInline):
     model = ScreeningCheck
-    fields = readonly_fields = ["run", "rule", "passed", "code", "params"]
+    fields = readonly_fields = ["run", "check", "passed", "reason"]
+
+    @admin.display(description=_("check"))
+    def check(self, screening_check):
+        return check_label(screening_check.rule)
+
+    @admin.display(description=_("reason"))
+    def reason(self, screening_check):
+        return explain(screening_check.code, screening_check.params)
 
 
 class InfoRequestInline(ReadOnlyInline):
@@ -373,4 +398,18 @@ class ApplicationAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("answers"))
     def answers_shown(self, application):
-        return format_html("<pre>{}</pre>", json.dumps(application.answers, ensure_ascii=False, indent=2))
+        """Each answer under its question's label, as the form version it was written in has it."""
+        answers = application.answers
+        titles = {d.pk: d.display_title for d in application.enterprise.documents.all()}
+
+        def shown(q, value):
+            if q.kind != FieldKind.GROUP:
+                return display_value(q, value, documents=titles)
+            return "; ".join(
+                ", ".join(f"{c.label}: {display_value(c, row[c.key])}" for c in q.columns if c.key in row)
+                for row in value
+            )
+
+        questions = form_schema(application.form_version).questions.values()
+        rows = ((q.label, shown(q, answers[q.key])) for q in questions if q.key in answers)
+        return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hkhz_portal.core.models import AuditEvent
 from programs.audit_actions import AuditAction
-from programs.models import Application, Call, FormField, FormSection, FormVersion
+from programs.models import Application, Call, FormField, FormSection, FormVersion, ScreeningCheck
 from programs.services import applications as svc
 from tests.factories import EnterpriseFactory, member_of
 
@@ -203,9 +203,23 @@ def test_a_call_takes_only_published_versions_and_rules_with_what_they_need(admi
 
 
 def test_applications_are_shown_only(admin_site, application):
+    answers = {"summary": "Gene therapy for haemophilia", "modality": "device", "device_class": "iii"}
+    svc.save_answers(actor=application.created_by, application=application, answers=answers)
+    ScreeningCheck.objects.create(
+        application=application,
+        run=1,
+        rule="max_company_age",
+        passed=False,
+        code="age_too_old",
+        params={"years": "8.8", "max": "2"},
+    )
     url = reverse("admin:programs_application_change", args=[application.pk])
     page = admin_site.get(url).content.decode()
     assert application.reference in page
+    assert "<dt>One-line summary</dt><dd>Gene therapy for haemophilia</dd>" in page
+    assert "<dt>Device class</dt><dd>Class III</dd>" in page
+    assert "Company age at most N years" in page
+    assert "The company is 8.8 years old; the call allows at most 2." in page
     assert admin_site.post(url, {"status": "in_review"}).status_code == 403
     assert admin_site.get(reverse("admin:programs_application_add")).status_code == 403
     delete = admin_site.post(reverse("admin:programs_application_delete", args=[application.pk]), {"post": "yes"})
