@@ -354,10 +354,10 @@ class StatusChangeInline(ReadOnlyInline):
 
 class ScreeningCheckInline(ReadOnlyInline):
     model = ScreeningCheck
-    fields = readonly_fields = ["run", "check", "passed", "reason"]
+    fields = readonly_fields = ["run", "check_name", "passed", "reason"]
 
     @admin.display(description=_("check"))
-    def check(self, screening_check):
+    def check_name(self, screening_check):
         return check_label(screening_check.rule)
 
     @admin.display(description=_("reason"))
