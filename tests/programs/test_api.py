@@ -319,12 +319,12 @@ def test_submit_is_idempotent(client, complete):
     assert StatusChange.objects.filter(application=complete, transition="submit").count() == 1
 
 
-def test_a_withdrawn_draft_cannot_be_submitted(client, complete, applicant):
-    svc.withdraw(actor=applicant, application=complete)
-    response = send(client, "post", f"{APPS}{complete.reference}/submit/", {"declaration": True})
-    assert problem(response, 409)
-    complete.refresh_from_db()
-    assert complete.status == Status.WITHDRAWN
+def test_a_withdrawn_draft_cannot_be_submitted_whatever_its_answers(client, draft, applicant):
+    svc.withdraw(actor=applicant, application=draft)
+    response = send(client, "post", f"{APPS}{draft.reference}/submit/", {"declaration": True})
+    assert problem(response, 409)["type"] == "changed_meanwhile"  # not "incomplete": the state refuses first
+    draft.refresh_from_db()
+    assert draft.status == Status.WITHDRAWN
 
 
 def test_after_a_fixed_calls_close_a_draft_cannot_be_submitted(client, complete, call):
