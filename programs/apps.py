@@ -8,16 +8,17 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self):
-        """Declare the workflow's event kinds and who hears of them (``hkhz_portal`` imports no app)."""
+        """Declare the workflow's event kinds and who hears of them, add the applicant's dashboard
+        panel, and add the demo data to ``seed_demo``'s, after the enterprises' (``hkhz_portal``
+        imports no app)."""
+        from hkhz_portal.core import dashboard, demo
+
         from . import notices
-
-        notices.register()
-
-        # The applicant's "Your applications" panel (h-applicant).
-        from hkhz_portal.core import dashboard
-
+        from .demo import seed_demo_applications
         from .selectors import dashboard_panel
 
+        notices.register()
+        demo.register_seeder("programs", seed_demo_applications, order=20)
         dashboard.register(
             "applications", template="programs/applicant/_dashboard_panel.html", context=dashboard_panel, order=20
         )

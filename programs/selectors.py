@@ -111,3 +111,21 @@ def dashboard_panel(user) -> dict | None:
     waiting = list(applicant_applications(user).filter(status__in=APPLICANT_ACTION_STATES)[:5])
     by_state = [(status, counts[status.value]) for status in Status if counts.get(status.value)]
     return {"by_state": by_state, "waiting": waiting, "total": sum(counts.values())}
+
+
+def calls(*, state: str | None = None, programme: str | None = None, unit: str | None = None) -> QuerySet[Call]:
+    """Calls, which anyone may see, with their programme and unit; narrowed by ``CallState``,
+    programme slug and unit code when given."""
+    found = Call.objects.select_related("programme__unit")
+    now = timezone.now()
+    if state == CallState.OPEN:
+        found = found.filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now), opens_at__lte=now)
+    elif state == CallState.UPCOMING:
+        found = found.filter(opens_at__gt=now)
+    elif state == CallState.CLOSED:
+        found = found.filter(closes_at__lte=now)
+    if programme:
+        found = found.filter(programme__slug=programme)
+    if unit:
+        found = found.filter(programme__unit__code=unit)
+    return found

@@ -25,11 +25,13 @@ def exception_handler(exc, context):
     """Turn business-rule and validation failures into 4xx problem+json, never a 500.
 
     Body: ``type`` (a stable code), ``title``, ``status``, and ``errors`` keyed by field
-    where the failure belongs to one.
+    where the failure belongs to one (a domain error carrying ``errors`` by field gives them).
     """
     if isinstance(exc, DomainError):
         body = {"type": exc.code, "title": str(exc.message), "status": exc.status}
-        if exc.field:
+        if getattr(exc, "errors", None):
+            body["errors"] = exc.errors
+        elif exc.field:
             body["errors"] = {exc.field: [str(exc.message)]}
         return Response(body, status=exc.status, content_type=PROBLEM_JSON)
     if isinstance(exc, DjangoValidationError):

@@ -175,12 +175,15 @@ def _check(application: Application, answers: dict, *, complete: bool) -> Checke
 
 
 @transaction.atomic(durable=True)
-def save_answers(*, actor, application: Application, answers: dict, section: str | None = None) -> Checked:
+def save_answers(
+    *, actor, application: Application, answers: dict, section: str | None = None, strict: bool = False
+) -> Checked:
     """Save a draft's answers (the autosave and the API's PATCH).
 
     With ``section``, the answers replace that section's (a question left out is cleared);
     without it, the answers given replace those of the same questions. Valid answers are kept,
-    invalid ones reported; answers to questions the new answers hide are dropped."""
+    invalid ones reported; answers to questions the new answers hide are dropped. ``strict``
+    (the API) refuses the whole change with ``IncompleteApplication`` if any answer is invalid."""
     application = _lock(application)
     if not is_member(actor, application):
         raise DomainError(_("Only the enterprise's members can change its application."), code="forbidden", status=403)
@@ -199,6 +202,8 @@ def save_answers(*, actor, application: Application, answers: dict, section: str
             merged.pop(question.key, None)
     merged.update({key: value for key, value in answers.items() if key in schema.questions})
     checked = _check(application, merged, complete=False)
+    if strict and not checked.ok:
+        raise IncompleteApplication(checked.errors)
     application.answers = checked.answers
     application.saved_at = timezone.now()
     application.save(update_fields=["answers", "saved_at"])
@@ -221,6 +226,8 @@ def submit(*, actor, application: Application, declaration: bool) -> Application
         raise DomainError(
             _("Confirm the declaration to submit the application."), code="declaration_required", field="declaration"
         )
+    # From the wrong state (a withdrawn draft), refused as such rather than for its answers.
+    _guard(application, "submit", actor=actor)
     if application.status == Status.DRAFT and not application.call.is_open():
         closes = formats.date_format(timezone.localtime(application.call.closes_at), "DATETIME_FORMAT")
         raise DomainError(
@@ -229,8 +236,7 @@ def submit(*, actor, application: Application, declaration: bool) -> Application
             code="call_closed",
             status=409,
         )
-    if _may_act(Actor.APPLICANT, actor, application):
-        require_consent(actor)
+    require_consent(actor)
     checked = _check(application, application.answers, complete=True)
     if not checked.ok:
         raise IncompleteApplication(checked.errors)

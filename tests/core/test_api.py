@@ -77,6 +77,8 @@ def test_the_api_root_links_every_resource_that_needs_no_argument(client, signed
     response = client.get("/api/v1/")
     assert response.status_code == 200
     assert response.json() == {
+        "applications": "http://testserver/api/v1/applications/",
+        "calls": "http://testserver/api/v1/calls/",
         "enterprises": "http://testserver/api/v1/enterprises/",
         "me": "http://testserver/api/v1/me/",
         "notifications": "http://testserver/api/v1/notifications/",

@@ -9,6 +9,11 @@ from enterprises.models import DocumentVersion, Enterprise, Milestone
 from enterprises.uploads import detect_kind
 from hkhz_portal.accounts.models import User
 from hkhz_portal.accounts.roles import Role
+from programs.answers import form_schema
+from programs.choices import FieldKind
+from programs.models import Application, Call, InfoRequest, Programme, StatusChange
+from programs.selectors import unit_applications
+from programs.workflow import Status, reachable_states
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +26,7 @@ def test_seed_demo_creates_a_portal_to_explore_and_is_idempotent(capsys):
     second = capsys.readouterr().out
     assert "password:" not in second
     assert "0 created, 40 already present" in second
+    assert "Demo applications: 0 created, 9 already present" in second
 
     for role in Role:
         assert User.objects.filter(groups__name=role.value, email__endswith="@demo.hkhz.local").exists()
@@ -43,3 +49,61 @@ def test_seed_demo_creates_a_portal_to_explore_and_is_idempotent(capsys):
     with version.file.open("rb") as stored:
         assert detect_kind(stored).content_type == "application/pdf"
     assert set(Milestone.objects.values_list("jurisdiction", flat=True)) >= {"nmpa", "fda"}
+
+
+def test_seed_demo_adds_programmes_calls_and_applications_in_every_state_of_part_1(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", password="demo-password-1")
+    counts = (
+        Programme.objects.count(),
+        Call.objects.count(),
+        Application.objects.count(),
+        StatusChange.objects.count(),
+    )
+    call_command("seed_demo")
+    assert (
+        Programme.objects.count(),
+        Call.objects.count(),
+        Application.objects.count(),
+        StatusChange.objects.count(),
+    ) == counts
+
+    assert set(Programme.objects.values_list("kind", "duration_months")) == {
+        ("biomedical_incubation", 48),
+        ("technology_incubation", 36),
+        ("established", None),
+    }
+    rolling = Call.objects.get(closes_at__isnull=True)
+    assert rolling.programme.kind == "biomedical_incubation" and rolling.is_open()
+    closing = Call.objects.get(closes_at__isnull=False)
+    assert closing.is_open()
+    assert 20 <= (closing.closes_at - closing.opens_at).days - 30 <= 21
+    for call in (rolling, closing):
+        assert call.rules.count() == 7
+        schema = form_schema(call.form_version)
+        kinds = {q.kind for q in schema.questions.values()}
+        assert {FieldKind.GROUP, FieldKind.DOCUMENT, FieldKind.LONG_TEXT, FieldKind.MONEY} <= kinds
+        assert schema.questions["business_plan"].document_type == "business_plan"
+        assert [c.key for c in schema.questions["team"].columns] == ["name", "role", "full_time", "technical", "equity"]
+        assert any(q.show_if_field for q in schema.questions.values())
+        assert all(q.label.zh_hant and q.label.zh_hans for q in schema.questions.values())
+    assert form_schema(rolling.form_version).section("regulatory").show_if_field == "modality"
+
+    part_1 = {Status.DRAFT, Status.SUBMITTED, Status.SCREENING, Status.NEEDS_ATTENTION, Status.IN_REVIEW}
+    part_1 |= {Status.MORE_INFO_REQUESTED, Status.REJECTED, Status.WITHDRAWN}
+    assert part_1 <= set(reachable_states())
+    assert set(Application.objects.values_list("status", flat=True)) == part_1
+    flagged = Application.objects.filter(status=Status.NEEDS_ATTENTION)
+    assert all(a.screening_checks.filter(passed=False).exists() for a in flagged)
+    asked = Application.objects.get(status=Status.MORE_INFO_REQUESTED)
+    assert InfoRequest.objects.filter(application=asked, responded_at__isnull=True).exists()
+    for application in Application.objects.exclude(status=Status.DRAFT):
+        steps = list(application.status_changes.values_list("to_status", flat=True))
+        assert steps[0] == "draft" and steps[-1] == application.status
+
+    applicant = User.objects.get(email="applicant@demo.hkhz.local")
+    mine = set(Application.objects.filter(enterprise__memberships__user=applicant).values_list("status", flat=True))
+    assert mine == {Status.DRAFT, Status.MORE_INFO_REQUESTED, Status.WITHDRAWN}
+    officer = User.objects.get(email="officer@demo.hkhz.local")
+    waiting = unit_applications(officer).filter(status__in=[Status.NEEDS_ATTENTION, Status.IN_REVIEW])
+    assert waiting.count() >= 3
