@@ -50,7 +50,7 @@ from bench import directory  # noqa: E402  (sets Django up on DATABASE_URL)
 from enterprises.models import Enterprise  # noqa: E402
 from programs.choices import ProgrammeKind, RuleKind  # noqa: E402
 from programs.models import Application, ApplicationForm, Call, Programme, ScreeningCheck, StatusChange  # noqa: E402
-from programs.queue import ROW_FIELDS, SORTS  # noqa: E402
+from programs.queue import COUNT_CAP, ROW_FIELDS, SORTS  # noqa: E402
 from programs.services.applications import _copy_enterprise  # noqa: E402
 from programs.workflow import Status  # noqa: E402
 from tests.programs.factories import build_form  # noqa: E402
@@ -128,8 +128,10 @@ def seed(count: int, rng: random.Random, unit) -> Application:
     statuses, weights = zip(*STATUS_WEIGHTS.items(), strict=True)
     rows = []
     for n in range(count):
-        # One application per enterprise and call: application n is firm n mod 10,000's to call n // 10,000.
-        firm, call = firms[n % len(firms)], calls[(n // len(firms)) % CALLS]
+        # One application per enterprise and call, spread over every call: each firm's k-th
+        # application goes to call (k + firm) mod 12, a different call for each k below 12.
+        k, f = divmod(n, len(firms))
+        firm, call = firms[f], calls[(k + f) % CALLS]
         submitted_at = call.opens_at + datetime.timedelta(minutes=rng.randint(60, 180 * 24 * 60))
         status = rng.choices(statuses, weights)[0]
         application = Application(
@@ -207,8 +209,10 @@ def bare(request):
     from django.http import HttpResponse
 
     qs = Application.objects.filter(unit_id=request.user.unit_id, submitted_at__isnull=False)
-    rows = list(qs.order_by(*SORTS["newest"][1]).values(*ROW_FIELDS)[:PAGE_SIZE])
-    return HttpResponse(BARE.render(Context({"rows": rows, "count": qs.count()})))
+    qs = qs.order_by(*SORTS["newest"][1])
+    rows = list(qs.values(*ROW_FIELDS)[:PAGE_SIZE])
+    count = qs[: COUNT_CAP + 1].count()  # what the queue counts (programs.queue.CappedPaginator)
+    return HttpResponse(BARE.render(Context({"rows": rows, "count": count})))
 
 
 urlpatterns = [path("bench/bare/", bare), path("", include("hkhz_portal.urls"))]
@@ -265,7 +269,7 @@ def main():
         firm = Enterprise.objects.filter(reference__startswith=directory.PREFIX, kind="mainland").order_by("?")[0]
         fragment = opencc.OpenCC("s2hk").convert(firm.legal_name_zh[2:6])  # "西湖雲棲": Traditional, stored Simplified
         queue = reverse("programs:staff_queue")
-        busiest_call = Call.objects.filter(programme__unit=unit).order_by("-opens_at")[1]
+        busiest_call = sample.call
         scenarios = [
             ("Bare view: the same 25 rows and count, values()", "/bench/bare/", {}),
             ("Queue, first page", queue, {}),

@@ -14,8 +14,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import HangzhouDistrict, Sector
@@ -26,6 +28,9 @@ from .workflow import Status, reachable_states
 
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = PAGE_SIZES[0]
+#: The queue counts its matches up to here: past it, "more than" is all an officer needs, and
+#: counting a whole unit's applications was the slowest part of the page (docs/benchmarks.md).
+COUNT_CAP = 1000
 
 #: The sort orders offered, each ending on a unique column so that pages never overlap.
 SORTS = {
@@ -213,3 +218,21 @@ class QueueForm(forms.Form):
     def filtering(self) -> bool:
         data = self._data()
         return any(data.get(name) for name in FILTERS)
+
+
+class CappedPaginator(Paginator):
+    """Pages over at most ``COUNT_CAP`` matches, counted with ``LIMIT`` so that the count costs
+    the same for a unit of a hundred applications or of a hundred thousand; ``capped`` says
+    there are more (narrow the search or change the sort to reach them)."""
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > COUNT_CAP

@@ -8,7 +8,6 @@ who is not a program officer gets 403 on every page here.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,7 +24,7 @@ from ..choices import FieldKind
 from ..diagram import workflow_diagram
 from ..eligibility import check_label, explain
 from ..forms.staff import ACTION_FORMS
-from ..queue import QueueForm
+from ..queue import COUNT_CAP, CappedPaginator, QueueForm
 from ..services.applications import open_info_request
 from ..workflow import ACTOR_LABELS, STATE_HELP, TRANSITIONS, Actor, Status, reachable_states, transitions_by
 
@@ -64,7 +63,7 @@ def queue(request):
     calls = list(selectors.unit_calls(request.user))
     form = QueueForm(request.GET or None, calls=calls)
     applications = form.apply(selectors.unit_applications(request.user))
-    page = Paginator(applications, form.page_size()).get_page(request.GET.get("page"))
+    page = CappedPaginator(applications, form.page_size()).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -77,6 +76,7 @@ def queue(request):
             "problems": form.search.problems,
             "query": query.urlencode(),
             "filtering": form.filtering,
+            "count_cap": COUNT_CAP,
         },
     )
 

@@ -318,3 +318,17 @@ def test_the_officer_reaches_the_queue_from_the_header(client, officer):
 def test_an_applicant_member_cannot_open_it(client, call, firms):
     client.force_login(member_of(firms["xihu"]))
     assert client.get(QUEUE).status_code == 403
+
+
+def test_past_the_count_cap_the_queue_says_more_than(client, officer, call, monkeypatch):
+    monkeypatch.setattr("programs.queue.COUNT_CAP", 4)
+    monkeypatch.setattr("programs.views.staff.COUNT_CAP", 4)
+    for n in range(6):
+        queued(call, EnterpriseFactory(), days_ago=n + 1)
+    html = client.get(QUEUE).content.decode()
+    assert "More than 4 applications" in html
+    assert len(references(client.get(QUEUE, {"sort": "oldest"}))) == 4
+    exact = client.get(QUEUE, {"q": "status:in_review", "per_page": 25})
+    assert "More than" in exact.content.decode()
+    few = client.get(QUEUE, {"q": "status:needs_attention"})
+    assert "0 applications" in few.content.decode()
