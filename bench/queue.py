@@ -234,7 +234,9 @@ def measure(client, scenarios, repeat):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url, params)
         html = response.content.decode()
-        count = re.search(r'<p class="result-count"[^>]*>\s*([\d,]+)', html) or re.search(r"<p>(\d+)</p>", html)
+        count = re.search(r'<p class="result-count"[^>]*>\s*((?:More than )?[\d,]+)', html) or re.search(
+            r"<p>(\d+)</p>", html
+        )
         results[label] = {
             "median": statistics.median(times[label]),
             "p95": statistics.quantiles(times[label], n=20)[-1],

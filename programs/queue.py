@@ -18,6 +18,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import HangzhouDistrict, Sector
@@ -58,6 +60,7 @@ ROW_FIELDS = (
 
 #: The form's fields that narrow the queue (a page showing any of them offers "Clear").
 FILTERS = ("q", "call", "status", "sector", "district", "flagged", "waiting", "overdue")
+SELECTED = mark_safe(" selected")
 TERM = re.compile(r"^([a-z_]+):(.*)$")
 #: A portal reference once whitespace and hyphens are gone: HKSP-2026-00042 typed as "hksp 2026 00042".
 COMPACT_REFERENCE = re.compile(r"HKSP([0-9]{4})([0-9]{5,})")
@@ -213,6 +216,24 @@ class QueueForm(forms.Form):
 
     def page_size(self) -> int:
         return self._data().get("per_page") or DEFAULT_PAGE_SIZE
+
+    def controls(self) -> dict:
+        """The selects (options already marked up) and checkboxes, for the page to lay out by
+        hand: Django's widget templates cost more than the queue's rows (docs/benchmarks.md)."""
+        self._data()
+        selects, checks = [], []
+        for bound in self:
+            if bound.name == "q":
+                continue
+            entry = {"name": bound.html_name, "id": bound.id_for_label, "label": bound.label, "errors": bound.errors}
+            if isinstance(bound.field, forms.BooleanField):
+                checks.append({**entry, "checked": bool(self.is_bound and self.cleaned_data.get(bound.name))})
+                continue
+            current = str(bound.value() or "")
+            choices = bound.field.choices
+            options = ((value, SELECTED if str(value) == current else "", label) for value, label in choices)
+            selects.append({**entry, "options": format_html_join("", '<option value="{}"{}>{}</option>', options)})
+        return {"selects": selects, "checks": checks}
 
     @property
     def filtering(self) -> bool:

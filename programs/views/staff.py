@@ -10,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -45,6 +46,10 @@ def _queue_rows(applications, calls) -> list:
     now = timezone.now()
     rows = list(applications)
     for row in rows:
+        submitted = timezone.localtime(row.submitted_at)
+        row.url = reverse("programs:staff_application", args=[row.reference])
+        row.submitted_iso = submitted.isoformat()
+        row.submitted_on = formats.date_format(submitted, "SHORT_DATE_FORMAT")
         row.status_label = statuses.get(row.status, row.status)
         row.sector_label = sectors.get(row.sector, "")
         row.district_label = districts.get(row.district, "")
@@ -71,6 +76,7 @@ def queue(request):
         "programs/staff/queue.html",
         {
             "form": form,
+            "controls": form.controls(),
             "page": page,
             "rows": _queue_rows(page.object_list, calls),
             "problems": form.search.problems,
