@@ -391,6 +391,10 @@ class Application(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["unit", "-submitted_at", "-id"], name="application_queue_idx"),
+            # The queue's other sort orders and its call filter (programs.queue.SORTS).
+            models.Index(fields=["unit", "-status_changed_at", "-id"], name="application_changed_idx"),
+            models.Index(fields=["unit", "enterprise_name_en", "id"], name="application_name_idx"),
+            models.Index(fields=["call", "-submitted_at", "-id"], name="application_call_queue_idx"),
             models.Index(fields=["unit", "status", "-submitted_at", "-id"], name="application_queue_status_idx"),
             models.Index(fields=["call", "status"], name="application_call_status_idx"),
             models.Index(fields=["unit", "sector", "-submitted_at"], name="application_sector_idx"),

@@ -11,7 +11,7 @@ from enterprises.models import Document, Membership
 from hkhz_portal.accounts.roles import Role
 
 from .choices import CallState
-from .models import Application, Call, StatusChange
+from .models import Application, Call, ScreeningCheck, StatusChange
 from .workflow import Status
 
 
@@ -26,11 +26,26 @@ def application_of(user, reference: str) -> Application:
     )
 
 
+def is_unit_officer(user) -> bool:
+    return user.is_authenticated and user.unit_id is not None and Role.PROGRAM_OFFICER in user.roles
+
+
 def unit_applications(user) -> QuerySet[Application]:
     """The applications of the officer's unit (none for anyone else)."""
-    if not user.is_authenticated or user.unit_id is None or Role.PROGRAM_OFFICER not in user.roles:
+    if not is_unit_officer(user):
         return Application.objects.none()
     return Application.objects.filter(unit_id=user.unit_id)
+
+
+def unit_calls(user) -> QuerySet[Call]:
+    """The calls of the officer's unit, newest first, with their titles only (the queue's filter)."""
+    if not is_unit_officer(user):
+        return Call.objects.none()
+    return (
+        Call.objects.filter(programme__unit_id=user.unit_id)
+        .only("slug", "title_en", "title_zh_hans", "title_zh_hant")
+        .order_by("-opens_at", "slug")
+    )
 
 
 def unit_application(user, reference: str) -> Application:
@@ -129,3 +144,16 @@ def calls(*, state: str | None = None, programme: str | None = None, unit: str |
     if unit:
         found = found.filter(programme__unit__code=unit)
     return found
+
+
+def timeline(application: Application) -> QuerySet[StatusChange]:
+    """Every step of the application, oldest first, with who took it."""
+    return application.status_changes.select_related("actor").order_by("created_at", "id")
+
+
+def latest_screening(application: Application) -> list[ScreeningCheck]:
+    """The checks of the application's latest screening run, in the order they ran."""
+    last = ScreeningCheck.objects.filter(application=application).aggregate(run=Max("run"))["run"]
+    if last is None:
+        return []
+    return list(ScreeningCheck.objects.filter(application=application, run=last).order_by("id"))

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import applicant, calls, drafts
+from .views import applicant, calls, drafts, staff
 
 app_name = "programs"
 
 A = "applications/<ref:reference>/"
+S = "staff/applications/"
 
 urlpatterns = [
     path("calls/", calls.call_list, name="call_list"),
@@ -19,4 +20,8 @@ urlpatterns = [
     path(A + "edit/<slug:section>/", drafts.application_step, name="application_step"),
     path(A + "edit/<slug:section>/autosave/", drafts.application_autosave, name="application_autosave"),
     path(A + "review/", drafts.application_review, name="application_review"),
+    path(S, staff.queue, name="staff_queue"),
+    path(S + "workflow/", staff.workflow_help, name="staff_workflow"),
+    path(S + "<ref:reference>/", staff.application, name="staff_application"),
+    path(S + "<ref:reference>/<slug:transition>/", staff.application_action, name="staff_application_action"),
 ]

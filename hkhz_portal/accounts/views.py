@@ -48,6 +48,8 @@ def workspace(request, slug):
         raise Http404
     if not request.user.has_role(space.role):
         raise PermissionDenied
+    if space.url_name:
+        return redirect(space.url)
     return render(request, "accounts/workspace.html", {"workspace": space})
 
 

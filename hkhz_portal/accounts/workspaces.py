@@ -1,11 +1,12 @@
 """Each staff role's workspace, declared once for the header, the dashboard and the pages.
 
-Later issues replace each workspace's placeholder with the real queue; until then the
-page says plainly what is coming.
+A workspace whose pages exist names them by URL name (``url_name``: a string, so this package
+imports no app); the others show a placeholder page that says plainly what is coming.
 """
 
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
@@ -17,19 +18,22 @@ class Workspace:
     role: Role
     title: str
     summary: str
-    upcoming: str
+    upcoming: str = ""
+    #: The page the workspace opens on, once an app provides it.
+    url_name: str = ""
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name) if self.url_name else reverse("workspace", args=[self.slug])
 
 
 WORKSPACES = [
     Workspace(
         "screening",
         Role.PROGRAM_OFFICER,
-        _("Screening"),
-        _(
-            "Screen applications to your unit's calls, assign reviewers, "
-            "ask applicants for more information and decide."
-        ),
-        _("The screening queue opens with the admission workflow release."),
+        _("Applications"),
+        _("Screen applications to your unit's calls, ask applicants for more information and decide."),
+        url_name="programs:staff_queue",
     ),
     Workspace(
         "reviews",

@@ -9,8 +9,11 @@ def portal(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    mine = [w for w in WORKSPACES if user.has_role(w.role)]
     return {
-        "my_workspaces": [w for w in WORKSPACES if user.has_role(w.role)],
+        "my_workspaces": mine,
+        # The workspace the page belongs to, for the header's aria-current.
+        "current_workspace": next((w.slug for w in mine if request.path.startswith(w.url)), None),
         "unread_notifications": unread_count(user),
         # Templates cannot call user.has_role(...): the header's "My enterprises" links need this.
         "is_applicant": user.has_role(Role.APPLICANT),

@@ -1,7 +1,7 @@
 """The applicant's applications: the list, the status page with its timeline and the steps the
 state allows (``workflow.transitions_by``): edit a draft, withdraw, answer a request for information."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -18,8 +18,8 @@ from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.forms import add_service_error
 
 from .. import selectors
-from ..answers import display_value, form_schema, is_shown, shown_sections
-from ..choices import FieldKind
+from ..answers import form_schema
+from ..display import answer_sections
 from ..forms.answers import UPLOAD_SUFFIX, AnswersForm
 from ..forms.applications import RespondForm, WithdrawForm
 from ..services import applications as services
@@ -46,49 +46,6 @@ def application_list(request):
     """The user's applications across their enterprises, in a fixed number of queries."""
     applications = list(selectors.applicant_applications(request.user))
     return render(request, "programs/applicant/list.html", {"applications": applications})
-
-
-# --- Answers as a reader sees them -----------------------------------------------------------
-
-
-@dataclass
-class ShownAnswer:
-    label: str
-    value: str = ""
-    url: str = ""
-    columns: list = field(default_factory=list)
-    rows: list = field(default_factory=list)
-
-
-def _document_answer(application, question, value, documents) -> ShownAnswer:
-    title, version = documents.get(value, (None, None))
-    shown = ShownAnswer(label=str(question.label), value=title or display_value(question, value))
-    if version is not None:
-        shown.url = reverse("document_download", args=[application.enterprise.reference, value, version])
-    return shown
-
-
-def answer_sections(application, schema) -> list[dict]:
-    """The answers under the application's own form version, section by section: groups as
-    tables, documents as links to their download."""
-    answers = application.answers
-    documents = selectors.answer_documents(application)
-    sections = []
-    for section in shown_sections(schema, answers):
-        shown = []
-        for q in section.questions:
-            if not is_shown(q, answers):
-                continue
-            value = answers.get(q.key)
-            if q.kind == FieldKind.DOCUMENT and value is not None:
-                shown.append(_document_answer(application, q, value, documents))
-            elif q.kind == FieldKind.GROUP:
-                rows = [[(str(c.label), display_value(c, row.get(c.key))) for c in q.columns] for row in value or []]
-                shown.append(ShownAnswer(label=str(q.label), columns=[str(c.label) for c in q.columns], rows=rows))
-            else:
-                shown.append(ShownAnswer(label=str(q.label), value=display_value(q, value)))
-        sections.append({"title": str(section.title), "key": section.key, "answers": shown})
-    return sections
 
 
 # --- The status page -------------------------------------------------------------------------
@@ -148,7 +105,9 @@ def application_detail(request, reference):
     """The status, what it means, the steps allowed now, the timeline and the answers."""
     application = selectors.application_with_timeline(request.user, reference)
     context = _status_context(application)
-    context["sections"] = answer_sections(application, form_schema(application.form_version))
+    context["sections"] = answer_sections(
+        application, form_schema(application.form_version), download="document_download"
+    )
     return render(request, "programs/applicant/detail.html", context)
 
 

@@ -21,11 +21,12 @@ from hkhz_portal.core.errors import DomainError
 from .. import selectors
 from ..answers import form_schema, is_shown, shown_sections
 from ..choices import FieldKind
+from ..display import answer_sections
 from ..forms.answers import UPLOAD_SUFFIX, AnswersForm, cell_name
 from ..forms.applications import DeclarationForm
 from ..services import applications as services
 from ..workflow import Status
-from .applicant import answer_sections, applicant_required
+from .applicant import applicant_required
 
 
 def _draft(request, reference):
@@ -300,7 +301,7 @@ def application_review(request, reference):
         "application": application,
         "problems": problems(application, schema, errors),
         "form": form,
-        "sections": answer_sections(application, schema),
+        "sections": answer_sections(application, schema, download="document_download"),
         "call_open": application.call.is_open(),
     }
     return render(request, "programs/applicant/review.html", context, status=status)

@@ -27,7 +27,7 @@ def test_each_role_reaches_its_dashboard(client, role):
 def test_workspace_matrix(client, role, space):
     """Every role opens its own workspace and is refused (403) on every other role's."""
     client.force_login(user_with_role(role))
-    response = client.get(reverse("workspace", args=[space.slug]))
+    response = client.get(space.url)
     expected = 200 if space.role == role else 403
     assert response.status_code == expected
     if expected == 403:
@@ -49,7 +49,14 @@ def test_header_shows_only_the_users_own_workspaces(client):
     client.force_login(user_with_role(Role.REVIEWER))
     html = client.get(reverse("dashboard")).content.decode()
     assert reverse("workspace", args=["reviews"]) in html
-    assert reverse("workspace", args=["screening"]) not in html
+    assert reverse("programs:staff_queue") not in html
+
+
+def test_a_workspace_with_its_own_pages_sends_the_old_link_there(client):
+    client.force_login(user_with_role(Role.PROGRAM_OFFICER))
+    response = client.get(reverse("workspace", args=["screening"]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("programs:staff_queue")
 
 
 def test_unit_bound_role_refuses_a_unit_of_the_wrong_kind():

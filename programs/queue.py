@@ -1,0 +1,259 @@
+"""The officer queue: its search box, its filters and sorting, as one GET form.
+
+The search box takes free text (a reference, a name in English or in either Chinese script,
+a USCC or BR number) and terms: ``status:``, ``call:`` and ``sector:``, each with one value
+or several separated by commas (``status:needs_attention,in_review``). A term it cannot read
+becomes a message under the box, never an error page: the rest of the search still runs.
+
+Everything the queue filters or sorts on is a column of ``Application`` written at
+submission (``services.applications.QUEUE_COLUMNS``) and indexed; answers are never read.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.choices import HangzhouDistrict, Sector
+from enterprises.identifiers import normalize_hk_br, normalize_uscc
+from hkhz_portal.core.search import normalise_text
+
+from .workflow import Status, reachable_states
+
+PAGE_SIZES = (25, 50, 100)
+DEFAULT_PAGE_SIZE = PAGE_SIZES[0]
+#: The queue counts its matches up to here: past it, "more than" is all an officer needs, and
+#: counting a whole unit's applications was the slowest part of the page (docs/benchmarks.md).
+COUNT_CAP = 1000
+
+#: The sort orders offered, each ending on a unique column so that pages never overlap.
+SORTS = {
+    "newest": (_("Submitted, newest first"), ("-submitted_at", "-id")),
+    "oldest": (_("Submitted, oldest first"), ("submitted_at", "id")),
+    "changed": (_("Status changed, latest first"), ("-status_changed_at", "-id")),
+    "reference": (_("Reference"), ("reference",)),
+    "name": (_("Enterprise name"), ("enterprise_name_en", "id")),
+}
+DEFAULT_SORT = "newest"
+
+#: The columns a queue row shows: nothing else is read.
+ROW_FIELDS = (
+    "reference",
+    "call_id",
+    "status",
+    "enterprise_name_en",
+    "enterprise_name_zh",
+    "sector",
+    "district",
+    "submitted_at",
+    "flagged",
+    "info_due_at",
+)
+
+#: The form's fields that narrow the queue (a page showing any of them offers "Clear").
+FILTERS = ("q", "call", "status", "sector", "district", "flagged", "waiting", "overdue")
+SELECTED = mark_safe(" selected")
+TERM = re.compile(r"^([a-z_]+):(.*)$")
+#: A portal reference once whitespace and hyphens are gone: HKSP-2026-00042 typed as "hksp 2026 00042".
+COMPACT_REFERENCE = re.compile(r"HKSP([0-9]{4})([0-9]{5,})")
+
+
+def queue_states() -> list[Status]:
+    """The states an application in the queue can be in: every declared one but the draft."""
+    return [s for s in reachable_states() if s != Status.DRAFT]
+
+
+@dataclass
+class ParsedSearch:
+    text: str = ""
+    statuses: list = field(default_factory=list)
+    calls: list = field(default_factory=list)
+    sectors: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+
+def _word(value: str) -> str:
+    return value.strip().lower().replace("-", "_")
+
+
+def parse_search(query: str, *, call_slugs=()) -> ParsedSearch:
+    """Split the search box into free text and terms; ``call_slugs`` are the calls the officer
+    may name. Unknown terms and values are reported in ``problems`` and left out."""
+    parsed = ParsedSearch()
+    # NFKC: a Chinese input method types "status：" with a full-width colon.
+    words = []
+    for token in unicodedata.normalize("NFKC", query or "").split():
+        match = TERM.match(token.lower())
+        if not match:
+            words.append(token)
+            continue
+        key, raw = match.groups()
+        values = [v.strip() for v in raw.split(",") if v.strip()]
+        if key == "status":
+            values = [_word(v) for v in values]
+            known = {s.value for s in queue_states()}
+            target = parsed.statuses
+        elif key == "call":
+            known = set(call_slugs)
+            target = parsed.calls
+        elif key == "sector":
+            values = [_word(v) for v in values]
+            known = set(Sector.values)
+            target = parsed.sectors
+        else:
+            parsed.problems.append(
+                _("“%(term)s” is not a search term: use status:, call: or sector:.") % {"term": f"{key}:"}
+            )
+            continue
+        if not values:
+            parsed.problems.append(_("“%(term)s” needs a value after the colon.") % {"term": f"{key}:"})
+        for value in values:
+            if value in known:
+                target.append(value)
+            else:
+                parsed.problems.append(
+                    _("No %(term)s “%(value)s”: it was left out of the search.") % {"term": key, "value": value}
+                )
+    parsed.text = " ".join(words)
+    return parsed
+
+
+def text_match(text: str) -> Q | None:
+    """Applications whose reference, name (either language, either script), USCC or BR matches."""
+    normalised = normalise_text(text)
+    if not normalised:
+        return None
+    compact = normalize_uscc(text)
+    match = Q(search_text__contains=normalised) | Q(uscc=compact) | Q(hk_br__in={compact, normalize_hk_br(text)})
+    if reference := COMPACT_REFERENCE.fullmatch(compact):
+        match |= Q(reference=f"HKSP-{reference[1]}-{reference[2]}")
+    return match
+
+
+def _any(choices):
+    return [("", _("Any")), *choices]
+
+
+class QueueForm(forms.Form):
+    """The queue's search, filters, sort and page size. Bad values fall back to the default
+    (with the field's error shown), so a hand-edited link still gives a page."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        help_text=_("Reference, name in English or Chinese, USCC or BR number; or status:, call:, sector: terms."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    call = forms.ChoiceField(label=_("Call"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), choices=_any(Sector.choices), required=False)
+    district = forms.ChoiceField(label=_("District"), choices=_any(HangzhouDistrict.choices), required=False)
+    flagged = forms.BooleanField(label=_("Flagged by screening"), required=False)
+    waiting = forms.BooleanField(label=_("Waiting on the applicant"), required=False)
+    overdue = forms.BooleanField(label=_("Information overdue"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), choices=[(k, label) for k, (label, _order) in SORTS.items()], required=False
+    )
+    per_page = forms.TypedChoiceField(
+        label=_("Rows per page"),
+        choices=[(n, n) for n in PAGE_SIZES],
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_PAGE_SIZE,
+    )
+
+    def __init__(self, *args, calls=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.calls = list(calls)
+        self.fields["call"].choices = _any([(c.slug, c.title) for c in self.calls])
+        self.fields["status"].choices = _any([(s.value, s.label) for s in queue_states()])
+        self.search = ParsedSearch()
+
+    def _data(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+    def apply(self, applications: QuerySet) -> QuerySet:
+        """The unit's submitted applications as this form filters and sorts them, with the row
+        columns only. Reads ``self.search`` (the parsed box) for the page's messages."""
+        data = self._data()
+        self.search = parse_search(data.get("q", ""), call_slugs=[c.slug for c in self.calls])
+        qs = applications.filter(submitted_at__isnull=False)
+        if self.search.text and (match := text_match(self.search.text)) is not None:
+            qs = qs.filter(match)
+        by_slug = {c.slug: c.pk for c in self.calls}
+        # A filter and a term on the same column both apply; a term's values are alternatives.
+        for column, values in (
+            ("call_id", [by_slug[data["call"]]] if data.get("call") else []),
+            ("call_id", [by_slug[slug] for slug in self.search.calls]),
+            ("status", [data["status"]] if data.get("status") else []),
+            ("status", self.search.statuses),
+            ("sector", [data["sector"]] if data.get("sector") else []),
+            ("sector", self.search.sectors),
+            ("district", [data["district"]] if data.get("district") else []),
+        ):
+            if values:
+                qs = qs.filter(**{f"{column}__in": values})
+        if data.get("flagged"):
+            qs = qs.filter(flagged=True)
+        if data.get("waiting"):
+            qs = qs.filter(status=Status.MORE_INFO_REQUESTED)
+        if data.get("overdue"):
+            qs = qs.filter(info_due_at__lt=timezone.now())
+        _label, order = SORTS[data.get("sort") or DEFAULT_SORT]
+        return qs.only(*ROW_FIELDS).order_by(*order)
+
+    def page_size(self) -> int:
+        return self._data().get("per_page") or DEFAULT_PAGE_SIZE
+
+    def controls(self) -> dict:
+        """The selects (options already marked up) and checkboxes, for the page to lay out by
+        hand: Django's widget templates cost more than the queue's rows (docs/benchmarks.md)."""
+        self._data()
+        selects, checks = [], []
+        for bound in self:
+            if bound.name == "q":
+                continue
+            entry = {"name": bound.html_name, "id": bound.id_for_label, "label": bound.label, "errors": bound.errors}
+            if isinstance(bound.field, forms.BooleanField):
+                checks.append({**entry, "checked": bool(self.is_bound and self.cleaned_data.get(bound.name))})
+                continue
+            current = str(bound.value() or "")
+            choices = bound.field.choices
+            options = ((value, SELECTED if str(value) == current else "", label) for value, label in choices)
+            selects.append({**entry, "options": format_html_join("", '<option value="{}"{}>{}</option>', options)})
+        return {"selects": selects, "checks": checks}
+
+    @property
+    def filtering(self) -> bool:
+        data = self._data()
+        return any(data.get(name) for name in FILTERS)
+
+
+class CappedPaginator(Paginator):
+    """Pages over at most ``COUNT_CAP`` matches, counted with ``LIMIT`` so that the count costs
+    the same for a unit of a hundred applications or of a hundred thousand; ``capped`` says
+    there are more (narrow the search or change the sort to reach them)."""
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > COUNT_CAP
