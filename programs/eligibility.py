@@ -247,7 +247,9 @@ def screening_checks(application) -> list[Outcome]:
         evaluate(rule, enterprise=enterprise, answers=answers, application=application)
         for rule in application.call.rules.select_related("call")
     ]
-    outcomes.append(_identifier(enterprise, rule="identifier"))
+    if not any(o.rule == RuleKind.IDENTIFIER_VALID for o in outcomes):
+        # Every application's identifier is checked; a call that lists the rule has done it already.
+        outcomes.append(_identifier(enterprise, rule="identifier"))
     outcomes.append(_attachments(application, documents))
     duplicates = Application.objects.exclude(enterprise=enterprise).exclude(status="draft")
     identifiers = [("uscc", enterprise.uscc), ("hk_br", enterprise.hk_br)]

@@ -111,3 +111,23 @@ def test_submitting_twice_gives_one_submission(call, applicant):
     svc.submit(actor=applicant, application=application, declaration=True)
     svc.submit(actor=applicant, application=application, declaration=True)
     assert StatusChange.objects.filter(application=application, transition="submit").count() == 1
+
+
+def test_the_identifier_is_checked_once_whether_or_not_the_call_lists_the_rule(call, applicant):
+    enterprise = applicant.memberships.get().enterprise
+    application = svc.start_application(actor=applicant, call=call, enterprise=enterprise)
+    svc.save_answers(actor=applicant, application=application, answers=good_answers(business_plan(applicant).pk))
+    svc.submit(actor=applicant, application=application, declaration=True)
+    screen_application(application.pk)
+    rules = list(application.screening_checks.values_list("rule", flat=True))
+    assert rules.count("identifier_valid") == 1 and "identifier" not in rules
+
+    call.rules.filter(kind="identifier_valid").delete()
+    svc.withdraw(actor=applicant, application=application)
+    again = svc.start_application(actor=applicant, call=call, enterprise=enterprise)
+    svc.save_answers(actor=applicant, application=again, answers=good_answers(business_plan(applicant).pk))
+    svc.submit(actor=applicant, application=again, declaration=True)
+    screen_application(again.pk)
+    assert list(again.screening_checks.filter(rule__startswith="identifier").values_list("rule", flat=True)) == [
+        "identifier"
+    ]
