@@ -174,6 +174,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 #: An application left in ``submitted`` or ``screening`` this long is screened again by the sweep.
 SCREENING_STALE_AFTER = env.int("SCREENING_STALE_AFTER_SECONDS", default=600)
+# Seconds after which a worker's claim on a notification's e-mail copy counts as abandoned (the
+# worker died) and the sweep may send it again. Keep it well above a slow send (EMAIL_TIMEOUT).
+NOTIFICATION_EMAIL_CLAIM_TIMEOUT = env.int("NOTIFICATION_EMAIL_CLAIM_TIMEOUT", default=900)
 
 # --- Accounts ------------------------------------------------------------------------------
 
