@@ -41,23 +41,16 @@ REMINDER_LABELS = {
 }
 
 
-def _application(event):
-    from .models import Application
-
-    return Application.objects.select_related("enterprise").get(pk=event.target_id)
-
-
 def applicant_members(event):
-    application = _application(event)
-    return [m.user for m in application.enterprise.memberships.select_related("user")]
+    """Every member of the applying enterprise (one query)."""
+    return list(get_user_model().objects.filter(memberships__enterprise__applications__pk=event.target_id))
 
 
 def unit_officers(event):
     if event.payload.get("from") == Status.DRAFT and event.payload.get("to") == Status.WITHDRAWN:
         return []  # a draft never submitted concerns nobody at the unit
-    application = _application(event)
     return get_user_model().objects.filter(
-        unit_id=application.unit_id, groups__name=Role.PROGRAM_OFFICER, is_active=True
+        unit__applications__pk=event.target_id, groups__name=Role.PROGRAM_OFFICER, is_active=True
     )
 
 

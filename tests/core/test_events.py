@@ -70,6 +70,19 @@ def test_an_event_is_dispatched_once_however_often_its_task_runs(kinds, people, 
     assert DomainEvent.objects.get(pk=event.pk).dispatched_at is not None
 
 
+def test_an_event_nobody_hears_of_needs_no_task(monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(events, "_kinds", dict(events._kinds))
+    monkeypatch.setattr(events, "_subscribers", [])
+    events.register_kind(Sample.SAVED, label="quiet")
+    with django_capture_on_commit_callbacks() as callbacks:
+        event = emit()
+    assert callbacks == [] and event.dispatched_at is not None
+    events.subscribe(lambda event: None)  # a subscriber (the partner webhooks) hears of every kind
+    with django_capture_on_commit_callbacks() as callbacks:
+        event = emit()
+    assert len(callbacks) == 1 and event.dispatched_at is None
+
+
 def test_an_unknown_kind_is_refused_at_once():
     with pytest.raises(ValueError, match="not registered"):
         events.emit(Sample.SAVED)
