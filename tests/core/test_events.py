@@ -204,3 +204,12 @@ def test_mail_copies_go_to_the_mail_queue_and_everything_else_to_the_workflow_qu
     assert router.route({}, "programs.screen_application")["queue"].name == "workflow"
     # A worker started without -Q consumes every declared queue: `make run`'s single worker.
     assert {q.name for q in app.conf.task_queues} == {"workflow", "mail"}
+
+
+def test_every_task_beat_sends_is_registered(settings):
+    from hkhz_portal.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled - set(app.tasks) == set()
+    assert {"programs.sweep_applications", "programs.remind_info_requests"} <= scheduled
