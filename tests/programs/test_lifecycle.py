@@ -94,3 +94,11 @@ def test_submitting_twice_gives_one_submission(call, applicant):
     svc.submit(actor=applicant, application=application, declaration=True)
     svc.submit(actor=applicant, application=application, declaration=True)
     assert StatusChange.objects.filter(application=application, transition="submit").count() == 1
+
+
+def test_an_enterprise_with_a_large_id_starts_an_application(call):
+    """The reference's placeholder fits its column (PostgreSQL refuses a longer one) at any id."""
+    enterprise = EnterpriseFactory(pk=12_345_678, founded_on=timezone.localdate() - datetime.timedelta(days=300))
+    applicant = member_of(enterprise, role="owner")
+    application = svc.start_application(actor=applicant, call=call, enterprise=enterprise)
+    assert application.reference == f"HKSP-{timezone.localdate():%Y}-{application.pk:05d}"
