@@ -140,7 +140,7 @@ def test_a_broker_outage_leaves_the_event_for_the_sweep(
     assert kinds == [event.pk]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_workers_racing_for_one_event_dispatch_it_once(kinds, people):
     event = emit()
     start = threading.Barrier(2)
