@@ -485,7 +485,10 @@ class InfoRequest(models.Model):
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
     response = models.TextField(_("answer"), blank=True, validators=[validate_multiline_text])
     documents = models.ManyToManyField("enterprises.Document", blank=True, related_name="+")
+    #: When the applicant was reminded that the deadline is near, and told (with the unit's
+    #: officers) that it has passed: each reminder goes out once (``services.reminders``).
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("request for information")

@@ -32,3 +32,15 @@ class ProfileForm(forms.Form):
         choices=settings.LANGUAGES,
         help_text=_("Pages and e-mails reach you in this language."),
     )
+
+
+class NotificationSettingsForm(forms.Form):
+    """One "also by e-mail" box per kind of event that tells people something (``core.events``);
+    in-portal notices always arrive."""
+
+    def __init__(self, *args, kinds, current: dict[str, bool], **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in kinds:
+            self.fields[kind.name] = forms.BooleanField(
+                label=kind.label, required=False, initial=current.get(kind.name, True)
+            )

@@ -6,6 +6,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("workspace/<slug:slug>/", views.workspace, name="workspace"),
     path("profile/", views.profile, name="profile"),
+    path("profile/notifications/", views.notification_settings, name="notification_settings"),
     path("i18n/setlang/", views.switch_language, name="set_language"),
     # allauth's own pages: the first TOTP set-up takes the page the user wanted on to the
     # recovery codes; the "we sent you a link" page can send it again.

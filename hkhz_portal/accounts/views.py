@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from hkhz_portal.core import dashboard as dashboard_panels
+from hkhz_portal.core import events, notifications
 from hkhz_portal.core.navigation import safe_next
 
 from . import services
 from .allauth_forms import LoginForm
-from .forms import ProfileForm
+from .forms import NotificationSettingsForm, ProfileForm
 from .roles import Role
 from .workspaces import BY_SLUG
 
@@ -67,6 +68,20 @@ def profile(request):
         response.set_cookie("django_language", user.preferred_language, samesite="Lax")
         return response
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def notification_settings(request):
+    """Which kinds of notification also reach the user by e-mail (in the portal they always do)."""
+    kinds = [kind for kind in events.kinds() if kind.recipients is not None]
+    form = NotificationSettingsForm(
+        request.POST or None, kinds=kinds, current=notifications.email_preferences(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        notifications.set_email_preferences(actor=request.user, choices=form.cleaned_data)
+        messages.success(request, _("Your notification settings were saved."))
+        return redirect("notification_settings")
+    return render(request, "accounts/notification_settings.html", {"form": form})
 
 
 @require_POST

@@ -75,17 +75,24 @@ def subscribe(handler: Callable[[DomainEvent], None]) -> None:
 
 
 def emit(name: StrEnum, *, target=None, actor=None, payload: dict | None = None) -> DomainEvent:
-    """Record an event in the caller's transaction; it is dispatched after commit."""
-    if str(name) not in _kinds:
+    """Record an event in the caller's transaction; it is dispatched after commit.
+
+    An event of a kind that tells nobody, while nothing subscribes, is recorded as handed over
+    at once: no task runs for it (a worker's time goes to the work that needs it)."""
+    spec = _kinds.get(str(name))
+    if spec is None:
         raise ValueError(f"event kind {name!r} is not registered")
+    idle = spec.recipients is None and not _subscribers
     event = DomainEvent.objects.create(
         kind=str(name),
         actor=actor if actor is not None and actor.is_authenticated else None,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
         payload=payload or {},
+        dispatched_at=timezone.now() if idle else None,
     )
-    transaction.on_commit(partial(_enqueue, event.pk))
+    if not idle:
+        transaction.on_commit(partial(_enqueue, event.pk))
     return event
 
 

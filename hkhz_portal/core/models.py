@@ -50,6 +50,9 @@ class Notification(models.Model):
     kind = models.CharField(_("kind"), max_length=64, blank=True)
     #: Set when an e-mail copy is due (the recipient's preference); cleared once it is sent.
     email_due = models.BooleanField(default=False)
+    #: When a worker took the copy to send it, and how many tries it has had (``core.notifications``).
+    email_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    email_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
@@ -61,6 +64,7 @@ class Notification(models.Model):
             models.Index(
                 fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notification_unread_idx"
             ),
+            models.Index(fields=["created_at"], condition=models.Q(email_due=True), name="notification_email_due_idx"),
         ]
 
     def __str__(self):

@@ -4,18 +4,33 @@
 event gets a notice in the portal, written in their language, and an e-mail copy unless they
 turned e-mail off for that kind on their notification settings page. E-mail goes through the
 ``mail`` queue, so a slow mail server never holds up the workflow.
+
+An e-mail copy is sent like an invitation (``enterprises.services.mail``): claimed with one
+conditional UPDATE, sent outside any transaction, then recorded. A claim older than
+``NOTIFICATION_EMAIL_CLAIM_TIMEOUT`` (its worker died mid-send) may be taken over by the
+sweep, so a mail is neither lost with a worker nor sent twice by two; after
+``MAX_EMAIL_ATTEMPTS`` tries the copy is given up (the notice stays in the portal).
 """
 
+import logging
 from contextlib import suppress
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from .models import Notification, NotificationPreference
+
+logger = logging.getLogger(__name__)
+
+#: Tries (first send and retries together) before an e-mail copy is given up.
+MAX_EMAIL_ATTEMPTS = 5
 
 
 def notify(recipient, *, title, body="", url="", kind="", email=False) -> Notification:
@@ -67,11 +82,16 @@ def email_preferences(user) -> dict[str, bool]:
     return dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
 
 
-@transaction.atomic
-def set_email_preferences(user, choices: dict[str, bool]) -> None:
-    """Record ``user``'s choice of e-mail per event kind."""
+@transaction.atomic(durable=True)
+def set_email_preferences(*, actor, choices: dict[str, bool]) -> None:
+    """The signed-in user chooses, per event kind, whether a notice also reaches them by e-mail.
+
+    Only registered kinds are recorded; in-portal notices always arrive."""
+    from .events import kind as event_kind
+
     for kind, email in choices.items():
-        NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"email": email})
+        if event_kind(kind) is not None:
+            NotificationPreference.objects.update_or_create(user=actor, kind=kind, defaults={"email": email})
 
 
 def _enqueue_email(notification_id: int) -> None:
@@ -84,27 +104,66 @@ def _enqueue_email(notification_id: int) -> None:
         send_notification_email.delay(notification_id)
 
 
+def _sendable(now: datetime) -> Q:
+    """E-mail copies due and not being sent: unclaimed, or claimed by a worker that died."""
+    abandoned = now - timedelta(seconds=settings.NOTIFICATION_EMAIL_CLAIM_TIMEOUT)
+    return Q(email_due=True, email_attempts__lt=MAX_EMAIL_ATTEMPTS) & (
+        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=abandoned)
+    )
+
+
 def send_email_copy(notification_id: int) -> bool:
-    """Mail a notice once: the row is claimed by one conditional UPDATE before sending."""
-    claimed = Notification.objects.filter(pk=notification_id, email_due=True).update(email_due=False)
+    """Mail a notice's copy once; return whether a mail went out. Called by the task, never
+    inside a transaction. Raises ``OSError`` on a network error that deserves another try."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(_sendable(now), pk=notification_id).update(
+        email_claimed_at=now, email_attempts=F("email_attempts") + 1
+    )
     if not claimed:
         return False
     note = Notification.objects.select_related("recipient").get(pk=notification_id)
-    link = settings.SITE_URL.rstrip("/") + note.url if note.url.startswith("/") else ""
-    body = "\n\n".join(part for part in (note.body, link) if part)
     try:
-        send_mail(" ".join(note.title.split()), body, None, [note.recipient.email])
-    except OSError:
-        Notification.objects.filter(pk=notification_id).update(email_due=True)
+        subject, body = render_email(note)
+        send_mail(subject, body, None, [note.recipient.email])
+    except OSError:  # network trouble (smtplib's errors are OSErrors): release the claim, try again
+        final = note.email_attempts >= MAX_EMAIL_ATTEMPTS
+        (logger.error if final else logger.warning)("E-mail copy of notification %s not sent", note.pk, exc_info=True)
+        Notification.objects.filter(pk=notification_id, email_claimed_at=now).update(
+            email_claimed_at=None, email_due=not final
+        )
+        if final:
+            return False
         raise
-    Notification.objects.filter(pk=notification_id).update(emailed_at=timezone.now())
+    Notification.objects.filter(pk=notification_id).update(
+        email_due=False, email_claimed_at=None, emailed_at=timezone.now()
+    )
     return True
 
 
+def render_email(note: Notification) -> tuple[str, str]:
+    """The subject and plain-text body of a notice's e-mail copy, in the recipient's language."""
+    site = settings.SITE_URL.rstrip("/")
+    context = {
+        "note": note,
+        "recipient": note.recipient,
+        "link": site + note.url if note.url.startswith("/") else "",
+        "settings_link": site + reverse("notification_settings"),
+    }
+    with translation.override(note.recipient.preferred_language):
+        subject = render_to_string("core/email/notification_subject.txt", context)
+        body = render_to_string("core/email/notification_body.txt", context)
+    # A subject is one line: a newline in a title would make the header invalid.
+    return " ".join(subject.split()), body
+
+
 def stranded_email_ids(limit: int = 500) -> list[int]:
-    """E-mail copies due for more than five minutes (their task was lost)."""
-    cutoff = timezone.now() - timedelta(minutes=5)
-    return list(Notification.objects.filter(email_due=True, created_at__lt=cutoff).values_list("pk", flat=True)[:limit])
+    """E-mail copies due for more than five minutes and not being sent (their task was lost)."""
+    now = timezone.now()
+    return list(
+        Notification.objects.filter(_sendable(now), created_at__lt=now - timedelta(minutes=5))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def notifications_for(user):

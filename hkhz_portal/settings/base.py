@@ -174,6 +174,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 #: An application left in ``submitted`` or ``screening`` this long is screened again by the sweep.
 SCREENING_STALE_AFTER = env.int("SCREENING_STALE_AFTER_SECONDS", default=600)
+# Seconds after which a worker's claim on a notification's e-mail copy counts as abandoned (the
+# worker died) and the sweep may send it again. Keep it well above a slow send (EMAIL_TIMEOUT).
+NOTIFICATION_EMAIL_CLAIM_TIMEOUT = env.int("NOTIFICATION_EMAIL_CLAIM_TIMEOUT", default=900)
 
 # --- Accounts ------------------------------------------------------------------------------
 
@@ -243,6 +246,8 @@ MFA_RECOVERY_CODES_SHOW_ONCE = True
 # --- E-mail --------------------------------------------------------------------------------
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Where django.core.mail.backends.filebased.EmailBackend writes each mail (a worker's mail, read by a test).
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")

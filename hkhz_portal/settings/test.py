@@ -24,7 +24,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Threads (the live server) must not keep connections that block dropping the test database.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-MEDIA_ROOT = _tmp / "media"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(_tmp / "media")))
 CELERY_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(_tmp / "broker")))
 if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = file_broker_options(CELERY_BROKER_DIR)

@@ -9,6 +9,7 @@ state changed and is told who changed it and when.
 
 import datetime
 import logging
+import uuid
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -149,7 +150,8 @@ def start_application(*, actor, call: Call, enterprise) -> Application:
         enterprise=enterprise,
         created_by=actor,
         form_version_id=call.form_version_id,
-        reference=f"NEW-{timezone.now():%H%M%S%f}-{enterprise.pk}",
+        # A placeholder that fits the column whatever the ids, until the row's id gives the reference.
+        reference=f"NEW-{uuid.uuid4().hex[:16]}",
     )
     try:
         with transaction.atomic():

@@ -31,6 +31,8 @@ def celery_worker(*, redis_url: str = "", extra_args=(), extra_env=None):
         "DATABASE_URL": database_url(),
         "REDIS_URL": redis_url,
         "CELERY_BROKER_DIR": str(settings.CELERY_BROKER_DIR),
+        # The files this run stored (documents screening opens) are where the worker looks.
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         **(extra_env or {}),
     }
     process = subprocess.Popen(

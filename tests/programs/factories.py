@@ -7,11 +7,15 @@ team group and conditional questions, so each test starts from a realistic form.
 import datetime
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from enterprises.services.documents import upload_document
+from hkhz_portal.accounts.roles import Role
 from programs.choices import FieldKind, ProgrammeKind, RuleKind
 from programs.models import ApplicationForm, Call, EligibilityRule, FormField, FormSection, FormVersion, Programme
-from tests.factories import UnitFactory
+from tests.factories import EnterpriseFactory, UnitFactory, member_of, user_with_role
+from tests.files import pdf
 
 
 def texts(prefix: str, en: str, hans: str | None = None, hant: str | None = None) -> dict:
@@ -162,3 +166,37 @@ def park_rules(call) -> None:
     add_rule(call, RuleKind.MIN_TECHNICAL_EQUITY, number=10, field_key="team", order=5)
     add_rule(call, RuleKind.IDENTIFIER_VALID, order=6)
     add_rule(call, RuleKind.NO_OPEN_APPLICATION, order=7)
+
+
+def applicant_of_new_enterprise(**user_fields):
+    """The owner of a one-year-old enterprise that passes ``park_rules``."""
+    enterprise = EnterpriseFactory(founded_on=timezone.localdate() - datetime.timedelta(days=300))
+    return member_of(enterprise, role="owner", **user_fields)
+
+
+def business_plan(applicant):
+    """A real PDF business plan in the library of the applicant's (only) enterprise."""
+    enterprise = applicant.memberships.get().enterprise
+    upload = SimpleUploadedFile("plan.pdf", pdf(), content_type="application/pdf")
+    return upload_document(enterprise, upload, actor=applicant, doc_type="business_plan").document
+
+
+def officer_of(call, **fields):
+    """A program officer of the call's unit."""
+    officer = user_with_role(Role.PROGRAM_OFFICER, **fields)
+    officer.unit = call.programme.unit
+    officer.save(update_fields=["unit"])
+    return officer
+
+
+def complete_draft(call, applicant, **answers):
+    """A draft of the applicant's enterprise to ``call`` with ``good_answers`` (changed by ``answers``)."""
+    from programs.services import applications as svc
+
+    enterprise = applicant.memberships.get().enterprise
+    application = svc.start_application(actor=applicant, call=call, enterprise=enterprise)
+    checked = svc.save_answers(
+        actor=applicant, application=application, answers={**good_answers(business_plan(applicant).pk), **answers}
+    )
+    assert checked.ok, checked.errors
+    return application

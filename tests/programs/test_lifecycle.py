@@ -3,21 +3,17 @@
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from enterprises.services.documents import upload_document
-from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.models import DomainEvent
 from programs.models import StatusChange
 from programs.services import applications as svc
 from programs.tasks import screen_application
 from programs.workflow import Status
-from tests.factories import EnterpriseFactory, member_of, user_with_role
-from tests.files import pdf
+from tests.factories import EnterpriseFactory, member_of
 
-from .factories import CallFactory, good_answers, park_rules
+from .factories import CallFactory, business_plan, good_answers, officer_of, park_rules
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +29,6 @@ def call():
 def applicant():
     enterprise = EnterpriseFactory(founded_on=timezone.localdate() - datetime.timedelta(days=300))
     return member_of(enterprise, role="owner", preferred_language="zh-hant")
-
-
-def business_plan(applicant):
-    enterprise = applicant.memberships.get().enterprise
-    upload = SimpleUploadedFile("plan.pdf", pdf(), content_type="application/pdf")
-    return upload_document(enterprise, upload, actor=applicant, doc_type="business_plan").document
-
-
-def officer_of(call):
-    officer = user_with_role(Role.PROGRAM_OFFICER)
-    officer.unit = call.programme.unit
-    officer.save(update_fields=["unit"])
-    return officer
 
 
 def test_a_complete_application_passes_screening_with_an_event_for_each_step(
@@ -131,3 +114,11 @@ def test_the_identifier_is_checked_once_whether_or_not_the_call_lists_the_rule(c
     assert list(again.screening_checks.filter(rule__startswith="identifier").values_list("rule", flat=True)) == [
         "identifier"
     ]
+
+
+def test_an_enterprise_with_a_large_id_starts_an_application(call):
+    """The reference's placeholder fits its column (PostgreSQL refuses a longer one) at any id."""
+    enterprise = EnterpriseFactory(pk=12_345_678, founded_on=timezone.localdate() - datetime.timedelta(days=300))
+    applicant = member_of(enterprise, role="owner")
+    application = svc.start_application(actor=applicant, call=call, enterprise=enterprise)
+    assert application.reference == f"HKSP-{timezone.localdate():%Y}-{application.pk:05d}"
