@@ -25,7 +25,7 @@ class RuleKind(models.TextChoices):
     HK_COMPANY = "hk_company", _("Hong Kong company registered or to be set up")
     MAX_COMPANY_AGE = "max_company_age", _("Company age at most N years")
     MIN_FULL_TIME_STAFF = "min_full_time_staff", _("Full-time staff at least N")
-    MIN_TECHNICAL_SHARE = "min_technical_share", _("Technical staff at least N % of full-time staff")
+    MIN_TECHNICAL_SHARE = "min_technical_share", _("Technical share of full-time staff at least N %")
     MIN_TECHNICAL_EQUITY = "min_technical_equity", _("Technical team equity at least N %")
     SECTOR_IN = "sector_in", _("Sector in a list")
     REQUIRED_DOCUMENTS = "required_documents", _("Required document types present")
