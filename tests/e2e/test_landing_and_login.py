@@ -32,7 +32,7 @@ def test_landing_is_styled_switches_to_traditional_chinese_and_applicant_signs_i
     page.locator("main button[type=submit]").click()
     page.wait_for_url(live_server.url + "/dashboard/")
     assert "陳靜" in page.locator("h1").inner_text() or "Chen Jing" in page.locator("h1").inner_text()
-    assert page.locator("[data-role=applicant]").is_visible()
+    assert page.locator("[data-role=applicant]").first.is_visible()
 
     # The applicant's enterprise page (completeness bar, tabs) works under the strict policy.
     page.locator("main a[href^='/enterprises/ENT-']").first.click()
