@@ -24,7 +24,7 @@ from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core.models import Notification
 from hkhz_portal.core.throttling import AnonRateThrottle, UserRateThrottle
 from tests import files
-from tests.factories import PASSWORD, TOTP_SECRET, EnterpriseFactory, member_of, user_with_role
+from tests.factories import PASSWORD, TOTP_SECRET, EnterpriseFactory, member_of, unit_for, user_with_role
 from tests.totp import totp_code
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +115,7 @@ def world(settings, tmp_path):
         uploaded_by=owner,
     )
     contact = ContactPerson.objects.create(enterprise=enterprise, name="Chen", email="chen@example.com")
+    calls, applications = _admission(owner)
     invitation = Invitation.objects.create(enterprise=enterprise, email="new@example.com", invited_by=owner)
     notification = Notification.objects.create(recipient=owner, title="Hello")
     ids = {
@@ -129,8 +130,17 @@ def world(settings, tmp_path):
 
     def real(name, previous):
         """A value that exists, for the parameters we can name; None for the others."""
+        if name == "reference" and previous.endswith("applications/"):
+            # The applicant's pages open a draft; the officer's a flagged application.
+            return applications["staff" if "staff/" in previous else "draft"].reference
         if name == "reference":
             return enterprise.reference
+        if name == "slug" and previous.endswith("calls/"):
+            return calls[0].slug
+        if name == "section":
+            return "company"
+        if name == "transition":
+            return "override_flag"
         if name == "number" or previous.endswith("v"):
             return 1
         if name == "slug":
@@ -141,6 +151,24 @@ def world(settings, tmp_path):
         return None
 
     return {"owner": owner, "real": real}
+
+
+def _admission(owner):
+    """Two calls of the sweep's program officer's unit: a draft of the owner's enterprise to one,
+    and to the other an application that screening flagged (its team has one person)."""
+    from programs.services import applications as svc
+    from programs.tasks import screen_application
+    from tests.programs.factories import CallFactory, ProgrammeFactory, complete_draft, park_rules
+
+    programme = ProgrammeFactory(unit=unit_for(Role.PROGRAM_OFFICER))
+    calls = [CallFactory(programme=programme), CallFactory(programme=programme)]
+    for call in calls:
+        park_rules(call)
+    draft = complete_draft(calls[0], owner)
+    flagged = complete_draft(calls[1], owner, team=[{"name": "Solo", "full_time": True, "technical": True}])
+    svc.submit(actor=owner, application=flagged, declaration=True)
+    screen_application(flagged.pk)
+    return calls, {"draft": draft, "staff": flagged}
 
 
 def staff_client(role) -> Client:
@@ -299,6 +327,10 @@ def test_no_url_answers_5xx_to_hostile_input(who, world):
     assert not failures, f"{len(failures)} request(s) answered 5xx:\n" + "\n".join(failures)
     # The forms were found and sent (the sign-in form at least, for anyone).
     assert len(forms) >= {"anonymous": 4, "applicant": 20, "program officer": 8, "admin": 30}[who], sorted(forms)
+    # The admission pages with an application behind them were among those swept.
+    reached = {"applicant": "/applications/HKSP-", "program officer": "/staff/applications/HKSP-"}
+    if who in reached:
+        assert any(action.startswith(reached[who]) for action, _names in forms), sorted(forms)
 
 
 # --- What the sweep found, one by one ------------------------------------------------------------
