@@ -371,6 +371,11 @@ def clean_value(q: Question, raw, *, documents=None):
     raise ValidationError(_("This question cannot be answered."), code="invalid")
 
 
+def list_separator() -> str:
+    """Between the items of a list in the reader's language: 中國內地、香港 but Mainland China, Hong Kong."""
+    return ", " if language_variant() == "en" else "、"
+
+
 def display_value(q: Question, value, *, documents=None) -> str:
     """An answer as a reader sees it, in their language (``documents``: ``{id: title}``)."""
     if value is None:
@@ -381,7 +386,7 @@ def display_value(q: Question, value, *, documents=None) -> str:
     if kind == FieldKind.CHOICE:
         return q.choice_label(value)
     if kind == FieldKind.MULTIPLE_CHOICE:
-        return ", ".join(q.choice_label(v) for v in value)
+        return list_separator().join(q.choice_label(v) for v in value)
     if kind == FieldKind.MONEY:
         return f"{value['currency']} {Decimal(value['amount']):,.2f}"
     if kind == FieldKind.DOCUMENT:

@@ -18,7 +18,7 @@ from enterprises.choices import DocumentType, Kind, Sector
 from enterprises.completeness import completeness
 from enterprises.identifiers import validate_hk_br, validate_uscc
 
-from .answers import check_answers, form_schema
+from .answers import check_answers, form_schema, list_separator
 from .choices import FieldKind, RuleKind
 from .workflow import OPEN_STATES
 
@@ -98,9 +98,11 @@ def explain(code: str, params: dict) -> str:
         return code
     shown = dict(params)
     if "sectors" in shown:
-        shown["sectors"] = ", ".join(str(Sector(s).label) for s in shown["sectors"] if s in Sector.values)
+        shown["sectors"] = list_separator().join(str(Sector(s).label) for s in shown["sectors"] if s in Sector.values)
     if "types" in shown:
-        shown["types"] = ", ".join(str(DocumentType(t).label) for t in shown["types"] if t in DocumentType.values)
+        shown["types"] = list_separator().join(
+            str(DocumentType(t).label) for t in shown["types"] if t in DocumentType.values
+        )
     for key in ("references", "titles"):
         if key in shown:
             shown[key] = ", ".join(shown[key])
@@ -321,7 +323,7 @@ def describe(rule) -> str:
     values = list(rule.values or ())
     params = {
         "n": _number(rule.number) if rule.number is not None else "0",
-        "sectors": ", ".join(str(Sector(v).label) for v in values if v in Sector.values),
-        "types": ", ".join(str(DocumentType(v).label) for v in values if v in DocumentType.values),
+        "sectors": list_separator().join(str(Sector(v).label) for v in values if v in Sector.values),
+        "types": list_separator().join(str(DocumentType(v).label) for v in values if v in DocumentType.values),
     }
     return str(RULE_WORDS[rule.kind]) % params

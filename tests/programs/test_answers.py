@@ -179,3 +179,17 @@ def test_version_one_answers_still_display_and_validate_after_version_two(client
     assert "One-line summary" in status and "Antibody therapies for liver cancer" in status
     assert "HKD 5,000,000.00" in status and '<td data-label="Equity %">40</td>' in status
     assert f"/enterprises/{enterprise.reference}/documents/{answers['business_plan']}/v1/" in status
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("en", "Mainland China, United States"), ("zh-hant", "中國內地、美國")]
+)
+def test_a_multiple_choice_answer_reads_as_a_list_in_the_readers_language(language, shown):
+    from django.utils import translation
+
+    from programs.answers import display_value, form_schema
+    from tests.programs.factories import build_form
+
+    markets = form_schema(build_form()).questions["markets"]
+    with translation.override(language):
+        assert display_value(markets, ["cn", "us"]) == shown
