@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # the project, not bench/ (whose queue.py would shadow the standard library)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hkhz_portal.settings.dev")
 os.environ.setdefault("DEBUG", "false")  # measure what production runs, not the debug page machinery
 EXTERNAL_DB = "DATABASE_URL" in os.environ
