@@ -277,12 +277,12 @@ def _attachments(application, documents: dict) -> Outcome:
 
     ids = set(_document_ids(application))
     broken = []
-    for document in Document.objects.filter(pk__in=ids).prefetch_related("versions"):
+    found = list(Document.objects.filter(pk__in=ids).prefetch_related("versions"))
+    for document in found:
         latest = max(document.versions.all(), key=lambda v: v.number, default=None)
         if document.pk not in documents or latest is None or not _readable(latest, validate_upload):
             broken.append(document.title or document.get_doc_type_display())
-    missing = ids - set(Document.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    broken += [str(pk) for pk in sorted(missing)]
+    broken += [str(pk) for pk in sorted(ids - {document.pk for document in found})]
     return Outcome("attachments", not broken, "attachments_broken" if broken else "attachments_ok", {"titles": broken})
 
 

@@ -79,7 +79,10 @@ def _changed_meanwhile(application: Application) -> DomainError:
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("call", "enterprise").get(pk=application.pk)
+    # Only the application's row: locking the joined call would queue every action on the call.
+    return (
+        Application.objects.select_for_update(of=("self",)).select_related("call", "enterprise").get(pk=application.pk)
+    )
 
 
 def _move(
@@ -315,8 +318,14 @@ def finish_screening(application_id: int) -> bool:
     no longer in ``screening`` (a second delivery of the task) is left alone."""
     from ..eligibility import screening_checks
 
+    # The application's row and its enterprise's, not the call's or the form's (every screening
+    # of a call would wait in turn): screenings of one enterprise's applications take turns, so
+    # their duplicate and open-application checks never race.
     application = (
-        Application.objects.select_for_update().select_related("call", "enterprise").filter(pk=application_id).first()
+        Application.objects.select_for_update(of=("self", "enterprise"))
+        .select_related("call", "enterprise", "form_version")
+        .filter(pk=application_id)
+        .first()
     )
     if application is None or application.status != Status.SCREENING:
         return False

@@ -161,7 +161,7 @@ def test_a_worker_killed_mid_screening_leaves_the_application_to_be_screened_exa
     application = complete_draft(call, applicant)
     svc.submit(actor=applicant, application=application, declaration=True)  # queued; no worker yet
 
-    # Screening locks the enterprise's row with the application's (select_related ... for update):
+    # Screening locks the enterprise's row with the application's (select_for_update of both):
     # held here, it stops the worker in the middle of screening, after it began.
     locked, release = threading.Event(), threading.Event()
 
