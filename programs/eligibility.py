@@ -216,7 +216,9 @@ def _identifier(enterprise, *, rule: str) -> Outcome:
 def _open_applications(enterprise, programme_id, application) -> list[str]:
     from .models import Application
 
-    others = Application.objects.filter(enterprise=enterprise, programme_id=programme_id, status__in=OPEN_STATES)
+    others = Application.objects.filter(
+        enterprise=enterprise, programme_id=programme_id, status__in=OPEN_STATES
+    ).order_by()
     if application is not None:
         others = others.exclude(pk=application.pk)
     return list(others.values_list("reference", flat=True)[:5])
@@ -253,7 +255,7 @@ def screening_checks(application) -> list[Outcome]:
         # Every application's identifier is checked; a call that lists the rule has done it already.
         outcomes.append(_identifier(enterprise, rule="identifier"))
     outcomes.append(_attachments(application, documents))
-    duplicates = Application.objects.exclude(enterprise=enterprise).exclude(status="draft")
+    duplicates = Application.objects.exclude(enterprise=enterprise).exclude(status="draft").order_by()
     identifiers = [("uscc", enterprise.uscc), ("hk_br", enterprise.hk_br)]
     references = set()
     for name, value in identifiers:
@@ -277,7 +279,7 @@ def _attachments(application, documents: dict) -> Outcome:
 
     ids = set(_document_ids(application))
     broken = []
-    found = list(Document.objects.filter(pk__in=ids).prefetch_related("versions"))
+    found = list(Document.objects.filter(pk__in=ids).order_by().prefetch_related("versions"))
     for document in found:
         latest = max(document.versions.all(), key=lambda v: v.number, default=None)
         if document.pk not in documents or latest is None or not _readable(latest, validate_upload):

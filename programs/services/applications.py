@@ -170,7 +170,7 @@ def start_application(*, actor, call: Call, enterprise) -> Application:
 
 def library(application: Application) -> dict[int, str]:
     """The enterprise's current documents an answer may point to, as ``{id: type}``."""
-    return dict(application.enterprise.documents.current().values_list("pk", "doc_type"))
+    return dict(application.enterprise.documents.current().order_by().values_list("pk", "doc_type"))
 
 
 def _check(application: Application, answers: dict, *, complete: bool) -> Checked:
