@@ -104,8 +104,13 @@ class FormVersion(models.Model):
         return self.published_at is not None
 
 
-class Conditional(models.Model):
-    """Shown (and so possibly required) only when an earlier answer has one of the given values."""
+class FormPart(Trilingual):
+    """A section or a question of a form version: help in three languages, and shown (so possibly
+    required) only when an earlier answer has one of the given values; read-only once published."""
+
+    help_en = _text(_("help"), _("English"), long=True, blank=True)
+    help_zh_hans = _text(_("help"), _("Simplified Chinese"), long=True, blank=True)
+    help_zh_hant = _text(_("help"), _("Traditional Chinese"), long=True, blank=True)
 
     show_if_field = models.SlugField(
         _("show only if the answer to"),
@@ -122,12 +127,16 @@ class Conditional(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def help(self):
+        return self.text("help")
+
     def guard_published(self, version):
         if version is not None and version.is_published:
             raise ValidationError(_("A published form version cannot change: make a new version instead."))
 
 
-class FormSection(Trilingual, Conditional):
+class FormSection(FormPart):
     version = models.ForeignKey(
         FormVersion, verbose_name=_("form version"), on_delete=models.CASCADE, related_name="sections"
     )
@@ -136,9 +145,6 @@ class FormSection(Trilingual, Conditional):
     title_en = _text(_("title"), _("English"))
     title_zh_hans = _text(_("title"), _("Simplified Chinese"))
     title_zh_hant = _text(_("title"), _("Traditional Chinese"))
-    help_en = _text(_("help"), _("English"), long=True, blank=True)
-    help_zh_hans = _text(_("help"), _("Simplified Chinese"), long=True, blank=True)
-    help_zh_hant = _text(_("help"), _("Traditional Chinese"), long=True, blank=True)
 
     class Meta:
         verbose_name = _("form section")
@@ -153,15 +159,11 @@ class FormSection(Trilingual, Conditional):
     def title(self):
         return self.text("title")
 
-    @property
-    def help(self):
-        return self.text("help")
-
     def clean(self):
         self.guard_published(getattr(self, "version", None))
 
 
-class FormField(Trilingual, Conditional):
+class FormField(FormPart):
     """One question. A repeating group's columns are fields whose ``group`` is the group field."""
 
     section = models.ForeignKey(FormSection, verbose_name=_("section"), on_delete=models.CASCADE, related_name="fields")
@@ -180,9 +182,6 @@ class FormField(Trilingual, Conditional):
     label_en = _text(_("label"), _("English"))
     label_zh_hans = _text(_("label"), _("Simplified Chinese"))
     label_zh_hant = _text(_("label"), _("Traditional Chinese"))
-    help_en = _text(_("help"), _("English"), long=True, blank=True)
-    help_zh_hans = _text(_("help"), _("Simplified Chinese"), long=True, blank=True)
-    help_zh_hant = _text(_("help"), _("Traditional Chinese"), long=True, blank=True)
     required = models.BooleanField(_("required"), default=False, help_text=_("When shown."))
     choices = models.JSONField(
         _("choices"),
@@ -212,10 +211,6 @@ class FormField(Trilingual, Conditional):
     @property
     def label(self):
         return self.text("label")
-
-    @property
-    def help(self):
-        return self.text("help")
 
     def clean(self):
         section = getattr(self, "section", None)

@@ -2,6 +2,8 @@ import pytest
 
 from programs.answers import _published_schema
 
+from .factories import CallFactory, park_rules
+
 
 @pytest.fixture(autouse=True)
 def _fresh_schemas():
@@ -14,3 +16,12 @@ def _fresh_schemas():
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def call():
+    """A rolling call, open since ten days, with the Science Park's usual rules (a test module
+    that needs another call defines its own ``call``)."""
+    call = CallFactory()
+    park_rules(call)
+    return call

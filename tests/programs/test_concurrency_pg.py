@@ -14,7 +14,7 @@ from programs.services import applications as svc
 from programs.workflow import Status
 from tests.conftest import require
 
-from .factories import CallFactory, applicant_of_new_enterprise, complete_draft, officer_of, park_rules
+from .factories import applicant_of_new_enterprise, complete_draft, officer_of
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -30,13 +30,6 @@ def screenings(monkeypatch):
     enqueued = []
     monkeypatch.setattr(svc, "_enqueue_screening", enqueued.append)
     return enqueued
-
-
-@pytest.fixture
-def call():
-    call = CallFactory()
-    park_rules(call)
-    return call
 
 
 def at_once(*actions):

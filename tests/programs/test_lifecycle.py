@@ -13,16 +13,9 @@ from programs.tasks import screen_application
 from programs.workflow import Status
 from tests.factories import EnterpriseFactory, member_of
 
-from .factories import CallFactory, business_plan, good_answers, officer_of, park_rules
+from .factories import business_plan, good_answers, officer_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def call():
-    call = CallFactory()
-    park_rules(call)
-    return call
 
 
 @pytest.fixture

@@ -13,18 +13,11 @@ from programs.services import applications as svc
 from programs.tasks import remind_info_requests, sweep_applications
 from programs.workflow import Status
 
-from .factories import CallFactory, applicant_of_new_enterprise, complete_draft, officer_of, park_rules
+from .factories import applicant_of_new_enterprise, complete_draft, officer_of
 
 pytestmark = pytest.mark.django_db
 
 LONG_AGO = datetime.timedelta(hours=2)
-
-
-@pytest.fixture
-def call():
-    call = CallFactory()
-    park_rules(call)
-    return call
 
 
 @pytest.fixture

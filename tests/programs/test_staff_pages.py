@@ -16,7 +16,7 @@ from programs.workflow import TRANSITIONS, Actor, Status
 from tests.factories import EnterpriseFactory, UnitFactory, member_of, user_with_role
 from tests.files import pdf
 
-from .factories import CallFactory, ProgrammeFactory, good_answers, park_rules
+from .factories import CallFactory, ProgrammeFactory, good_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +29,6 @@ def officer_of(unit, **fields):
     user.unit = unit
     user.save(update_fields=["unit"])
     return user
-
-
-@pytest.fixture
-def call():
-    call = CallFactory()
-    park_rules(call)
-    return call
 
 
 @pytest.fixture
