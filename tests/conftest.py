@@ -42,6 +42,17 @@ class PortalClient(Client):
         session.save()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_form_schemas():
+    """Published form schemas are cached per process by version id (a published version never
+    changes), but each test's database hands out the same ids again: start each test clean."""
+    from programs.answers import _published_schema
+
+    _published_schema.cache_clear()
+    yield
+    _published_schema.cache_clear()
+
+
 @pytest.fixture
 def client():
     return PortalClient()

@@ -3,8 +3,6 @@
 from contextvars import ContextVar
 from enum import StrEnum
 
-from django.contrib.contenttypes.models import ContentType
-
 #: Set per request by ``RequestContextMiddleware``; empty in workers and commands.
 request_ip: ContextVar[str | None] = ContextVar("request_ip", default=None)
 
@@ -20,12 +18,13 @@ def record(action: StrEnum, *, target=None, actor=None, changes: dict | None = N
         raise TypeError(f"audit action {action!r} must be an AuditAction member, not a bare string")
     from .models import AuditEvent
 
-    return AuditEvent.objects.create(
+    event = AuditEvent.about(
+        actor=actor,
+        target=target,
         action=action,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=str(target.pk) if target is not None else "",
         target_repr=str(target)[:255] if target is not None else "",
         changes=changes or {},
         ip_address=ip or request_ip.get(),
     )
+    event.save(force_insert=True)
+    return event

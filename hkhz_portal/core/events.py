@@ -26,7 +26,6 @@ from datetime import timedelta
 from enum import StrEnum
 from functools import partial
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
@@ -83,14 +82,14 @@ def emit(name: StrEnum, *, target=None, actor=None, payload: dict | None = None)
     if spec is None:
         raise ValueError(f"event kind {name!r} is not registered")
     idle = spec.recipients is None and not _subscribers
-    event = DomainEvent.objects.create(
+    event = DomainEvent.about(
+        actor=actor,
+        target=target,
         kind=str(name),
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=str(target.pk) if target is not None else "",
         payload=payload or {},
         dispatched_at=timezone.now() if idle else None,
     )
+    event.save(force_insert=True)
     if not idle:
         transaction.on_commit(partial(_enqueue, event.pk))
     return event

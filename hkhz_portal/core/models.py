@@ -5,8 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditEvent(models.Model):
-    """Who did what to which record, from where and when. Written only by ``core.audit``."""
+class ActorAndTarget(models.Model):
+    """Who acted (a signed-in user, or nobody: a worker) on which record, if any."""
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -16,10 +16,28 @@ class AuditEvent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    action = models.CharField(_("action"), max_length=100)
-    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     target_id = models.CharField(max_length=64, blank=True)
     target = GenericForeignKey("target_type", "target_id")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def about(cls, *, actor, target, **fields):
+        """A new row (not saved) naming ``actor`` (kept only when signed in) and ``target``."""
+        return cls(
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+            target_id=str(target.pk) if target is not None else "",
+            **fields,
+        )
+
+
+class AuditEvent(ActorAndTarget):
+    """Who did what to which record, from where and when. Written only by ``core.audit``."""
+
+    action = models.CharField(_("action"), max_length=100)
     target_repr = models.CharField(_("target"), max_length=255, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
@@ -85,7 +103,7 @@ class Heartbeat(models.Model):
         return f"{self.name} {self.seen_at:%Y-%m-%d %H:%M:%S}"
 
 
-class DomainEvent(models.Model):
+class DomainEvent(ActorAndTarget):
     """Something that happened, recorded by a service in the same transaction as the change.
 
     After commit, ``core.events.dispatch`` hands each event once to every subscriber
@@ -94,17 +112,6 @@ class DomainEvent(models.Model):
     """
 
     kind = models.CharField(_("kind"), max_length=64)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    target_id = models.CharField(max_length=64, blank=True)
-    target = GenericForeignKey("target_type", "target_id")
     payload = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     dispatched_at = models.DateTimeField(_("handed to subscribers"), null=True, blank=True)

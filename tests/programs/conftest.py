@@ -1,16 +1,6 @@
 import pytest
 
-from programs.answers import _published_schema
-
 from .factories import CallFactory, park_rules
-
-
-@pytest.fixture(autouse=True)
-def _fresh_schemas():
-    """Published form schemas are cached per process by version id; each test's database reuses ids."""
-    _published_schema.cache_clear()
-    yield
-    _published_schema.cache_clear()
 
 
 @pytest.fixture(autouse=True)
