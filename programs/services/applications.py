@@ -193,9 +193,7 @@ def save_answers(
     if not is_member(actor, application):
         raise DomainError(_("Only the enterprise's members can change its application."), code="forbidden", status=403)
     if application.status != Status.DRAFT:
-        raise DomainError(
-            _("This application was submitted: its answers can no longer change."), code="not_draft", status=409
-        )
+        raise not_a_draft(application)
     require_consent(actor)
     schema = form_schema(application.form_version)
     merged = dict(application.answers)
@@ -213,6 +211,16 @@ def save_answers(
     application.saved_at = timezone.now()
     application.save(update_fields=["answers", "saved_at"])
     return checked
+
+
+def not_a_draft(application: Application) -> DomainError:
+    """Why the answers of an application past its draft (submitted, withdrawn…) cannot change."""
+    return DomainError(
+        _("Only a draft's answers can change: this application is “%(status)s”.")
+        % {"status": application.get_status_display()},
+        code="not_draft",
+        status=409,
+    )
 
 
 def submission_problems(application: Application) -> Checked:

@@ -33,7 +33,7 @@ def _draft(request, reference):
     """The user's application, or a redirect to its status page when it is no longer a draft."""
     application = selectors.application_of(request.user, reference)
     if application.status != Status.DRAFT:
-        messages.info(request, _("This application was submitted: its answers can no longer change."))
+        messages.info(request, services.not_a_draft(application).message)
         return application, redirect("programs:application", reference=reference)
     return application, None
 

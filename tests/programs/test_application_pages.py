@@ -163,7 +163,10 @@ def test_autosave_answers_saved_at_in_local_time_or_the_field_errors(client, cal
     svc.save_answers(actor=user, application=application, answers=good_answers(business_plan(user, enterprise).pk))
     svc.submit(actor=user, application=application, declaration=True)
     response = client.post(url(application, "edit/company/autosave/"), COMPANY)
-    assert "Not saved: This application was submitted" in response.content.decode()
+    assert (
+        "Not saved: Only a draft&#x27;s answers can change: this application is “Submitted”."
+        in response.content.decode()
+    )
 
 
 def test_the_review_links_each_problem_to_its_field_and_submitting_twice_gives_one_submission(
