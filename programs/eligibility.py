@@ -226,7 +226,8 @@ def _open_applications(enterprise, programme_id, application) -> list[str]:
 
 def self_check(call, enterprise) -> list[Outcome]:
     """The call's rules against an enterprise before it applies (``None``: decided by the answers)."""
-    return [evaluate(rule, enterprise=enterprise, answers=None) for rule in call.rules.select_related("call")]
+    # ``call.rules.all()``: the rules the call page prefetched, each with its call in cache.
+    return [evaluate(rule, enterprise=enterprise, answers=None) for rule in call.rules.all()]
 
 
 def screening_checks(application) -> list[Outcome]:

@@ -15,6 +15,7 @@ from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core import events
 
 from .events import ReminderKind, event_kind
+from .selectors import is_unit_officer
 from .workflow import STATE_HELP, TRANSITIONS, Status
 
 #: The steps each audience is told of.
@@ -74,7 +75,7 @@ def reminder_message(event, user) -> events.Message:
     unit's officers are told it is overdue."""
     reference = event.payload["reference"]
     due = formats.date_format(timezone.localtime(parse_datetime(event.payload["due_at"])), "DATETIME_FORMAT")
-    officer = user.unit_id is not None and Role.PROGRAM_OFFICER in user.roles
+    officer = is_unit_officer(user)
     url = reverse("programs:staff_application" if officer else "programs:application", args=[reference])
     if event.kind == ReminderKind.INFO_DUE_SOON:
         title = _("%(reference)s: more information due %(due)s") % {"reference": reference, "due": due}

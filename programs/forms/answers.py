@@ -62,10 +62,7 @@ class ShortTextField(QuestionField, forms.CharField):
 
 class LongTextField(QuestionField, forms.CharField):
     def __init__(self, question, **kwargs):
-        attrs = {"rows": 8}
-        if question.max_words:
-            attrs["data-max-words"] = question.max_words
-        super().__init__(question, widget=forms.Textarea(attrs=attrs), **kwargs)
+        super().__init__(question, widget=forms.Textarea(attrs={"rows": 8}), **kwargs)
 
 
 class NumberField(QuestionField, forms.CharField):
@@ -176,7 +173,7 @@ class RowCountField(forms.IntegerField):
             required=False,
             label=str(question.label),
             help_text=str(question.help),
-            widget=forms.HiddenInput(attrs={"data-row-count": ""}),
+            widget=forms.HiddenInput,
             **kwargs,
         )
 

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Membership
 from enterprises.services.consent import require_consent
-from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core import audit, events
 from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.search import normalise_names
@@ -28,6 +27,7 @@ from ..answers import Checked, check_answers, form_schema
 from ..audit_actions import AuditAction
 from ..events import event_kind
 from ..models import Application, Call, InfoRequest, ScreeningCheck, StatusChange
+from ..selectors import is_unit_officer
 from ..workflow import TRANSITIONS, Actor, Status
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def is_member(user, application: Application) -> bool:
 
 
 def is_officer_of(user, unit_id) -> bool:
-    return user.is_authenticated and user.unit_id == unit_id and Role.PROGRAM_OFFICER in user.roles
+    return user.unit_id == unit_id and is_unit_officer(user)
 
 
 def _may_act(actor_kind: Actor, user, application: Application) -> bool:

@@ -6,7 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from enterprises.services.documents import upload_document
 from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core.errors import DomainError
-from hkhz_portal.core.forms import add_service_error
+from hkhz_portal.core.forms import add_service_error, call_service
 
 from .. import selectors
 from ..answers import form_schema
@@ -170,11 +170,11 @@ def _respond_forms(request, application, info_request):
 
 def _upload(request, application, form, name, upload, doc_type):
     """A file sent with the answer, into the enterprise's library; its id, or None with the refusal on ``name``."""
-    try:
-        return upload_document(application.enterprise, upload, actor=request.user, doc_type=doc_type).document_id
-    except (ValidationError, DomainError) as error:
-        add_service_error(form, error, default_field=name)
-        return None
+    return call_service(
+        form,
+        lambda: upload_document(application.enterprise, upload, actor=request.user, doc_type=doc_type).document_id,
+        default_field=name,
+    )
 
 
 @applicant_required

@@ -267,9 +267,7 @@ def application_review(request, reference):
 
     Submitting twice (a double click, two tabs) gives one submission: both land on the status page."""
     application = selectors.application_of(request.user, reference)
-    if application.submitted_at is not None:
-        return redirect("programs:application", reference=reference)
-    if application.status != Status.DRAFT:
+    if application.status != Status.DRAFT:  # submitted already (the second click) or withdrawn
         return redirect("programs:application", reference=reference)
     schema = form_schema(application.form_version)
     form = DeclarationForm(request.POST if request.method == "POST" else None)

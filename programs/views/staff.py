@@ -43,7 +43,6 @@ def _queue_rows(applications, calls) -> list:
     """Attach each row's labels, translating every choice list once per request (not per row)."""
     statuses, sectors, districts = _labels(Status), _labels(Sector), _labels(HangzhouDistrict)
     titles = {call.pk: call.title for call in calls}
-    now = timezone.now()
     rows = list(applications)
     for row in rows:
         submitted = timezone.localtime(row.submitted_at)
@@ -55,7 +54,6 @@ def _queue_rows(applications, calls) -> list:
         row.district_label = districts.get(row.district, "")
         row.call_title = titles.get(row.call_id, "")
         row.waiting = row.status == Status.MORE_INFO_REQUESTED
-        row.overdue = row.info_due_at is not None and row.info_due_at < now
     return rows
 
 
@@ -90,11 +88,7 @@ def queue(request):
 def _render_application(request, application, *, bound=None, status=200):
     """The application page; ``bound`` is an action form sent with errors, shown in place of its blank one."""
     schema = form_schema(application.form_version)
-    statuses = _labels(Status)
     changes = list(selectors.timeline(application))
-    for change in changes:
-        change.from_label = statuses.get(change.from_status, "")
-        change.to_label = statuses.get(change.to_status, change.to_status)
     checks = [
         {"label": check_label(c.rule), "passed": c.passed, "reason": explain(c.code, c.params)}
         for c in selectors.latest_screening(application)
@@ -123,7 +117,6 @@ def _render_application(request, application, *, bound=None, status=200):
             "info_request": info_request,
             "reopened": reopened,
             "actions": actions,
-            "status_label": statuses.get(application.status, application.status),
             "status_help": STATE_HELP.get(application.status, ""),
         },
         status=status,

@@ -4,6 +4,7 @@ import html as html_lib
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from hkhz_portal.accounts.roles import Role
 from programs import workflow
@@ -63,6 +64,10 @@ def test_a_transition_declared_tomorrow_appears_without_touching_the_page(client
 def test_the_page_reads_in_traditional_chinese(client, officer):
     page = text(client, "zh-hant")
     assert '<html lang="zh-hant">' in page
+    # The states and steps are the declaration's labels, in the reader's language.
+    with translation.override("zh-hant"):
+        assert str(Status.NEEDS_ATTENTION.label) in page and str(TRANSITIONS["request_info"].label) in page
+    assert "Needs an officer" not in page
 
 
 def test_the_queue_links_to_it(client):
