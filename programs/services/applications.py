@@ -28,7 +28,7 @@ from ..audit_actions import AuditAction
 from ..events import event_kind
 from ..models import Application, Call, InfoRequest, ScreeningCheck, StatusChange
 from ..selectors import is_unit_officer
-from ..workflow import TRANSITIONS, Actor, Status
+from ..workflow import FINAL_STATES, TRANSITIONS, Actor, Status
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,10 @@ def _move(
     from_status = application.status
     application.status = target or transition.target
     application.status_changed_at = timezone.now()
-    application.save(update_fields=["status", "status_changed_at"])
+    if application.status in FINAL_STATES:
+        # Settled: no longer flagged for an officer, nothing more due from the applicant.
+        application.flagged, application.info_due_at = False, None
+    application.save(update_fields=["status", "status_changed_at", "flagged", "info_due_at"])
     return _record(application, name, from_status=from_status, actor=actor, note=note, internal_note=internal_note)
 
 
@@ -305,7 +308,6 @@ def _enqueue_screening(application_id: int) -> None:
 def withdraw(*, actor, application: Application, reason: str = "", expected_status=None) -> Application:
     application = _lock(application)
     _move(application, "withdraw", actor=actor, note=reason, expected_status=expected_status)
-    _close_info_requests(application)
     return application
 
 
@@ -434,9 +436,3 @@ def respond(*, actor, application: Application, message: str, answers: dict, doc
     request.save(update_fields=["responded_at", "response"])
     request.documents.set(document_ids)
     return application
-
-
-def _close_info_requests(application: Application) -> None:
-    if application.info_due_at is not None:
-        application.info_due_at = None
-        application.save(update_fields=["info_due_at"])

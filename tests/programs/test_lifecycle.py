@@ -13,7 +13,7 @@ from programs.tasks import screen_application
 from programs.workflow import Status
 from tests.factories import EnterpriseFactory, member_of
 
-from .factories import business_plan, good_answers, officer_of
+from .factories import business_plan, complete_draft, good_answers, officer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,17 @@ def test_an_enterprise_with_a_large_id_starts_an_application(call):
     applicant = member_of(enterprise, role="owner")
     application = svc.start_application(actor=applicant, call=call, enterprise=enterprise)
     assert application.reference == f"HKSP-{timezone.localdate():%Y}-{application.pk:05d}"
+
+
+def test_a_flagged_application_rejected_or_withdrawn_leaves_the_flagged_filter(call, applicant):
+    """The queue's "flagged" filter lists applications waiting for an officer, not settled ones."""
+    officer = officer_of(call)
+    answers = {"team": [{"name": "Solo Founder", "full_time": True, "technical": True, "equity": "100"}]}
+    application = complete_draft(call, applicant, **answers)
+    svc.submit(actor=applicant, application=application, declaration=True)
+    screen_application(application.pk)
+    application.refresh_from_db()
+    assert application.flagged
+    svc.reject_ineligible(actor=officer, application=application, reasons="One full-time person; the call needs two.")
+    application.refresh_from_db()
+    assert (application.status, application.flagged) == (Status.REJECTED, False)
