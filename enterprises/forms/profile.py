@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.forms.widgets import MoneyWidget
 from phonenumber_field.formfields import PhoneNumberField
 
-from hkhz_portal.core.forms import OneErrorPerFieldMixin, label_empty_choices
+from hkhz_portal.core.forms import DateInput, OneErrorPerFieldMixin, label_empty_choices
 
 from ..choices import Kind
 from ..identifiers import IDENTIFIERS
@@ -140,7 +140,7 @@ class ProfileFieldsMixin(RequiredMarkMixin, OneErrorPerFieldMixin):
             if name in self.fields:
                 self.fields[name].help_text = text
         if "founded_on" in self.fields:
-            self.fields["founded_on"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            self.fields["founded_on"].widget = DateInput()
         for name in ("registered_address", "description_en", "description_zh"):
             if name in self.fields:
                 self.fields[name].widget.attrs["rows"] = 3 if name == "registered_address" else 5

@@ -3,16 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hkhz_portal.core.forms import OneErrorPerFieldMixin, label_empty_choices
+from hkhz_portal.core.forms import DateInput, OneErrorPerFieldMixin, label_empty_choices
 
 from ..models import MILESTONE_FIELDS, Milestone, Product
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ProductForm(forms.ModelForm):

@@ -1,5 +1,7 @@
-"""Form helpers every app shares: the one way a page shows a service's refusal of what a form sent."""
+"""Form helpers every app shares: the one way a page shows a service's refusal of what a form sent,
+and the date picker."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 from .errors import DomainError, fix_page
@@ -50,3 +52,13 @@ class OneErrorPerFieldMixin:
         if hasattr(errors, "error_dict"):
             errors.error_dict = {name: e for name, e in errors.error_dict.items() if name not in self.errors}
         super()._update_errors(errors)
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker: its value is always ISO (``2026-12-15``), whatever the page's
+    language, or the browser shows the field empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

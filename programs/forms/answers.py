@@ -19,6 +19,7 @@ from enterprises.choices import CURRENCIES
 from enterprises.forms.documents import ACCEPT, _file_help
 from enterprises.forms.profile import MarkedBoundField
 from enterprises.uploads import validate_upload
+from hkhz_portal.core.forms import DateInput
 
 from ..answers import MAX_ROWS, Question, is_shown
 from ..choices import FieldKind
@@ -73,7 +74,7 @@ class NumberField(QuestionField, forms.CharField):
 
 class DateField(QuestionField, forms.CharField):
     def __init__(self, question, **kwargs):
-        super().__init__(question, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+        super().__init__(question, widget=DateInput(), **kwargs)
 
 
 class MoneyWidget(forms.MultiWidget):

@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hkhz_portal.core.forms import DateInput
 from hkhz_portal.core.validators import validate_multiline_text
 
 from ..answers import form_schema
@@ -72,7 +73,7 @@ class RequestInfoForm(ActionForm):
     due_on = forms.DateField(
         label=_("Deadline"),
         help_text=_("The end of this day, Hong Kong time."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     def __init__(self, *args, **kwargs):

@@ -1,6 +1,7 @@
 """The officer's application page: what it shows, the actions its state allows, races."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -316,3 +317,12 @@ def test_another_programme_of_the_unit_is_visible(client, officer, call):
     enterprise = EnterpriseFactory(founded_on=timezone.localdate() - datetime.timedelta(days=300))
     application = submitted(CallFactory(programme=programme), member_of(enterprise, role="owner"))
     assert client.get(page(application)).status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+def test_the_deadline_picker_holds_an_iso_date_in_every_language(client, officer, flagged, language):
+    """A date input shows nothing unless its value is YYYY-MM-DD, whatever the page's language."""
+    client.cookies["django_language"] = language
+    html = client.get(page(flagged)).content.decode()
+    values = re.findall(r'<input type="date"[^>]*value="([^"]*)"', html)
+    assert values and all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) for v in values), values
