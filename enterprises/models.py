@@ -224,6 +224,26 @@ class Enterprise(models.Model):
             raise ValidationError(errors)
 
 
+class HongKongEntity(models.Model):
+    """A mainland or overseas enterprise's company in Hong Kong (a Hong Kong enterprise is its own),
+    recorded when it is registered, for instance while onboarding to Hong Kong Science Park."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="hk_entity"
+    )
+    name = models.CharField(_("company name"), max_length=200, validators=[validate_plain_text])
+    hk_br = identifier_field("hk_br", _("Hong Kong Business Registration number"), 8, validate_hk_br)
+    registered_on = models.DateField(_("registered"), null=True, blank=True, validators=[validate_not_future])
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Hong Kong company")
+        verbose_name_plural = _("Hong Kong companies")
+
+    def __str__(self):
+        return f"{self.name} ({self.hk_br})"
+
+
 class WizardSubmission(models.Model):
     """One run of the create wizard, claimed by the enterprise it created: a second POST of the
     last step (a double click, a retry, parallel requests) finds the claim and is answered with

@@ -4,14 +4,9 @@ Services import this module to enqueue; the tasks import the services lazily, in
 task, so the two never import each other at load time.
 """
 
-import logging
-from functools import partial
-
 from celery import shared_task
-from django.db import transaction
-from kombu.exceptions import OperationalError
 
-logger = logging.getLogger(__name__)
+from hkhz_portal.core.queueing import enqueue_after_commit
 
 
 # The row counts the attempts and stops raising when they are used up
@@ -36,14 +31,6 @@ def send_stranded_invitations() -> int:
 
 
 def send_invitation_after_commit(invitation_id: int) -> None:
-    """Enqueue the invitation mail once the caller's transaction commits."""
-    transaction.on_commit(partial(_enqueue_invitation, invitation_id))
-
-
-def _enqueue_invitation(invitation_id: int) -> None:
-    try:
-        send_invitation.delay(invitation_id)
-    except OperationalError:
-        # The broker is down: the invitation is saved, and the sweep will enqueue it later.
-        # The person who invited should not see an error page for that.
-        logger.warning("Broker unavailable; invitation %s left for the sweep", invitation_id, exc_info=True)
+    """Enqueue the invitation mail once the caller's transaction commits (with the broker down, the
+    invitation is saved and the sweep sends it later: the person who invited sees no error)."""
+    enqueue_after_commit(send_invitation, invitation_id)

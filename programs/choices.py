@@ -38,3 +38,51 @@ class CallState(models.TextChoices):
     UPCOMING = "upcoming", _("Upcoming")
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
+
+
+class AssignmentStatus(models.TextChoices):
+    """Where a reviewer's assignment to an application stands."""
+
+    AWAITING_DECLARATION = "awaiting_declaration", _("Waiting for the conflict declaration")
+    REVIEWING = "reviewing", _("Reviewing")
+    SUBMITTED = "submitted", _("Review submitted")
+    CONFLICT = "conflict", _("Handed back: conflict of interest")
+    REPLACED = "replaced", _("Replaced")
+
+
+#: Assignments that hold one of the application's review places.
+ACTIVE_ASSIGNMENTS = frozenset(
+    {AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.REVIEWING, AssignmentStatus.SUBMITTED}
+)
+
+
+class Recommendation(models.TextChoices):
+    ADMIT = "admit", _("Admit")
+    ADMIT_WITH_CONDITIONS = "admit_with_conditions", _("Admit with conditions")
+    DO_NOT_ADMIT = "do_not_admit", _("Do not admit")
+
+
+class Outcome(models.TextChoices):
+    """An officer's decision on a reviewed application (each is a workflow transition of the same name)."""
+
+    APPROVE = "approve", _("Approve")
+    WAITLIST = "waitlist", _("Waitlist")
+    REJECT = "reject", _("Reject")
+
+
+class SpaceKind(models.TextChoices):
+    OFFICE = "office", _("Office")
+    LAB = "lab", _("Laboratory")
+    WET_LAB = "wet_lab", _("Wet laboratory")
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", _("CSV")
+    XLSX = "xlsx", _("Excel workbook (XLSX)")
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")

@@ -1,5 +1,6 @@
 """The admission workflow's domain events: one kind per declared transition, named after it,
-and the reminders the beat sends about requests for more information."""
+and the review's own events, and the reminders the beat sends (requests for more information,
+reviews due)."""
 
 from enum import StrEnum
 
@@ -13,6 +14,16 @@ class ReminderKind(StrEnum):
 
     INFO_DUE_SOON = "application.info_due_soon"
     INFO_OVERDUE = "application.info_overdue"
+    REVIEW_DUE_SOON = "review.due_soon"
+    REVIEW_OVERDUE = "review.overdue"
+
+
+class ReviewEventKind(StrEnum):
+    """Events of the review that change no application's state."""
+
+    ASSIGNED = "review.assigned"
+    #: The worker could not fill every review place; the unit's officers are told why.
+    REVIEWERS_SHORT = "application.reviewers_short"
 
 
 def event_kind(transition_name: str) -> EventKind:

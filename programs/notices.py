@@ -8,19 +8,33 @@ language (``core.notifications.deliver`` calls ``message`` under it).
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core import events
 
-from .events import ReminderKind, event_kind
+from .events import ReminderKind, ReviewEventKind, event_kind
 from .selectors import is_unit_officer
 from .workflow import STATE_HELP, TRANSITIONS, Status
 
 #: The steps each audience is told of.
-TELL_APPLICANTS = frozenset({"submit", "pass_screening", "override_flag", "request_info", "reject_ineligible"})
-TELL_OFFICERS = frozenset({"flag", "respond", "withdraw"})
+TELL_APPLICANTS = frozenset(
+    {
+        "submit",
+        "pass_screening",
+        "override_flag",
+        "request_info",
+        "reject_ineligible",
+        "approve",
+        "waitlist",
+        "reject",
+        "offer_place",
+        "admit",
+        "fail_onboarding",
+    }
+)
+TELL_OFFICERS = frozenset({"flag", "respond", "withdraw", "complete_reviews", "accept_offer"})
 
 LABELS = {
     "start": _("A draft application was started"),
@@ -33,12 +47,22 @@ LABELS = {
     "respond": _("An applicant sent the information asked for"),
     "reject_ineligible": _("An application was found ineligible"),
     "withdraw": _("An application was withdrawn"),
+    "complete_reviews": _("Every review of an application is in"),
+    "approve": _("An application was approved"),
+    "waitlist": _("An application was put on the waiting list"),
+    "reject": _("An application was declined"),
+    "offer_place": _("A place was offered from the waiting list"),
+    "accept_offer": _("An applicant accepted a place"),
+    "admit": _("An enterprise was admitted"),
+    "fail_onboarding": _("An onboarding was ended"),
 }
 
 
 REMINDER_LABELS = {
     ReminderKind.INFO_DUE_SOON: _("A deadline for more information is near"),
     ReminderKind.INFO_OVERDUE: _("A deadline for more information has passed"),
+    ReminderKind.REVIEW_DUE_SOON: _("A review is due soon"),
+    ReminderKind.REVIEW_OVERDUE: _("A review is overdue"),
 }
 
 
@@ -96,6 +120,60 @@ def reminder_message(event, user) -> events.Message:
     return events.Message(title=str(title), body=str(body % {"due": due}), url=url)
 
 
+def assigned_reviewer(event):
+    return get_user_model().objects.filter(review_assignments__pk=event.target_id)
+
+
+def assignment_officers(event):
+    return get_user_model().objects.filter(
+        unit__applications__assignments__pk=event.target_id, groups__name=Role.PROGRAM_OFFICER, is_active=True
+    )
+
+
+def reviewer_and_officers(event):
+    return [*assigned_reviewer(event), *assignment_officers(event)]
+
+
+def review_message(event, user) -> events.Message:
+    """A reviewer's assignment, and its reminders: the reviewer is asked to review, the unit's
+    officers are told a review is overdue."""
+    reference = event.payload["reference"]
+    due = formats.date_format(parse_date(event.payload["due_on"]), "DATE_FORMAT")
+    mine = str(user.pk) == str(event.payload.get("reviewer"))
+    if not mine:
+        title = _("%(reference)s: a review is overdue") % {"reference": reference}
+        body = _("A reviewer has not submitted the review due %(due)s. You can replace the reviewer.")
+        url = reverse("programs:staff_application", args=[reference])
+    else:
+        url = reverse("programs:review", args=[event.target_id])
+        if event.kind == ReviewEventKind.ASSIGNED:
+            title = _("%(reference)s: a review for you, due %(due)s") % {"reference": reference, "due": due}
+            body = _("Declare any conflict of interest, then score the application by %(due)s.")
+        elif event.kind == ReminderKind.REVIEW_DUE_SOON:
+            title = _("%(reference)s: your review is due %(due)s") % {"reference": reference, "due": due}
+            body = _("Your review is due in two working days, on %(due)s.")
+        else:
+            title = _("%(reference)s: your review is overdue") % {"reference": reference}
+            body = _("Your review was due %(due)s. Submit it, or tell the officer if you cannot.")
+    return events.Message(title=str(title), body=str(body % {"due": due}), url=url)
+
+
+def shortfall_message(event, user) -> events.Message:
+    payload = event.payload
+    title = _("%(reference)s: %(missing)s review places could not be filled") % payload
+    body = (
+        _(
+            "The call's panel has %(panel)s reviewers: %(already)s were already assigned this application and "
+            "%(conflicted)s have a conflict of interest with the enterprise. Add reviewers to the panel or assign "
+            "one by hand."
+        )
+        % payload
+    )
+    return events.Message(
+        title=str(title), body=str(body), url=reverse("programs:staff_application", args=[payload["reference"]])
+    )
+
+
 def register() -> None:
     for name in TRANSITIONS:
         audience = applicant_members if name in TELL_APPLICANTS else unit_officers if name in TELL_OFFICERS else None
@@ -105,3 +183,27 @@ def register() -> None:
     reminders = {ReminderKind.INFO_DUE_SOON: applicant_members, ReminderKind.INFO_OVERDUE: applicants_and_officers}
     for kind, audience in reminders.items():
         events.register_kind(kind, label=REMINDER_LABELS[kind], recipients=audience, message=reminder_message)
+    events.register_kind(
+        ReviewEventKind.ASSIGNED,
+        label=_("A review was assigned to you"),
+        recipients=assigned_reviewer,
+        message=review_message,
+    )
+    events.register_kind(
+        ReminderKind.REVIEW_DUE_SOON,
+        label=REMINDER_LABELS[ReminderKind.REVIEW_DUE_SOON],
+        recipients=assigned_reviewer,
+        message=review_message,
+    )
+    events.register_kind(
+        ReminderKind.REVIEW_OVERDUE,
+        label=REMINDER_LABELS[ReminderKind.REVIEW_OVERDUE],
+        recipients=reviewer_and_officers,
+        message=review_message,
+    )
+    events.register_kind(
+        ReviewEventKind.REVIEWERS_SHORT,
+        label=_("Review places could not be filled"),
+        recipients=unit_officers,
+        message=shortfall_message,
+    )

@@ -2,6 +2,7 @@
 record of another enterprise or unit is a 404, never a hint that it exists."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -10,8 +11,9 @@ from django.utils import timezone
 from enterprises.models import Document, Membership
 from hkhz_portal.accounts.roles import Role
 
-from .choices import CallState
-from .models import Application, Call, ScreeningCheck, StatusChange
+from . import ranking
+from .choices import AssignmentStatus, CallState
+from .models import Application, Call, Review, Rubric, ScreeningCheck, StatusChange
 from .workflow import Status
 
 
@@ -157,3 +159,41 @@ def latest_screening(application: Application) -> list[ScreeningCheck]:
     if last is None:
         return []
     return list(ScreeningCheck.objects.filter(application=application, run=last).order_by("id"))
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A call's ranking: its rows best first (each with its ``application``), and the scored
+    applications' count against the call's capacity."""
+
+    call: Call
+    rows: list
+    #: Reviewer ids whose scores were left raw (too few in the call to normalise).
+    raw_reviewers: frozenset
+
+
+def call_ranking(call: Call) -> Ranking:
+    """Rank ``call``'s applications by their submitted reviews (``programs.ranking``): two queries
+    whatever the number of applications, one for the scores and one for the applications."""
+    rubric = Rubric.objects.filter(call=call).first()
+    scale = (rubric.scale_min, rubric.scale_max) if rubric else (1, 5)
+    scores = [
+        ranking.Score(application_id, reviewer_id, float(total))
+        for application_id, reviewer_id, total in Review.objects.filter(
+            assignment__application__call=call,
+            assignment__status=AssignmentStatus.SUBMITTED,
+            total__isnull=False,
+        )
+        .exclude(assignment__application__status=Status.WITHDRAWN)
+        .values_list("assignment__application_id", "assignment__reviewer_id", "total")
+    ]
+    rows = ranking.rank(scores, capacity=call.capacity, scale=scale)
+    applications = (
+        Application.objects.filter(pk__in=[r.application_id for r in rows])
+        .only("pk", "reference", "status", "enterprise_name_en", "enterprise_name_zh", "sector", "unit_id", "call_id")
+        .in_bulk()
+    )
+    for row in rows:
+        row.application = applications[row.application_id]
+    raw = frozenset().union(*(r.raw_reviewers for r in rows)) if rows else frozenset()
+    return Ranking(call=call, rows=rows, raw_reviewers=raw)

@@ -20,15 +20,32 @@ def screen_application(application_id: int) -> None:
 
 @shared_task(name="programs.sweep_applications")
 def sweep_applications() -> int:
-    """Beat: screen again the applications whose screening task was lost."""
-    from .services.reminders import requeue_stale_screenings
+    """Beat: screen again the applications whose screening task was lost, and ask again for the
+    reviewers of those whose assignment task was lost."""
+    from .services.reminders import requeue_stale_assignments, requeue_stale_screenings
 
-    return len(requeue_stale_screenings())
+    return len(requeue_stale_screenings()) + len(requeue_stale_assignments())
 
 
 @shared_task(name="programs.remind_info_requests")
 def remind_info_requests() -> int:
     """Beat: remind of requests for more information whose deadline is near or past."""
     from .services.reminders import remind_info_requests as remind
+
+    return remind()
+
+
+@shared_task(name="programs.assign_reviewers")
+def assign_reviewers(application_id: int) -> int:
+    """Fill an application's empty review places (and move it on if every review is in)."""
+    from .services.reviews import assign_reviewers as assign
+
+    return len(assign(application_id))
+
+
+@shared_task(name="programs.remind_reviews")
+def remind_reviews() -> int:
+    """Beat: remind reviewers two Hong Kong working days before a review is due, and when it is overdue."""
+    from .services.reminders import remind_reviews as remind
 
     return remind()

@@ -79,6 +79,9 @@ UNDECIDED_STATES = frozenset(
     }
 )
 
+#: States from which the applicant may withdraw: anything short of admission or a final answer.
+WITHDRAWABLE_STATES = UNDECIDED_STATES | {Status.APPROVED, Status.ONBOARDING, Status.WAITLISTED}
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -170,15 +173,82 @@ TRANSITIONS: dict[str, Transition] = {
             _("The officer confirms the application is not eligible, with reasons for the applicant."),
         ),
         Transition(
+            "complete_reviews",
+            _("Complete the reviews"),
+            frozenset({Status.IN_REVIEW}),
+            Status.REVIEWED,
+            Actor.SYSTEM,
+            _("Every assigned reviewer has submitted a review; the unit's officers are told."),
+        ),
+        Transition(
+            "approve",
+            _("Approve"),
+            frozenset({Status.REVIEWED}),
+            Status.APPROVED,
+            Actor.OFFICER,
+            _("The officer admits the application, with any conditions and the space allocated."),
+        ),
+        Transition(
+            "waitlist",
+            _("Waitlist"),
+            frozenset({Status.REVIEWED}),
+            Status.WAITLISTED,
+            Actor.OFFICER,
+            _("The officer puts the application on the call's waiting list, at a place."),
+        ),
+        Transition(
+            "reject",
+            _("Reject"),
+            frozenset({Status.REVIEWED, Status.WAITLISTED}),
+            Status.REJECTED,
+            Actor.OFFICER,
+            _("The officer declines the application, with reasons for the applicant."),
+        ),
+        Transition(
+            "offer_place",
+            _("Offer a freed place"),
+            frozenset({Status.WAITLISTED}),
+            Status.APPROVED,
+            Actor.SYSTEM,
+            _("A place freed by an approved application is offered to the first on the waiting list."),
+        ),
+        Transition(
+            "accept_offer",
+            _("Accept the place"),
+            frozenset({Status.APPROVED}),
+            Status.ONBOARDING,
+            Actor.APPLICANT,
+            _("The applicant accepts the place and its conditions; the onboarding formalities begin."),
+        ),
+        Transition(
+            "admit",
+            _("Admit"),
+            frozenset({Status.ONBOARDING}),
+            Status.ADMITTED,
+            Actor.OFFICER,
+            _("The officer confirms the formalities are done: tenancy signed, Hong Kong company registered, moved in."),
+        ),
+        Transition(
+            "fail_onboarding",
+            _("End the onboarding"),
+            frozenset({Status.ONBOARDING}),
+            Status.REJECTED,
+            Actor.OFFICER,
+            _("The formalities were not completed; the place goes to the waiting list."),
+        ),
+        Transition(
             "withdraw",
             _("Withdraw"),
-            UNDECIDED_STATES,
+            WITHDRAWABLE_STATES,
             Status.WITHDRAWN,
             Actor.APPLICANT,
-            _("The applicant withdraws the application at any time before a decision."),
+            _("The applicant withdraws the application at any time before admission; a place it held is offered on."),
         ),
     ]
 }
+
+#: States holding one of the call's places.
+PLACE_STATES = frozenset({Status.APPROVED, Status.ONBOARDING, Status.ADMITTED})
 
 
 def transitions_by(actor: Actor, status) -> list[Transition]:

@@ -3,16 +3,18 @@ class DomainError(Exception):
 
     Pages show ``message`` to the user (on the form field ``field`` when a form was sent, see
     ``hkhz_portal.core.forms``); the API answers with ``status`` and a problem+json body
-    carrying ``code`` (see ``hkhz_portal.core.api``). An error names no page: where a user
+    carrying ``code`` and, for a refusal of several fields at once, ``errors`` by field (see
+    ``hkhz_portal.core.api``). An error names no page: where a user
     fixes a refusal of some kind is the page layer's business (``register_fix_page``).
     """
 
-    def __init__(self, message, *, code="invalid", status=400, field=None):
+    def __init__(self, message, *, code="invalid", status=400, field=None, errors=None):
         super().__init__(message)
         self.message = message
         self.code = code
         self.status = status
         self.field = field
+        self.errors = errors
 
 
 #: URL names of the pages where a refusal of each kind is put right, registered by the app that

@@ -24,12 +24,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
 from .models import DomainEvent
+from .queueing import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -91,19 +91,10 @@ def emit(name: StrEnum, *, target=None, actor=None, payload: dict | None = None)
     )
     event.save(force_insert=True)
     if not idle:
-        transaction.on_commit(partial(_enqueue, event.pk))
+        from .tasks import dispatch_event
+
+        enqueue_after_commit(dispatch_event, event.pk)
     return event
-
-
-def _enqueue(event_id: int) -> None:
-    from kombu.exceptions import OperationalError
-
-    from .tasks import dispatch_event
-
-    try:
-        dispatch_event.delay(event_id)
-    except OperationalError:
-        logger.warning("Broker unavailable; event %s left for the sweep", event_id, exc_info=True)
 
 
 def dispatch(event_id: int) -> bool:

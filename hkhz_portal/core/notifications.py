@@ -13,9 +13,7 @@ sweep, so a mail is neither lost with a worker nor sent twice by two; after
 """
 
 import logging
-from contextlib import suppress
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -26,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .models import Notification, NotificationPreference
+from .queueing import enqueue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +44,10 @@ def notify(recipient, *, title, body="", url="", kind="", email=False) -> Notifi
             recipient=recipient, title=str(title), body=str(body), url=url, kind=kind, email_due=email
         )
     if email:
-        transaction.on_commit(partial(_enqueue_email, note.pk))
+        from .tasks import send_notification_email
+
+        # With the broker down, the sweep (``stranded_email_ids``) sends it once it is back.
+        enqueue_after_commit(send_notification_email, note.pk)
     return note
 
 
@@ -92,16 +94,6 @@ def set_email_preferences(*, actor, choices: dict[str, bool]) -> None:
     for kind, email in choices.items():
         if event_kind(kind) is not None:
             NotificationPreference.objects.update_or_create(user=actor, kind=kind, defaults={"email": email})
-
-
-def _enqueue_email(notification_id: int) -> None:
-    from kombu.exceptions import OperationalError
-
-    from .tasks import send_notification_email
-
-    # If the broker is down, the sweep (``stranded_email_ids``) sends it once it is back.
-    with suppress(OperationalError):
-        send_notification_email.delay(notification_id)
 
 
 def _sendable(now: datetime) -> Q:

@@ -172,6 +172,7 @@ CELERY_BEAT_SCHEDULE = {
     "event-sweep": {"task": "core.sweep_events", "schedule": 300.0},
     "application-sweep": {"task": "programs.sweep_applications", "schedule": 300.0},
     "info-request-reminders": {"task": "programs.remind_info_requests", "schedule": 3600.0},
+    "review-reminders": {"task": "programs.remind_reviews", "schedule": 3600.0},
 }
 #: An application left in ``submitted`` or ``screening`` this long is screened again by the sweep.
 SCREENING_STALE_AFTER = env.int("SCREENING_STALE_AFTER_SECONDS", default=600)

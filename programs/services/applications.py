@@ -8,9 +8,7 @@ state changed and is told who changed it and when.
 """
 
 import datetime
-import logging
 import uuid
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -21,6 +19,7 @@ from enterprises.models import Membership
 from enterprises.services.consent import require_consent
 from hkhz_portal.core import audit, events
 from hkhz_portal.core.errors import DomainError
+from hkhz_portal.core.queueing import enqueue_after_commit
 from hkhz_portal.core.search import normalise_names
 
 from ..answers import Checked, check_answers, form_schema
@@ -28,9 +27,7 @@ from ..audit_actions import AuditAction
 from ..events import event_kind
 from ..models import Application, Call, InfoRequest, ScreeningCheck, StatusChange
 from ..selectors import is_unit_officer
-from ..workflow import FINAL_STATES, TRANSITIONS, Actor, Status
-
-logger = logging.getLogger(__name__)
+from ..workflow import FINAL_STATES, PLACE_STATES, TRANSITIONS, Actor, Status
 
 
 class IncompleteApplication(DomainError):
@@ -38,9 +35,8 @@ class IncompleteApplication(DomainError):
 
     def __init__(self, errors: dict):
         super().__init__(
-            _("Some answers are missing or need correcting: see the list below."), code="incomplete", status=400
+            _("Some answers are missing or need correcting: see the list below."), code="incomplete", errors=errors
         )
-        self.errors = errors
 
 
 def is_member(user, application: Application) -> bool:
@@ -290,24 +286,21 @@ def _copy_enterprise(application: Application) -> None:
 def enqueue_screening(application: Application) -> None:
     """Screen the application once the caller's transaction commits."""
     Application.objects.filter(pk=application.pk).update(screening_enqueued_at=timezone.now())
-    transaction.on_commit(partial(_enqueue_screening, application.pk))
-
-
-def _enqueue_screening(application_id: int) -> None:
-    from kombu.exceptions import OperationalError
-
     from ..tasks import screen_application
 
-    try:
-        screen_application.delay(application_id)
-    except OperationalError:
-        logger.warning("Broker unavailable; application %s left for the sweep", application_id, exc_info=True)
+    enqueue_after_commit(screen_application, application.pk)
 
 
 @transaction.atomic(durable=True)
 def withdraw(*, actor, application: Application, reason: str = "", expected_status=None) -> Application:
+    """The applicant withdraws; a place the application held goes to the first on the waiting list."""
+    from .decisions import offer_freed_places
+
     application = _lock(application)
+    held_place = application.status in PLACE_STATES
     _move(application, "withdraw", actor=actor, note=reason, expected_status=expected_status)
+    if held_place:
+        offer_freed_places(application.call)
     return application
 
 
@@ -350,7 +343,17 @@ def finish_screening(application_id: int) -> bool:
     application.screening_enqueued_at = None
     application.save(update_fields=["flagged", "screening_enqueued_at"])
     _move(application, "pass_screening" if passed else "flag", actor=None)
+    _after_entering_review(application)
     return True
+
+
+def _after_entering_review(application: Application) -> None:
+    """In review (screened, accepted by an officer, or back from a request for information): a
+    worker fills the review places still empty, and moves the application on if all are in."""
+    from .reviews import enqueue_assignment
+
+    if application.status == Status.IN_REVIEW:
+        enqueue_assignment(application)
 
 
 @transaction.atomic(durable=True)
@@ -362,6 +365,7 @@ def override_flag(*, actor, application: Application, reason: str, expected_stat
     _move(application, "override_flag", actor=actor, internal_note=reason.strip(), expected_status=expected_status)
     application.flagged = False
     application.save(update_fields=["flagged"])
+    _after_entering_review(application)
     return application
 
 
@@ -435,4 +439,5 @@ def respond(*, actor, application: Application, message: str, answers: dict, doc
     request.response = message.strip()
     request.save(update_fields=["responded_at", "response"])
     request.documents.set(document_ids)
+    _after_entering_review(application)
     return application

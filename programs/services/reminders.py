@@ -7,7 +7,6 @@ remind twice.
 """
 
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -15,11 +14,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from hkhz_portal.core import events
+from hkhz_portal.core.calendars import working_days_after
+from hkhz_portal.core.queueing import enqueue_after_commit
 
+from ..choices import AssignmentStatus
 from ..events import ReminderKind
-from ..models import Application, InfoRequest
+from ..models import Application, InfoRequest, ReviewAssignment
 from ..workflow import WORKER_STATES, Status
-from .applications import _enqueue_screening
 
 #: How long before its deadline the applicant is reminded of a request for more information.
 REMINDER_WINDOW = timedelta(days=2)
@@ -45,8 +46,10 @@ def requeue_stale_screenings(*, limit: int = 500) -> list[int]:
     )
     ids = list(stale.values_list("pk", flat=True)[:limit])
     Application.objects.filter(pk__in=ids).update(screening_enqueued_at=now)
+    from ..tasks import screen_application
+
     for application_id in ids:
-        transaction.on_commit(partial(_enqueue_screening, application_id))
+        enqueue_after_commit(screen_application, application_id)
     return ids
 
 
@@ -82,5 +85,64 @@ def remind_info_requests() -> int:
             request.save(update_fields=[field])
             payload = {"reference": request.application.reference, "due_at": request.due_at.isoformat()}
             events.emit(kind, target=request.application, payload=payload)
+            sent += 1
+    return sent
+
+
+@transaction.atomic(durable=True)
+def requeue_stale_assignments(*, limit: int = 500) -> list[int]:
+    """Ask a worker again to fill the review places of each application in review whose
+    assignment was asked for over ``SCREENING_STALE_AFTER`` seconds ago and never done (the
+    broker was down, or the worker died mid-task). Assignment fills only empty places, so one that
+    was only slow assigns nobody twice. Called by the beat with the screening sweep."""
+    from .reviews import enqueue_assignment
+
+    cutoff = timezone.now() - timedelta(seconds=settings.SCREENING_STALE_AFTER)
+    stale = (
+        Application.objects.filter(status=Status.IN_REVIEW, assignment_enqueued_at__lt=cutoff)
+        .order_by("assignment_enqueued_at")
+        .select_for_update(skip_locked=True)
+    )
+    applications = list(stale[:limit])
+    for application in applications:
+        enqueue_assignment(application)
+    return [a.pk for a in applications]
+
+
+#: How many Hong Kong working days before its due date a reviewer is reminded.
+REVIEW_REMINDER_WORKING_DAYS = 2
+
+
+@transaction.atomic(durable=True)
+def remind_reviews() -> int:
+    """Remind each reviewer two Hong Kong working days before their review is due, and tell them
+    and the unit's officers once it is overdue; each reminder once. Returns the number sent."""
+    today = timezone.localdate()
+    soon = working_days_after(today, REVIEW_REMINDER_WORKING_DAYS, "HK")
+    waiting = (
+        ReviewAssignment.objects.filter(
+            status__in=(AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.REVIEWING),
+            application__status=Status.IN_REVIEW,
+        )
+        .select_related("application")
+        .select_for_update(skip_locked=True, of=("self",))
+    )
+    due_soon = waiting.filter(reminded_at__isnull=True, due_on__gte=today, due_on__lte=soon)
+    overdue = waiting.filter(overdue_reminded_at__isnull=True, due_on__lt=today)
+    now = timezone.now()
+    sent = 0
+    for kind, assignments, field in (
+        (ReminderKind.REVIEW_DUE_SOON, due_soon, "reminded_at"),
+        (ReminderKind.REVIEW_OVERDUE, overdue, "overdue_reminded_at"),
+    ):
+        for assignment in assignments:
+            setattr(assignment, field, now)
+            assignment.save(update_fields=[field])
+            payload = {
+                "reference": assignment.application.reference,
+                "reviewer": assignment.reviewer_id,
+                "due_on": assignment.due_on.isoformat(),
+            }
+            events.emit(kind, target=assignment, payload=payload)
             sent += 1
     return sent

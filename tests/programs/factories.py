@@ -5,6 +5,7 @@ team group and conditional questions, so each test starts from a realistic form.
 """
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,8 +13,20 @@ from django.utils import timezone
 
 from enterprises.services.documents import upload_document
 from hkhz_portal.accounts.roles import Role
-from programs.choices import FieldKind, ProgrammeKind, RuleKind
-from programs.models import ApplicationForm, Call, EligibilityRule, FormField, FormSection, FormVersion, Programme
+from programs.choices import AssignmentStatus, FieldKind, ProgrammeKind, RuleKind
+from programs.models import (
+    ApplicationForm,
+    Call,
+    Criterion,
+    CriterionLevel,
+    EligibilityRule,
+    FormField,
+    FormSection,
+    FormVersion,
+    PanelMember,
+    Programme,
+    Rubric,
+)
 from tests.factories import EnterpriseFactory, UnitFactory, member_of, user_with_role
 from tests.files import pdf
 
@@ -199,4 +212,88 @@ def complete_draft(call, applicant, **answers):
         actor=applicant, application=application, answers={**good_answers(business_plan(applicant).pk), **answers}
     )
     assert checked.ok, checked.errors
+    return application
+
+
+# --- Review and decision ---------------------------------------------------------------------
+
+#: The demo's rubric shape: (key, weight) of each criterion, scored 1 to 5.
+CRITERIA = (("science", "0.40"), ("team", "0.30"), ("market", "0.30"))
+
+
+def rubric_for(call, criteria=CRITERIA, *, scale=(1, 5)) -> Rubric:
+    """A rubric on ``call`` with ``criteria`` (key, weight) and a described level for every score."""
+    rubric = Rubric.objects.create(call=call, scale_min=scale[0], scale_max=scale[1])
+    for order, (key, weight) in enumerate(criteria):
+        criterion = Criterion.objects.create(
+            rubric=rubric,
+            key=key,
+            weight=Decimal(weight),
+            order=order,
+            **texts("name", key.title(), f"{key}（简）", f"{key}（繁）"),
+        )
+        for score in rubric.scale:
+            CriterionLevel.objects.create(
+                criterion=criterion,
+                score=score,
+                **texts("description", f"{key} level {score}", f"{key} 等级 {score}", f"{key} 等級 {score}"),
+            )
+    return rubric
+
+
+def reviewer(**fields):
+    return user_with_role(Role.REVIEWER, **fields)
+
+
+def panel_of(call, n: int, *, sectors=("biopharma",)) -> list:
+    """``n`` new reviewers on ``call``'s panel, each with ``sectors`` of expertise."""
+    members = [reviewer() for _ in range(n)]
+    for member in members:
+        PanelMember.objects.create(call=call, reviewer=member, sectors=list(sectors))
+    return members
+
+
+def in_review(call, applicant=None, **answers):
+    """An application that passed screening, without a worker: the screening services run here,
+    and reviewers are not assigned (call ``services.reviews.assign_reviewers`` for that)."""
+    from programs.services import applications as svc
+
+    applicant = applicant or applicant_of_new_enterprise()
+    application = complete_draft(call, applicant, **answers)
+    svc.submit(actor=applicant, application=application, declaration=True)
+    svc.begin_screening(application.pk)
+    svc.finish_screening(application.pk)
+    application.refresh_from_db()
+    assert application.status == "in_review", application.status
+    return application
+
+
+def review(assignment, scores: dict, *, recommendation="admit", submit=True):
+    """The assigned reviewer declares no conflict (if not yet) and saves ``scores``."""
+    from programs.services import reviews as svc
+
+    if assignment.status == AssignmentStatus.AWAITING_DECLARATION:
+        assignment = svc.declare(actor=assignment.reviewer, assignment=assignment, conflict=False)
+    return svc.save_review(
+        actor=assignment.reviewer,
+        assignment=assignment,
+        scores=scores,
+        recommendation=recommendation,
+        comment_to_officer="Solid science.",
+        comment_to_applicant="Strengthen the market plan.",
+        submit=submit,
+    )
+
+
+def reviewed(call, scores=None, applicant=None):
+    """An application whose reviewers (assigned by the service) all submitted ``scores`` (every
+    criterion 4 by default): ``reviewed``. ``call`` needs a rubric and a panel."""
+    from programs.services import reviews as svc
+
+    application = in_review(call, applicant)
+    svc.assign_reviewers(application.pk)
+    for assignment in application.assignments.all():
+        review(assignment, scores or {key: 4 for key, _weight in CRITERIA})
+    application.refresh_from_db()
+    assert application.status == "reviewed", application.status
     return application

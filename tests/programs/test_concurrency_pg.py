@@ -11,6 +11,7 @@ from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.models import DomainEvent
 from programs.models import Application, StatusChange
 from programs.services import applications as svc
+from programs.tasks import screen_application
 from programs.workflow import Status
 from tests.conftest import require
 
@@ -28,7 +29,7 @@ def _postgresql():
 def screenings(monkeypatch):
     """The screening tasks enqueued (not run: no worker here)."""
     enqueued = []
-    monkeypatch.setattr(svc, "_enqueue_screening", enqueued.append)
+    monkeypatch.setattr(screen_application, "delay", enqueued.append)
     return enqueued
 
 

@@ -20,8 +20,8 @@ from enterprises.choices import DocumentType, HangzhouDistrict, Sector
 from hkhz_portal.core.i18n import in_active_language
 from hkhz_portal.core.validators import validate_multiline_text, validate_plain_text
 
-from .choices import CallState, FieldKind, ProgrammeKind, RuleKind
-from .workflow import Status
+from ..choices import CallState, FieldKind, ProgrammeKind, RuleKind
+from ..workflow import Status
 
 
 def _text(label, language, *, long=False, blank=False):
@@ -253,7 +253,7 @@ class Call(Trilingual):
         _("reviewers per application"), default=3, validators=[MinValueValidator(1), MaxValueValidator(9)]
     )
     review_period_days = models.PositiveSmallIntegerField(
-        _("review period (days)"), default=14, validators=[MinValueValidator(1)]
+        _("review period (Hong Kong working days)"), default=10, validators=[MinValueValidator(1)]
     )
     form_version = models.ForeignKey(
         FormVersion,
@@ -379,6 +379,12 @@ class Application(models.Model):
     )
     uscc = models.CharField(_("USCC"), max_length=18, blank=True, editable=False)
     hk_br = models.CharField(_("BR number"), max_length=8, blank=True, editable=False)
+    #: When a worker was last asked to assign reviewers; the sweep asks again for stale ones.
+    assignment_enqueued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    #: How many reviewers the last assignment could not find (the officers were told why).
+    reviewers_missing = models.PositiveSmallIntegerField(default=0, editable=False)
+    #: When the officer closed the reviews: from then on no review changes.
+    reviews_closed_at = models.DateTimeField(_("reviews closed"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("application")
@@ -398,6 +404,11 @@ class Application(models.Model):
             models.Index(fields=["uscc"], name="application_uscc_idx"),
             models.Index(fields=["hk_br"], name="application_br_idx"),
             models.Index(fields=["status", "status_changed_at"], name="application_sweep_idx"),
+            models.Index(
+                fields=["assignment_enqueued_at"],
+                condition=Q(assignment_enqueued_at__isnull=False),
+                name="application_assigning_idx",
+            ),
             models.Index(fields=["unit", "-submitted_at"], condition=Q(flagged=True), name="application_flagged_idx"),
             models.Index(
                 fields=["unit", "info_due_at"], condition=Q(info_due_at__isnull=False), name="application_due_idx"
