@@ -8,13 +8,13 @@ API that show it cost no query more than loading them.
 
 import calendar
 import datetime
-import functools
 from dataclasses import dataclass
 
-import holidays
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from hkhz_portal.core.calendars import Calendar, working_days_after
 
 from .choices import Jurisdiction, MilestoneStatus, Pathway
 
@@ -169,21 +169,6 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-@functools.cache
-def _mainland_calendar(first_year: int):
-    """The mainland's holidays from ``first_year`` on, long enough for any clock here (200 working
-    days fit in well under two years). Built once per year (it is slow to build) and never
-    expanded afterwards, so requests can share it."""
-    return holidays.country_holidays("CN", years=range(first_year, first_year + 3), expand=False)
-
-
-def china_working_days_after(day: datetime.date, n: int) -> datetime.date:
-    """The n-th mainland working day after ``day``: public holidays and their days off in lieu are
-    skipped, the weekends the State Council makes working days count. Years the State Council has
-    not yet announced hold the statutory holidays only."""
-    return _mainland_calendar(day.year).get_nth_working_day(day, n)
-
-
 @dataclass(frozen=True)
 class Clock:
     rule: ClockRule
@@ -236,7 +221,7 @@ def clock(milestones, *, today: datetime.date) -> Clock | None:
     priority = rule.priority_length is not None and any(m.priority_review for m in same_filing)
     length = rule.priority_length if priority else rule.length
     if rule.unit == WORKING_DAYS:
-        due = china_working_days_after(started, length)
+        due = working_days_after(started, length, Calendar.CN)
     elif rule.unit == MONTHS:
         due = add_months(started, length)
     else:

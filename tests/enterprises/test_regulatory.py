@@ -553,14 +553,6 @@ def filing(jurisdiction, pathway, status, actual_on, priority_review=False):
     )
 
 
-def test_mainland_working_days_skip_the_golden_week_and_count_its_make_up_weekend():
-    # From Friday 26 September 2025: Sunday 28 September is worked, 1 to 8 October are off,
-    # Saturday 11 October is worked.
-    assert rules.china_working_days_after(d("2025-09-26"), 1) == d("2025-09-28")
-    assert rules.china_working_days_after(d("2025-09-26"), 4) == d("2025-10-09")
-    assert rules.china_working_days_after(d("2025-09-26"), 6) == d("2025-10-11")
-
-
 @pytest.mark.parametrize(
     ("today", "remaining", "overdue"),
     [
