@@ -5,6 +5,7 @@ team group and conditional questions, so each test starts from a realistic form.
 """
 
 import datetime
+import itertools
 from decimal import Decimal
 
 import factory
@@ -241,7 +242,13 @@ def rubric_for(call, criteria=CRITERIA, *, scale=(1, 5)) -> Rubric:
     return rubric
 
 
+_reviewer_numbers = itertools.count(1)
+
+
 def reviewer(**fields):
+    """A reviewer, by default with an e-mail address of a domain of their own: applicants' share
+    example.com, which the assignment takes for a tie to their enterprise (a detected conflict)."""
+    fields.setdefault("email", f"reviewer{next(_reviewer_numbers)}@panel.example.org")
     return user_with_role(Role.REVIEWER, **fields)
 
 
