@@ -201,10 +201,8 @@ def export_rows(call: Call) -> tuple[list[str], list[tuple]]:
     ranked = {row.application_id: row for row in selectors.call_ranking(call).rows}
     decisions = _latest_decisions(call)
     statuses, sectors, districts = (dict(choices.choices) for choices in (Status, Sector, HangzhouDistrict))
-    applications = submitted_applications(call).order_by("reference").values_list(
-        "pk", "reference", "enterprise_name_en", "enterprise_name_zh", "uscc", "hk_br", "sector", "district", "status",
-        "submitted_at",
-    )  # fmt: skip
+    columns = ("pk", "reference", "enterprise_name_en", "enterprise_name_zh", "uscc", "hk_br", "sector", "district")
+    applications = submitted_applications(call).order_by("reference").values_list(*columns, "status", "submitted_at")
     rows = []
     for pk, reference, name_en, name_zh, uscc, hk_br, sector, district, status, submitted_at in applications:
         score = ranked.get(pk)

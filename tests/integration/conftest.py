@@ -7,8 +7,14 @@ import sys
 import time
 from contextlib import contextmanager
 
+import pytest
+import redis
 from django.conf import settings
 from django.db import connection
+
+from tests.conftest import require
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
 def database_url() -> str:
@@ -62,3 +68,22 @@ def wait_for(predicate, timeout=30.0, interval=0.2):
             return True
         time.sleep(interval)
     return False
+
+
+def redis_client():
+    return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+
+
+@pytest.fixture
+def broker():
+    """This run's Redis (REDIS_URL), emptied of tasks that earlier runs left behind."""
+    try:
+        available = bool(REDIS_URL) and redis_client().ping()
+    except redis.RedisError:
+        available = False
+    require(available, "Redis named by REDIS_URL")
+    from hkhz_portal.celery import app
+
+    app.control.purge()
+    redis_client().delete("unacked", "unacked_index")
+    return REDIS_URL

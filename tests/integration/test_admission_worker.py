@@ -5,13 +5,11 @@ screened exactly once."""
 
 import email
 import email.policy
-import os
 import threading
 import time
 from pathlib import Path
 
 import pytest
-import redis
 from django.db import connection, transaction
 from django.utils import translation
 
@@ -24,31 +22,11 @@ from programs.workflow import STATE_HELP, Status
 from tests.conftest import require
 from tests.programs.factories import CallFactory, applicant_of_new_enterprise, complete_draft, officer_of, park_rules
 
-from .conftest import celery_worker, wait_for
+from .conftest import celery_worker, redis_client, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
 SETTLED = {Status.IN_REVIEW, Status.NEEDS_ATTENTION}
-
-
-def redis_client():
-    return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-
-
-@pytest.fixture
-def broker():
-    """This run's Redis, emptied of tasks that earlier runs left behind."""
-    try:
-        available = bool(REDIS_URL) and redis_client().ping()
-    except redis.RedisError:
-        available = False
-    require(available, "Redis named by REDIS_URL")
-    from hkhz_portal.celery import app
-
-    app.control.purge()
-    redis_client().delete("unacked", "unacked_index")
-    return REDIS_URL
 
 
 @pytest.fixture
