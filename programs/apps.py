@@ -8,17 +8,20 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programs")
 
     def ready(self):
-        """Declare the workflow's event kinds and who hears of them, add the applicant's dashboard
-        panel, and add the demo data to ``seed_demo``'s, after the enterprises' (``hkhz_portal``
+        """Declare the workflow's event kinds and who hears of them, add the applicant's and the
+        reviewer's dashboard panels, and add the demo data to ``seed_demo``'s, after the enterprises' (``hkhz_portal``
         imports no app)."""
         from hkhz_portal.core import dashboard, demo
 
         from . import notices
         from .demo import seed_demo_applications
-        from .selectors import dashboard_panel
+        from .selectors import dashboard_panel, reviewer_dashboard_panel
 
         notices.register()
         demo.register_seeder("programs", seed_demo_applications, order=20)
         dashboard.register(
             "applications", template="programs/applicant/_dashboard_panel.html", context=dashboard_panel, order=20
+        )
+        dashboard.register(
+            "reviews", template="programs/reviews/_dashboard_panel.html", context=reviewer_dashboard_panel, order=21
         )

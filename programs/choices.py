@@ -56,6 +56,10 @@ ACTIVE_ASSIGNMENTS = frozenset(
 )
 
 
+#: Assignments whose reviewer declared no conflict of interest: they see the application.
+DECLARED_NONE = frozenset({AssignmentStatus.REVIEWING, AssignmentStatus.SUBMITTED})
+
+
 class Recommendation(models.TextChoices):
     ADMIT = "admit", _("Admit")
     ADMIT_WITH_CONDITIONS = "admit_with_conditions", _("Admit with conditions")

@@ -1,8 +1,10 @@
-"""Answers as a reader sees them: the applicant's pages and the officer's page show them alike."""
+"""Answers and reviews as a reader sees them: the applicant's, the officer's and the reviewer's
+pages show them alike."""
 
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import selectors
 from .answers import display_value, is_shown, shown_sections
@@ -18,29 +20,34 @@ class ShownAnswer:
     rows: list = field(default_factory=list)
 
 
-def _document_answer(application, question, value, documents, download: str) -> ShownAnswer:
+def _document_answer(question, value, documents, download: str, owner: list) -> ShownAnswer:
     title, version = documents.get(value, (None, None))
     shown = ShownAnswer(label=str(question.label), value=title or display_value(question, value))
     if version is not None:
-        shown.url = reverse(download, args=[application.enterprise.reference, value, version])
+        shown.url = reverse(download, args=[*owner, value, version])
     return shown
 
 
-def answer_sections(application, schema, *, download: str) -> list[dict]:
+def _shown_questions(schema, answers):
+    for section in shown_sections(schema, answers):
+        yield section, [q for q in section.questions if is_shown(q, answers)]
+
+
+def answer_sections(application, schema, *, download: str, owner=None) -> list[dict]:
     """The answers under the application's own form version, section by section: groups as
     tables, documents as links to their download through the URL named ``download`` (the
-    member's or the staff's document download)."""
+    member's, the staff's or the reviewer's document download), whose arguments are ``owner``
+    (the enterprise's reference unless given), the document and its version."""
     answers = application.answers
     documents = selectors.answer_documents(application)
+    owner = [application.enterprise.reference] if owner is None else list(owner)
     sections = []
-    for section in shown_sections(schema, answers):
+    for section, questions in _shown_questions(schema, answers):
         shown = []
-        for q in section.questions:
-            if not is_shown(q, answers):
-                continue
+        for q in questions:
             value = answers.get(q.key)
             if q.kind == FieldKind.DOCUMENT and value is not None:
-                shown.append(_document_answer(application, q, value, documents, download))
+                shown.append(_document_answer(q, value, documents, download, owner))
             elif q.kind == FieldKind.GROUP:
                 rows = [[(str(c.label), display_value(c, row.get(c.key))) for c in q.columns] for row in value or []]
                 shown.append(ShownAnswer(label=str(q.label), columns=[str(c.label) for c in q.columns], rows=rows))
@@ -48,3 +55,35 @@ def answer_sections(application, schema, *, download: str) -> list[dict]:
                 shown.append(ShownAnswer(label=str(q.label), value=display_value(q, value)))
         sections.append({"title": str(section.title), "key": section.key, "answers": shown})
     return sections
+
+
+def answered_documents(application, schema) -> set[int]:
+    """The ids of the documents the application's shown answers point to: all a reviewer may open."""
+    answers = application.answers
+    return {
+        answers[q.key]
+        for _section, questions in _shown_questions(schema, answers)
+        for q in questions
+        if q.kind == FieldKind.DOCUMENT and isinstance(answers.get(q.key), int)
+    }
+
+
+@dataclass
+class ShownReview:
+    """A submitted review as a row of a table: who (a name, or "Reviewer 2" for another reviewer),
+    ``(criterion name, score)`` in the rubric's order, and the review (total, recommendation, comments)."""
+
+    who: str
+    scores: list
+    review: object
+
+
+def review_rows(reviews, criteria, *, named: bool) -> list[ShownReview]:
+    """``reviews`` as table rows, scores in the order of ``criteria``; reviewers ``named`` for
+    the officer, numbered for another reviewer."""
+    rows = []
+    for n, review in enumerate(reviews, start=1):
+        reviewer = review.assignment.reviewer
+        who = (reviewer.full_name or reviewer.email) if named else _("Reviewer %(n)s") % {"n": n}
+        rows.append(ShownReview(who=who, scores=[(c.name, review.scores.get(c.key)) for c in criteria], review=review))
+    return rows

@@ -14,7 +14,18 @@ from hkhz_portal.accounts.roles import Role
 
 from . import ranking
 from .choices import AssignmentStatus, CallState, ExportStatus
-from .models import Application, Call, Export, Review, Rubric, ScreeningCheck, StatusChange
+from .models import (
+    Application,
+    Call,
+    ConflictDeclaration,
+    Criterion,
+    Export,
+    Review,
+    ReviewAssignment,
+    Rubric,
+    ScreeningCheck,
+    StatusChange,
+)
 from .workflow import Status
 
 
@@ -223,3 +234,63 @@ def call_ranking(call: Call) -> Ranking:
         row.application = applications[row.application_id]
     raw = frozenset().union(*(r.raw_reviewers for r in rows)) if rows else frozenset()
     return Ranking(call=call, rows=rows, raw_reviewers=raw)
+
+
+# --- Reviewers ---------------------------------------------------------------------------------
+
+
+def reviewer_assignments(user) -> QuerySet[ReviewAssignment]:
+    """The reviewer's own assignments, soonest due first, with their application and call (one
+    query for any number); none for anyone who is not a reviewer."""
+    if not user.is_authenticated or not user.has_role(Role.REVIEWER):
+        return ReviewAssignment.objects.none()
+    return ReviewAssignment.objects.filter(reviewer=user).select_related("application__call")
+
+
+def reviewer_assignment(user, pk: int) -> ReviewAssignment:
+    """One of the reviewer's assignments with its application, call, form version and own review;
+    another reviewer's, or anyone else's, is 404."""
+    return get_object_or_404(
+        reviewer_assignments(user).select_related("application__form_version", "application__enterprise", "review"),
+        pk=pk,
+    )
+
+
+def rubric_of(call: Call) -> Rubric | None:
+    """The call's rubric with its criteria and each criterion's described levels, in three queries."""
+    criteria = Criterion.objects.prefetch_related("levels")
+    return Rubric.objects.prefetch_related(Prefetch("criteria", queryset=criteria)).filter(call=call).first()
+
+
+def submitted_reviews(application: Application) -> QuerySet[Review]:
+    """The application's submitted reviews with their reviewers, first submitted first."""
+    return (
+        Review.objects.filter(assignment__application=application, submitted_at__isnull=False)
+        .select_related("assignment__reviewer")
+        .order_by("submitted_at", "id")
+    )
+
+
+def organisation_conflicts(user) -> QuerySet[ConflictDeclaration]:
+    """The organisations the reviewer named as tied to them, newest first."""
+    return ConflictDeclaration.objects.filter(reviewer=user, enterprise__isnull=True)
+
+
+def application_assignments(application: Application) -> list[ReviewAssignment]:
+    """Every assignment of the application, the active ones first, with reviewer and review."""
+    assignments = application.assignments.select_related("reviewer", "review").order_by("assigned_at", "id")
+    return sorted(assignments, key=lambda a: not a.is_active)
+
+
+def reviewer_dashboard_panel(user) -> dict | None:
+    """The dashboard's "Your reviews" panel: how many assignments wait for a declaration, are
+    being reviewed and are overdue, in one query; none for anyone who is not a reviewer."""
+    if not user.has_role(Role.REVIEWER):
+        return None
+    owed = Q(status__in=(AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.REVIEWING))
+    return ReviewAssignment.objects.filter(reviewer=user).aggregate(
+        awaiting=Count("id", filter=Q(status=AssignmentStatus.AWAITING_DECLARATION)),
+        reviewing=Count("id", filter=Q(status=AssignmentStatus.REVIEWING)),
+        overdue=Count("id", filter=owed & Q(due_on__lt=timezone.localdate())),
+        total=Count("id"),
+    )

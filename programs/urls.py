@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import applicant, calls, dashboard, drafts, exports, staff
+from .views import applicant, calls, dashboard, drafts, exports, reviews, staff
 
 app_name = "programs"
 
 A = "applications/<ref:reference>/"
 S = "staff/applications/"
+R = "reviews/<int:pk>/"
 
 urlpatterns = [
     path("calls/", calls.call_list, name="call_list"),
@@ -23,8 +24,24 @@ urlpatterns = [
     path(S, staff.queue, name="staff_queue"),
     path(S + "workflow/", staff.workflow_help, name="staff_workflow"),
     path(S + "<ref:reference>/", staff.application, name="staff_application"),
+    path(S + "<ref:reference>/reviewers/assign/", staff.reviewer_assign, name="staff_reviewer_assign"),
+    path(
+        S + "<ref:reference>/reviewers/<int:assignment>/replace/",
+        staff.reviewer_replace,
+        name="staff_reviewer_replace",
+    ),
+    path(S + "<ref:reference>/reviews/close/", staff.reviews_close, name="staff_reviews_close"),
     path(S + "<ref:reference>/<slug:transition>/", staff.application_action, name="staff_application_action"),
     path("staff/calls/<slug:slug>/exports/", exports.call_exports, name="staff_exports"),
     path("staff/calls/<slug:slug>/exports/<int:pk>/", exports.download_export, name="staff_export_download"),
     path("staff/dashboard/", dashboard.dashboard, name="staff_dashboard"),
+    path("reviews/", reviews.review_list, name="reviews"),
+    path("reviews/organisations/", reviews.organisation_add, name="review_organisation_add"),
+    path(R, reviews.review, name="review"),
+    path(R + "declare/", reviews.review_declare, name="review_declare"),
+    path(
+        R + "documents/<int:document>/v<int:number>/",
+        reviews.review_document_download,
+        name="review_document_download",
+    ),
 ]

@@ -50,7 +50,7 @@ WORKSPACES = [
         Role.REVIEWER,
         _("Reviews"),
         _("Declare conflicts of interest and score the applications assigned to you."),
-        _("Your review assignments appear here once the admission workflow is released."),
+        url_name="programs:reviews",
     ),
     Workspace(
         "service-requests",

@@ -17,7 +17,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import DocumentType, HangzhouDistrict, Sector
-from hkhz_portal.core.i18n import in_active_language
+from hkhz_portal.core.i18n import in_active_language, language_variant
 from hkhz_portal.core.validators import validate_multiline_text, validate_plain_text
 
 from ..choices import CallState, FieldKind, ProgrammeKind, RuleKind
@@ -429,6 +429,14 @@ class Application(models.Model):
     @property
     def is_overdue(self):
         return self.info_due_at is not None and self.info_due_at < timezone.now()
+
+    @property
+    def enterprise_name(self) -> str:
+        """The enterprise's name as submitted, in the reader's script: Chinese for Chinese readers
+        when there is a Chinese name (as ``Enterprise.local_name``)."""
+        if language_variant() != "en" and self.enterprise_name_zh:
+            return self.enterprise_name_zh
+        return self.enterprise_name_en
 
 
 class StatusChange(models.Model):

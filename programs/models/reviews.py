@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import Sector
+from hkhz_portal.core.calendars import working_days_between
 from hkhz_portal.core.validators import validate_multiline_text, validate_plain_text
 
 from ..choices import (
@@ -232,6 +233,24 @@ class ReviewAssignment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_ASSIGNMENTS
+
+    @property
+    def is_owed(self) -> bool:
+        """The reviewer still owes the review: not submitted, not ended."""
+        return self.status in (AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.REVIEWING)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Owed and past its due date (as the reminders count: ``services.reminders``)."""
+        return self.is_owed and self.due_on < timezone.localdate()
+
+    @property
+    def working_days_left(self) -> int | None:
+        """Hong Kong working days from today to the due date while the review is owed and not
+        overdue (0: due today), else ``None``."""
+        if not self.is_owed or self.is_overdue:
+            return None
+        return working_days_between(timezone.localdate(), self.due_on, "HK")
 
 
 class Review(models.Model):

@@ -25,7 +25,7 @@ from ..assignment import CONFLICT_REASONS, Candidate, choose, conflicts, loads
 from ..audit_actions import AuditAction
 from ..choices import ACTIVE_ASSIGNMENTS, AssignmentStatus
 from ..events import ReviewEventKind
-from ..models import Application, ConflictDeclaration, Review, ReviewAssignment
+from ..models import Application, ConflictDeclaration, Review, ReviewAssignment, Rubric
 from ..workflow import Status
 from .applications import _lock, _move, is_officer_of
 
@@ -214,6 +214,13 @@ def replace_reviewer(
     return None
 
 
+def review_open(assignment: ReviewAssignment) -> bool:
+    """Whether the assignment's reviewer may still declare or change their review: the assignment
+    is active, the application in review and its reviews not closed."""
+    application = assignment.application
+    return assignment.is_active and application.reviews_closed_at is None and application.status in REVIEWING_STATES
+
+
 def _end(assignment: ReviewAssignment, status: AssignmentStatus, *, reason: str = "") -> None:
     assignment.status = status
     assignment.ended_at = timezone.now()
@@ -250,6 +257,13 @@ def declare(*, actor, assignment: ReviewAssignment, conflict: bool, reason: str 
             status=409,
         )
     application = assignment.application
+    if application.status not in REVIEWING_STATES or application.reviews_closed_at is not None:
+        raise DomainError(
+            _("This application is no longer in review: it is “%(status)s”.")
+            % {"status": application.get_status_display()},
+            code="not_in_review",
+            status=409,
+        )
     assignment.declared_at = timezone.now()
     assignment.save(update_fields=["declared_at"])
     if conflict:
@@ -271,6 +285,7 @@ def declare(*, actor, assignment: ReviewAssignment, conflict: bool, reason: str 
     return assignment
 
 
+@transaction.atomic(durable=True)
 def declare_organisation(*, actor, organisation: str, reason: str = "") -> ConflictDeclaration:
     """A reviewer names, in advance, an organisation they are tied to: no application of an
     enterprise bearing that name is assigned to them."""
@@ -353,7 +368,11 @@ def save_review(
             status=409,
         )
     submitting = submit or assignment.status == AssignmentStatus.SUBMITTED
-    rubric = application.call.rubric
+    rubric = Rubric.objects.filter(call_id=application.call_id).first()
+    if rubric is None:
+        raise DomainError(
+            _("This call has no rubric to score with yet: tell the officer."), code="no_rubric", status=409
+        )
     clean = _check_scores(rubric, scores, complete=submitting)
     if submitting and not recommendation:
         raise DomainError(_("Give your recommendation."), code="recommendation_required", field="recommendation")

@@ -21,11 +21,14 @@ from hkhz_portal.core.forms import add_service_error
 
 from .. import selectors
 from ..answers import form_schema
+from ..choices import AssignmentStatus
 from ..diagram import workflow_diagram
-from ..display import answer_sections
+from ..display import answer_sections, review_rows
 from ..eligibility import check_label, explain
+from ..forms.reviews import AssignReviewerForm, ReplaceReviewerForm
 from ..forms.staff import ACTION_FORMS
 from ..queue import COUNT_CAP, CappedPaginator, QueueForm
+from ..services import reviews
 from ..services.applications import open_info_request
 from ..workflow import ACTOR_LABELS, STATE_HELP, TRANSITIONS, Actor, Status, reachable_states, transitions_by
 
@@ -104,7 +107,7 @@ def _render_application(request, application, *, bound=None, status=200):
         form_class = ACTION_FORMS.get(transition.name)
         if form_class is None:
             continue
-        form = bound if bound is not None and bound.transition == transition.name else None
+        form = bound if getattr(bound, "transition", None) == transition.name else None
         actions.append({"transition": transition, "form": form or form_class(application=application)})
     return render(
         request,
@@ -120,9 +123,48 @@ def _render_application(request, application, *, bound=None, status=200):
             "reopened": reopened,
             "actions": actions,
             "status_help": STATE_HELP.get(application.status, ""),
+            "reviewing": _reviewing(application, bound),
         },
         status=status,
     )
+
+
+#: States in which the officer changes the reviewers (``services.reviews``).
+REVIEWER_CHANGE_STATES = (Status.IN_REVIEW, Status.MORE_INFO_REQUESTED)
+
+
+def _reviewing(application, bound) -> dict | None:
+    """The application's reviewers and reviews, and the officer's forms for them (``bound``, a
+    form sent with errors, in place of its blank one); None before the application reaches review."""
+    assignments = selectors.application_assignments(application)
+    if not assignments and application.status not in reviews.REVIEWING_STATES:
+        return None
+    rubric = selectors.rubric_of(application.call)
+    criteria = list(rubric.criteria.all()) if rubric else []
+    submitted = [a.review for a in assignments if a.status == AssignmentStatus.SUBMITTED]
+    changing = application.status in REVIEWER_CHANGE_STATES
+    active = sum(1 for a in assignments if a.is_active)
+    rows = []
+    for assignment in assignments:
+        replace = None
+        if changing and assignment.is_owed:
+            mine = getattr(bound, "assignment", None) == assignment
+            replace = bound if mine else ReplaceReviewerForm(assignment=assignment)
+        rows.append({"assignment": assignment, "replace": replace})
+    empty = application.call.reviewers_per_application - active if changing else 0
+    assign = None
+    if empty > 0:
+        assign = bound if isinstance(bound, AssignReviewerForm) else AssignReviewerForm(application=application)
+    return {
+        "rows": rows,
+        "criteria": criteria,
+        "reviews": review_rows(submitted, criteria, named=True),
+        "empty": empty,
+        "assign": assign,
+        "panel_exhausted": assign is not None and not assign.fields["reviewer"].queryset.exists(),
+        "can_close": application.status == Status.REVIEWED and application.reviews_closed_at is None,
+        "places": application.call.reviewers_per_application,
+    }
 
 
 @login_required
@@ -143,19 +185,86 @@ def application_action(request, reference, transition):
         raise Http404
     application = selectors.unit_application(request.user, reference)
     form = form_class(request.POST, application=application)
+    done = _("Done: “%(step)s” on %(reference)s.") % {"step": TRANSITIONS[transition].label, "reference": reference}
+    return _act(request, application, form, lambda: form.perform(request.user), done)
+
+
+def _act(request, application, form, perform, done: str):
+    """Call ``perform()`` if ``form`` is valid and say ``done``. A refusal about what was typed
+    shows on the form; a state changed meanwhile (another officer acted first) is a message on
+    the page, naming who and when."""
     if form.is_valid():
         try:
-            form.perform(request.user)
+            perform()
         except DomainError as err:
             if err.status == 409:
                 messages.error(request, err.message)
-                return redirect("programs:staff_application", reference=reference)
+                return redirect("programs:staff_application", reference=application.reference)
             add_service_error(form, err)
         else:
-            done = {"step": TRANSITIONS[transition].label, "reference": reference}
-            messages.success(request, _("Done: “%(step)s” on %(reference)s.") % done)
-            return redirect("programs:staff_application", reference=reference)
+            messages.success(request, done)
+            return redirect("programs:staff_application", reference=application.reference)
     return _render_application(request, application, bound=form, status=400)
+
+
+@login_required
+@require_POST
+def reviewer_assign(request, reference):
+    """Give an empty review place to a reviewer of the call's panel; one with a conflict is refused."""
+    _require_officer(request.user)
+    application = selectors.unit_application(request.user, reference)
+    form = AssignReviewerForm(request.POST, application=application)
+
+    def perform():
+        reviews.assign_reviewer(actor=request.user, application=application, reviewer=form.cleaned_data["reviewer"])
+
+    return _act(request, application, form, perform, _("The reviewer is assigned."))
+
+
+@login_required
+@require_POST
+def reviewer_replace(request, reference, assignment):
+    """Take back an assignment not yet submitted and give its place to the chosen reviewer, or
+    to whoever the portal's worker chooses."""
+    _require_officer(request.user)
+    application = selectors.unit_application(request.user, reference)
+    found = application.assignments.select_related("reviewer").filter(pk=assignment).first()
+    if found is None:
+        raise Http404
+    found.application = application
+    form = ReplaceReviewerForm(request.POST, assignment=found)
+
+    def perform():
+        reviews.replace_reviewer(
+            actor=request.user,
+            assignment=found,
+            reviewer=form.cleaned_data["reviewer"],
+            reason=form.cleaned_data["reason"].strip(),
+        )
+
+    done = (
+        _("The reviewer is replaced.")
+        if request.POST.get(form.add_prefix("reviewer"))
+        else _("The reviewer is replaced: the portal is choosing another.")
+    )
+    return _act(request, application, form, perform, done)
+
+
+@login_required
+@require_POST
+def reviews_close(request, reference):
+    """Close the reviews of a reviewed application: no reviewer changes a score from now on."""
+    _require_officer(request.user)
+    application = selectors.unit_application(request.user, reference)
+    try:
+        reviews.close_reviews(actor=request.user, application=application)
+    except DomainError as err:
+        if err.status in (403, 404):
+            raise
+        messages.error(request, err.message)
+    else:
+        messages.success(request, _("The reviews of %(reference)s are closed.") % {"reference": reference})
+    return redirect("programs:staff_application", reference=reference)
 
 
 @login_required

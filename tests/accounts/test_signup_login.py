@@ -99,7 +99,7 @@ def test_totp_challenge_accepts_a_current_code_and_refuses_a_wrong_one(client):
 
     right = client.post(reverse("mfa_authenticate"), {"code": totp_code(TOTP_SECRET)})
     assert right.status_code == 302
-    page = client.get(reverse("workspace", args=["reviews"]))
+    page = client.get(reverse("programs:reviews"))
     assert page.status_code == 200
 
 

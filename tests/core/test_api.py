@@ -82,6 +82,7 @@ def test_the_api_root_links_every_resource_that_needs_no_argument(client, signed
         "enterprises": "http://testserver/api/v1/enterprises/",
         "me": "http://testserver/api/v1/me/",
         "notifications": "http://testserver/api/v1/notifications/",
+        "reviews": "http://testserver/api/v1/reviews/",
     }
     # Each link leads somewhere real.
     client.force_login(user_with_role(Role.APPLICANT))

@@ -242,13 +242,13 @@ def rubric_for(call, criteria=CRITERIA, *, scale=(1, 5)) -> Rubric:
     return rubric
 
 
-_reviewer_numbers = itertools.count(1)
+_reviewers = itertools.count(1)
 
 
 def reviewer(**fields):
-    """A reviewer, by default with an e-mail address of a domain of their own: applicants' share
-    example.com, which the assignment takes for a tie to their enterprise (a detected conflict)."""
-    fields.setdefault("email", f"reviewer{next(_reviewer_numbers)}@panel.example.org")
+    """A reviewer whose e-mail domain is not the applicants' (``example.com``): sharing one is a
+    detected conflict of interest (``programs.assignment.conflicts``)."""
+    fields.setdefault("email", f"reviewer{next(_reviewers)}@reviewers.example.org")
     return user_with_role(Role.REVIEWER, **fields)
 
 
@@ -275,6 +275,10 @@ def in_review(call, applicant=None, **answers):
     return application
 
 
+#: The comment to the officer of every review ``review`` writes.
+REVIEW_COMMENT = "Solid science."
+
+
 def review(assignment, scores: dict, *, recommendation="admit", submit=True):
     """The assigned reviewer declares no conflict (if not yet) and saves ``scores``."""
     from programs.services import reviews as svc
@@ -286,9 +290,19 @@ def review(assignment, scores: dict, *, recommendation="admit", submit=True):
         assignment=assignment,
         scores=scores,
         recommendation=recommendation,
-        comment_to_officer="Solid science.",
+        comment_to_officer=REVIEW_COMMENT,
         comment_to_applicant="Strengthen the market plan.",
         submit=submit,
+    )
+
+
+def theirs_submitted(application, panel):
+    """The second of ``panel`` submits a harsh review of ``application`` (the comment to the
+    officer is ``REVIEW_COMMENT``), for tests of what the first may see of it."""
+    review(
+        application.assignments.get(reviewer=panel[1]),
+        {"science": 2, "team": 1, "market": 2},
+        recommendation="do_not_admit",
     )
 
 
