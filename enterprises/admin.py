@@ -25,6 +25,7 @@ from .models import (
     DocumentVersion,
     Enterprise,
     ExportLog,
+    HongKongEntity,
     Invitation,
     Membership,
     Milestone,
@@ -54,6 +55,16 @@ class MembershipInline(ReadOnlyInline):
     fields = readonly_fields = ["user", "role", "joined_at"]
 
 
+HONG_KONG_ENTITY_FIELDS = ["name", "hk_br", "registered_on", "recorded_at"]
+
+
+class HongKongEntityInline(ReadOnlyInline):
+    """Shown only: recorded by an officer while the enterprise onboards to the Science Park."""
+
+    model = HongKongEntity
+    fields = readonly_fields = HONG_KONG_ENTITY_FIELDS
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(ReadOnlyAdmin):
     """Shown only. Enterprises are created by applicants (reference number, first owner) and
@@ -65,7 +76,7 @@ class EnterpriseAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "sector", "stage", "district", "data_residency", "listed_in_directory"]
     search_fields = ["reference", "legal_name_en", "legal_name_zh", "short_name", "uscc", "hk_br"]
     readonly_fields = ["manage_members"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, HongKongEntityInline]
     # The view-only page still builds the form: its website field takes https, as the portal's does.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
@@ -80,6 +91,16 @@ class EnterpriseAdmin(ReadOnlyAdmin):
     def manage_members(self, enterprise):
         url = reverse("admin:enterprises_membership_changelist") + f"?enterprise__id__exact={enterprise.pk}"
         return format_html('<a href="{}">{}</a>', url, _("Change roles or remove members"))
+
+
+@admin.register(HongKongEntity)
+class HongKongEntityAdmin(ReadOnlyAdmin):
+    """A mainland or overseas enterprise's Hong Kong company, found by its name or BR number."""
+
+    list_display = ["name", "hk_br", "enterprise", "registered_on"]
+    list_select_related = ["enterprise"]
+    search_fields = ["name", "hk_br", "enterprise__reference", "enterprise__legal_name_en", "enterprise__legal_name_zh"]
+    fields = readonly_fields = ["enterprise", *HONG_KONG_ENTITY_FIELDS]
 
 
 @admin.register(Membership)

@@ -180,11 +180,30 @@ def _address(kind, district, index):
     return f"{index + 1} Kendall Square, Cambridge, MA 02139, USA"
 
 
+def _domain(short_name: str) -> str:
+    """The firm's made-up web and mail domain."""
+    return f"{short_name.lower().replace(' ', '-')}.example"
+
+
+def _owner_email(index: int) -> str:
+    """A made-up owner writes from their firm's domain, as in life: a reviewer's conflict of
+    interest is detected from shared mail domains, and the demo users' own domain is no firm's."""
+    return f"owner{index:02d}@{_domain(FIRMS[index][2])}"
+
+
+def _move_owners_to_firm_domains() -> None:
+    """Owners seeded when they wrote from the demo users' domain move to their firm's."""
+    old = {f"owner{index:02d}@demo.hkhz.local": _owner_email(index) for index in range(len(FIRMS))}
+    for user in get_user_model().objects.filter(email__in=old):
+        user.email = old[user.email]
+        user.save(update_fields=["email"])
+
+
 def _owner_for(index: int, en_name: str, applicant):
     if en_name in APPLICANT_FIRMS:
         return applicant
     user, created = get_user_model().objects.get_or_create(
-        email=f"owner{index:02d}@demo.hkhz.local",
+        email=_owner_email(index),
         defaults={"full_name": f"Demo owner {index:02d}", "preferred_language": "zh-hans"},
     )
     if created:
@@ -199,6 +218,7 @@ def seed_demo_enterprises() -> str:
     """``seed_demo``'s seeder (registered in ``EnterprisesConfig.ready``): the demo applicant
     owns two of the firms, made-up owners the rest."""
     applicant = get_user_model().objects.get(email=APPLICANT_EMAIL)
+    _move_owners_to_firm_domains()
     created = seed_enterprises(applicant)
     return f"Demo enterprises: {created} created, {len(FIRMS) - created} already present."
 
@@ -233,7 +253,7 @@ def seed_enterprises(applicant) -> int:
             annual_revenue=Money(Decimal(revenue) * 1_000_000, currency),
             rd_spend=Money(Decimal(revenue) * 180_000 + 500_000, currency),
             granted_patents=(index * 7) % 40,
-            website=f"https://www.{short.lower().replace(' ', '-')}.example",
+            website=f"https://www.{_domain(short)}",
             description_en=f"{short} is a {Sector(sector).label.lower()} company ({city}).",
             description_zh=f"{zh}专注于科技创新与成果转化。",
             **identifiers,

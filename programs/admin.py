@@ -2,11 +2,17 @@
 forms kept in versions. A form version is edited (sections, then each section's questions)
 until it is published, and read-only from then on: the "publish" action checks its structure
 first, and "copy to a new version" starts the next one. Applications are shown only: they
-change through the workflow's services, on the portal's pages."""
+change through the workflow's services, on the portal's pages.
+
+Review and decision: a call's rubric (criteria, each score's meaning) is edited until the first
+review of the call is submitted, and its panel here at any time; assignments, reviews, conflict
+declarations, decisions, onboarding and exports are shown only, since they change through the
+services (the reviewers' and officers' pages), which check who may act and audit each change."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import F
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -14,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.admin import ReadOnlyInline
 from enterprises.choices import DocumentType, Sector
+from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core.admin import ReadOnlyAdmin
 from hkhz_portal.core.errors import DomainError
 
@@ -24,12 +31,22 @@ from .models import (
     Application,
     ApplicationForm,
     Call,
+    ConflictDeclaration,
+    Criterion,
+    CriterionLevel,
+    Decision,
     EligibilityRule,
+    Export,
     FormField,
     FormSection,
     FormVersion,
     InfoRequest,
+    Onboarding,
+    PanelMember,
     Programme,
+    Review,
+    ReviewAssignment,
+    Rubric,
     ScreeningCheck,
     StatusChange,
 )
@@ -164,20 +181,34 @@ def _published(version) -> bool:
     return version is not None and version.is_published
 
 
-class UnpublishedOnly:
+class Frozen:
+    """A record edited until ``frozen(obj)`` says it no longer changes, then shown only."""
+
+    def frozen(self, obj) -> bool:
+        raise NotImplementedError
+
+    def has_change_permission(self, request, obj=None):
+        return not self.frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self.frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class FrozenInline(Frozen):
+    """An inline's rows, edited until their parent ``obj`` is frozen."""
+
+    def has_add_permission(self, request, obj=None):
+        return not self.frozen(obj) and super().has_add_permission(request, obj)
+
+
+class UnpublishedOnly(FrozenInline):
     """Inlines of a form version's parts: editable until the version is published, then shown only."""
 
     def version_of(self, obj):
         return obj
 
-    def has_add_permission(self, request, obj=None):
-        return not _published(self.version_of(obj)) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not _published(self.version_of(obj)) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not _published(self.version_of(obj)) and super().has_delete_permission(request, obj)
+    def frozen(self, obj) -> bool:
+        return _published(self.version_of(obj))
 
 
 class FormSectionInline(UnpublishedOnly, admin.StackedInline):
@@ -193,7 +224,7 @@ class FormSectionInline(UnpublishedOnly, admin.StackedInline):
 
 
 @admin.register(FormVersion)
-class FormVersionAdmin(admin.ModelAdmin):
+class FormVersionAdmin(Frozen, admin.ModelAdmin):
     """Sections are edited here and their questions on each section's page (its "Change" link)."""
 
     list_display = ["__str__", "form", "number", "published_at"]
@@ -209,11 +240,8 @@ class FormVersionAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "form", "number"] if obj else []
 
-    def has_change_permission(self, request, obj=None):
-        return not _published(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not _published(obj) and super().has_delete_permission(request, obj)
+    def frozen(self, obj) -> bool:
+        return _published(obj)
 
     @admin.display(description=_("before publishing"))
     def problems(self, version):
@@ -317,7 +345,7 @@ class FormFieldInline(UnpublishedOnly, admin.StackedInline):
 
 
 @admin.register(FormSection)
-class FormSectionAdmin(admin.ModelAdmin):
+class FormSectionAdmin(Frozen, admin.ModelAdmin):
     list_display = ["title_en", "version", "key", "order"]
     list_filter = ["version__form"]
     list_select_related = ["version__form"]
@@ -332,11 +360,8 @@ class FormSectionAdmin(admin.ModelAdmin):
             kwargs["queryset"] = FormVersion.objects.filter(published_at__isnull=True).select_related("form")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_change_permission(self, request, obj=None):
-        return not _published(obj and obj.version) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not _published(obj and obj.version) and super().has_delete_permission(request, obj)
+    def frozen(self, obj) -> bool:
+        return _published(obj and obj.version)
 
 
 class StatusChangeInline(ReadOnlyInline):
@@ -413,3 +438,280 @@ class ApplicationAdmin(ReadOnlyAdmin):
         questions = form_schema(application.form_version).questions.values()
         rows = ((q.label, shown(q, answers[q.key])) for q in questions if q.key in answers)
         return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))
+
+
+# --- Review and decision ----------------------------------------------------------------------
+
+
+def _submitted_reviews(call):
+    return Review.objects.filter(assignment__application__call=call, submitted_at__isnull=False)
+
+
+def _scored(rubric) -> bool:
+    """Whether a review of the rubric's call has been submitted: the rubric no longer changes."""
+    if rubric is None or rubric.pk is None:
+        return False
+    if hasattr(rubric, "scored"):  # annotated by RubricAdmin's list
+        return rubric.scored
+    return _submitted_reviews(rubric.call_id).exists()
+
+
+class UnscoredOnly:
+    """A rubric and its parts change until a review of the call is submitted: from then on they are
+    what the reviews were scored against, the same for every application."""
+
+    def rubric_of(self, obj):
+        return obj
+
+    def frozen(self, obj) -> bool:
+        return _scored(self.rubric_of(obj))
+
+    @admin.display(description=_("changes"))
+    def changes(self, obj):
+        if self.frozen(obj):
+            return _(
+                "Reviews of this call have been scored against this rubric, so it no longer changes: every "
+                "application is scored on the same criteria, weights and levels."
+            )
+        return _("Editable until the first review of the call is submitted; read-only from then on.")
+
+
+class OfCriterion:
+    def rubric_of(self, obj):
+        return obj.rubric if obj is not None else None
+
+
+class CriterionInline(UnscoredOnly, FrozenInline, admin.StackedInline):
+    """The rubric's criteria; each one's levels are edited on its own page (its "Change" link)."""
+
+    model = Criterion
+    extra = 0
+    show_change_link = True
+    fieldsets = [
+        (None, {"fields": ["key", "order", "weight"]}),
+        (_("Name"), {"fields": trilingual("name")}),
+        (_("What is assessed"), {"fields": trilingual("description"), "classes": ["collapse"]}),
+    ]
+
+
+@admin.register(Rubric)
+class RubricAdmin(UnscoredOnly, Frozen, admin.ModelAdmin):
+    list_display = ["call", "scale_min", "scale_max", "scored"]
+    list_select_related = ["call"]
+    search_fields = ["call__slug", "call__title_en", "call__title_zh_hans", "call__title_zh_hant"]
+    inlines = [CriterionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(scored=Exists(_submitted_reviews(OuterRef("call"))))
+
+    def get_fields(self, request, obj=None):
+        return ["call", "scale_min", "scale_max", "changes"] if obj else ["call", "scale_min", "scale_max"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["call", "changes"] if obj else []
+
+    @admin.display(description=_("scored"), boolean=True)
+    def scored(self, rubric):
+        return rubric.scored
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "call":
+            kwargs["queryset"] = Call.objects.filter(rubric__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CriterionLevelForm(forms.ModelForm):
+    def clean_score(self):
+        score = self.cleaned_data["score"]
+        rubric = Rubric.objects.filter(pk=self.instance.criterion.rubric_id).first()
+        if rubric is not None and score not in rubric.scale:
+            raise forms.ValidationError(
+                _("Give a score on the rubric's scale, from %(low)s to %(high)s.")
+                % {"low": rubric.scale_min, "high": rubric.scale_max}
+            )
+        return score
+
+
+class CriterionLevelInline(OfCriterion, UnscoredOnly, FrozenInline, admin.TabularInline):
+    """What each score of the criterion means, so that every reviewer reads the scale alike."""
+
+    model = CriterionLevel
+    form = CriterionLevelForm
+    extra = 0
+    fields = ["score", *trilingual("description")]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(OfCriterion, UnscoredOnly, Frozen, admin.ModelAdmin):
+    """A criterion of a rubric, with the meaning of each score."""
+
+    list_display = ["name_en", "rubric", "key", "weight", "order"]
+    list_filter = ["rubric__call"]
+    list_select_related = ["rubric__call"]
+    search_fields = ["key", "name_en", "name_zh_hans", "name_zh_hant"]
+    inlines = [CriterionLevelInline]
+
+    def get_fieldsets(self, request, obj=None):
+        first = ["rubric", "key", "order", "weight", "changes"] if obj else ["rubric", "key", "order", "weight"]
+        return [(None, {"fields": first}), *CriterionInline.fieldsets[1:]]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["rubric", "changes"] if obj else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "rubric":
+            scored = _submitted_reviews(OuterRef("call"))
+            kwargs["queryset"] = Rubric.objects.filter(~Exists(scored)).select_related("call")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PanelMemberForm(forms.ModelForm):
+    sectors = forms.MultipleChoiceField(
+        label=_("sectors of expertise"),
+        choices=Sector.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Assignment prefers a reviewer whose sectors include the applying enterprise's."),
+    )
+
+    class Meta:
+        model = PanelMember
+        fields = ["call", "reviewer", "sectors"]
+
+
+@admin.register(PanelMember)
+class PanelMemberAdmin(admin.ModelAdmin):
+    """A call's panel: the reviewers the worker assigns from, and officers by hand."""
+
+    form = PanelMemberForm
+    list_display = ["reviewer", "call", "expertise", "added_at"]
+    list_filter = ["call"]
+    list_select_related = ["reviewer", "call"]
+    search_fields = ["reviewer__email", "reviewer__full_name", "call__slug", "call__title_en"]
+
+    @admin.display(description=_("sectors of expertise"))
+    def expertise(self, member):
+        return ", ".join(str(Sector(s).label) for s in member.sectors)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "reviewer":
+            reviewers = get_user_model().objects.filter(groups__name=Role.REVIEWER, is_active=True)
+            kwargs["queryset"] = reviewers.order_by("full_name", "email")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(ReadOnlyAdmin):
+    """Shown only: reviewers declare their conflicts on their pages (audited), and each keeps them
+    off the enterprise for good."""
+
+    list_display = ["created_at", "reviewer", "enterprise", "organisation", "reason"]
+    list_select_related = ["reviewer", "enterprise"]
+    search_fields = ["reviewer__email", "reviewer__full_name", "organisation", "enterprise__legal_name_en"]
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(ReadOnlyAdmin):
+    """Shown only: the worker and the officers assign and replace reviewers on the portal's pages,
+    where conflicts are checked and every change audited."""
+
+    list_display = ["application", "reviewer", "status", "due_on", "assigned_at", "assigned_by", "expertise_match"]
+    list_filter = ["status", "expertise_match", "application__call"]
+    list_select_related = ["application", "reviewer", "assigned_by"]
+    search_fields = ["application__reference", "reviewer__email", "reviewer__full_name"]
+    fields = readonly_fields = [
+        "application",
+        "reviewer",
+        "status",
+        "assigned_by",
+        "assigned_at",
+        "due_on",
+        "expertise_match",
+        "declared_at",
+        "ended_at",
+        "end_reason",
+    ]
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    """Shown only: written by the reviewer on the review page."""
+
+    list_display = ["application", "reviewer", "total", "recommendation", "submitted_at"]
+    list_filter = ["recommendation", "assignment__application__call"]
+    list_select_related = ["assignment__application", "assignment__reviewer"]
+    search_fields = ["assignment__application__reference", "assignment__reviewer__email"]
+    fields = readonly_fields = [
+        "assignment",
+        "scores_shown",
+        "total",
+        "recommendation",
+        "comment_to_officer",
+        "comment_to_applicant",
+        "submitted_at",
+        "updated_at",
+    ]
+
+    @admin.display(description=_("application"), ordering="assignment__application__reference")
+    def application(self, review):
+        return review.assignment.application
+
+    @admin.display(description=_("reviewer"))
+    def reviewer(self, review):
+        return review.assignment.reviewer
+
+    @admin.display(description=_("scores"))
+    def scores_shown(self, review):
+        """Each criterion's score under its name, in the rubric's order."""
+        criteria = Criterion.objects.filter(rubric__call__applications__assignments=review.assignment_id)
+        rows = ((c.name, review.scores.get(c.key, "–")) for c in criteria)
+        return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    """Shown only: officers decide on the portal's pages; the portal offers freed places itself."""
+
+    list_display = ["application", "outcome", "decider", "decided_at", "space_kind", "area_m2", "waitlist_position"]
+    list_filter = ["outcome", "application__call"]
+    list_select_related = ["application", "decided_by"]
+    search_fields = ["application__reference", "application__enterprise_name_en"]
+
+    @admin.display(description=_("decided by"))
+    def decider(self, decision):
+        return decision.decided_by or _("the portal (a place freed on the waiting list)")
+
+
+@admin.register(Onboarding)
+class OnboardingAdmin(ReadOnlyAdmin):
+    """Shown only: officers record the formalities on the portal's pages."""
+
+    list_display = ["application", "tenancy_signed_on", "company_registered_on", "moved_in_on", "is_complete"]
+    list_filter = ["application__call"]
+    list_select_related = ["application"]
+    search_fields = ["application__reference", "application__enterprise_name_en"]
+
+    @admin.display(description=_("complete"), boolean=True)
+    def is_complete(self, onboarding):
+        return onboarding.complete
+
+
+@admin.register(Export)
+class ExportAdmin(ReadOnlyAdmin):
+    """Shown only, without the file: it holds personal data, downloaded by the unit's officers on
+    the portal, where each download is written in the export log."""
+
+    list_display = ["created_at", "call", "format", "status", "progress", "rows", "requested_by"]
+    list_filter = ["status", "format"]
+    list_select_related = ["call", "requested_by"]
+    fields = readonly_fields = [
+        "call",
+        "unit",
+        "requested_by",
+        "format",
+        "status",
+        "progress",
+        "rows",
+        "created_at",
+        "finished_at",
+    ]

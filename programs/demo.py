@@ -519,7 +519,8 @@ SOUND_TEAM = _team(
 SOLO_TEAM = _team(("Wang Lei 王磊", "Founder", True, True, "90"), ("Sun Yu 孙宇", "Adviser", False, False, "10"))
 
 
-def _answers(call: Call, *, team, plan_id=None, complete=True) -> dict:
+def _answers(call: Call, *, team, plan_id=None, complete=True, about=None) -> dict:
+    """The demo's answers to ``call``'s form; ``about`` (answers by key) tells one firm's own story."""
     biomedical = call.programme.kind == ProgrammeKind.BIOMEDICAL_INCUBATION
     answers = {
         "company_summary": "Antibody-drug conjugates for solid tumours"
@@ -554,7 +555,7 @@ def _answers(call: Call, *, team, plan_id=None, complete=True) -> dict:
         "team": team,
         "business_plan": plan_id,
     }
-    return answers
+    return answers | (about or {})
 
 
 def _business_plan(enterprise, owner) -> int:
@@ -566,6 +567,10 @@ def _business_plan(enterprise, owner) -> int:
         enterprise, upload, actor=owner, doc_type=DocumentType.BUSINESS_PLAN, title="Business plan"
     )
     return version.document_id
+
+
+def owner_of(enterprise):
+    return enterprise.memberships.filter(role="owner").select_related("user").first().user
 
 
 #: (enterprise, call, the state to reach, team). The demo applicant owns the first two firms.
@@ -582,14 +587,15 @@ PLAN = [
 ]
 
 
-def _take_to(application, target, *, owner, officer, team):
+def _take_to(application, target, *, owner, officer, team, about=None):
     """Move a new draft to ``target`` the way people and the worker would."""
     call = application.call
     if target == Status.DRAFT:
         svc.save_answers(actor=owner, application=application, answers=_answers(call, team=team, complete=False))
         return
     plan_id = _business_plan(application.enterprise, owner)
-    svc.save_answers(actor=owner, application=application, answers=_answers(call, team=team, plan_id=plan_id))
+    answers = _answers(call, team=team, plan_id=plan_id, about=about)
+    svc.save_answers(actor=owner, application=application, answers=answers)
     if target == Status.WITHDRAWN:
         svc.withdraw(actor=owner, application=application, reason="We will apply to the biomedical programme instead.")
         return
@@ -637,7 +643,7 @@ def seed_demo_applications() -> str:
         enterprise = Enterprise.objects.filter(legal_name_en=name).first()
         if enterprise is None or Application.objects.filter(enterprise=enterprise, call=call).exists():
             continue
-        owner = enterprise.memberships.filter(role="owner").select_related("user").first().user
+        owner = owner_of(enterprise)
         application = svc.start_application(actor=owner, call=call, enterprise=enterprise)
         _take_to(application, target, owner=owner, officer=officer, team=team)
         created += 1

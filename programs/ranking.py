@@ -92,7 +92,7 @@ def rank(scores: Iterable[Score], *, capacity: int, scale: tuple[int, int]) -> l
                 normalised=statistics.fmean(normalised),
                 spread=spread,
                 reviews=len(own),
-                large_spread=len(own) > 1 and spread > limit,
+                large_spread=len(own) > 1 and round(spread, 9) > limit,
                 raw_reviewers=frozenset(s.reviewer_id for s in own if s.reviewer_id not in adjusters),
             )
         )

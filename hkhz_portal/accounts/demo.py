@@ -38,12 +38,13 @@ UNITS = [
 ]
 
 APPLICANT_EMAIL = "applicant@demo.hkhz.local"
+REVIEWER_EMAIL = "reviewer@demo.hkhz.local"
 
 #: (e-mail, full name, role, unit code, language)
 USERS = [
     (APPLICANT_EMAIL, "Chen Jing 陈静", Role.APPLICANT, None, "zh-hans"),
     ("officer@demo.hkhz.local", "Wong Ka-man 黃嘉敏", Role.PROGRAM_OFFICER, "platform", "zh-hant"),
-    ("reviewer@demo.hkhz.local", "Dr. Li Wei 李伟", Role.REVIEWER, None, "en"),
+    (REVIEWER_EMAIL, "Dr. Li Wei 李伟", Role.REVIEWER, None, "en"),
     ("centre@demo.hkhz.local", "Chan Tai-man 陳大文", Role.CENTRE_STAFF, "hk-centre", "zh-hant"),
     ("fund@demo.hkhz.local", "Zhang Min 张敏", Role.FUND_MANAGER, "fund", "zh-hans"),
     ("committee@demo.hkhz.local", "Leung Siu-fai 梁兆輝", Role.COMMITTEE_MEMBER, "fund", "en"),

@@ -11,7 +11,18 @@ from hkhz_portal.accounts.models import User
 from hkhz_portal.accounts.roles import Role
 from programs.answers import form_schema
 from programs.choices import FieldKind
-from programs.models import Application, Call, InfoRequest, Programme, StatusChange
+from programs.models import (
+    Application,
+    Call,
+    ConflictDeclaration,
+    Decision,
+    InfoRequest,
+    PanelMember,
+    Programme,
+    Review,
+    ReviewAssignment,
+    StatusChange,
+)
 from programs.selectors import unit_applications
 from programs.workflow import Status, reachable_states
 
@@ -53,20 +64,21 @@ def test_seed_demo_creates_a_portal_to_explore_and_is_idempotent(capsys):
 
 def test_seed_demo_adds_programmes_calls_and_applications_in_every_state_of_part_1(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_demo", password="demo-password-1")
-    counts = (
-        Programme.objects.count(),
-        Call.objects.count(),
-        Application.objects.count(),
-        StatusChange.objects.count(),
+    admission = (
+        Programme,
+        Call,
+        Application,
+        StatusChange,
+        PanelMember,
+        ConflictDeclaration,
+        ReviewAssignment,
+        Review,
+        Decision,
     )
+    call_command("seed_demo", password="demo-password-1")
+    counts = [model.objects.count() for model in admission]
     call_command("seed_demo")
-    assert (
-        Programme.objects.count(),
-        Call.objects.count(),
-        Application.objects.count(),
-        StatusChange.objects.count(),
-    ) == counts
+    assert [model.objects.count() for model in admission] == counts
 
     assert set(Programme.objects.values_list("kind", "duration_months")) == {
         ("biomedical_incubation", 48),
@@ -75,7 +87,7 @@ def test_seed_demo_adds_programmes_calls_and_applications_in_every_state_of_part
     }
     rolling = Call.objects.get(closes_at__isnull=True)
     assert rolling.programme.kind == "biomedical_incubation" and rolling.is_open()
-    closing = Call.objects.get(closes_at__isnull=False)
+    closing = Call.objects.get(slug="technology-incubation-round")
     assert closing.is_open()
     assert 20 <= (closing.closes_at - closing.opens_at).days - 30 <= 21
     for call in (rolling, closing):
@@ -92,7 +104,7 @@ def test_seed_demo_adds_programmes_calls_and_applications_in_every_state_of_part
     part_1 = {Status.DRAFT, Status.SUBMITTED, Status.SCREENING, Status.NEEDS_ATTENTION, Status.IN_REVIEW}
     part_1 |= {Status.MORE_INFO_REQUESTED, Status.REJECTED, Status.WITHDRAWN}
     assert part_1 <= set(reachable_states())
-    assert set(Application.objects.values_list("status", flat=True)) == part_1
+    assert part_1 <= set(Application.objects.values_list("status", flat=True))
     flagged = Application.objects.filter(status=Status.NEEDS_ATTENTION)
     assert all(a.screening_checks.filter(passed=False).exists() for a in flagged)
     asked = Application.objects.get(status=Status.MORE_INFO_REQUESTED)

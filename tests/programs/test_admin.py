@@ -1,21 +1,53 @@
 """The admission set-up in the admin site: every page renders; a form version is edited until it
 is published and read-only after; publishing checks the structure; copying starts the next
-version; calls take only published versions and sensible rules; applications are shown only."""
+version; calls take only published versions and sensible rules; applications are shown only.
+Review and decision: a rubric is edited until a review of its call is submitted, a panel at any
+time; assignments, reviews, conflicts, decisions, onboarding and exports are shown only; their
+lists take the same number of queries however many rows they show."""
 
 import datetime
+from decimal import Decimal
+from itertools import count
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from enterprises.models import HongKongEntity
+from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core.models import AuditEvent
 from programs.audit_actions import AuditAction
-from programs.models import Application, Call, FormField, FormSection, FormVersion, ScreeningCheck
+from programs.choices import ExportFormat, Outcome, SpaceKind
+from programs.models import (
+    Application,
+    Call,
+    CriterionLevel,
+    Export,
+    FormField,
+    FormSection,
+    FormVersion,
+    PanelMember,
+    ScreeningCheck,
+)
 from programs.services import applications as svc
-from tests.factories import EnterpriseFactory, member_of
+from programs.services import decisions, reviews
+from tests.factories import EnterpriseFactory, member_of, user_with_role
 
-from .factories import CallFactory, ProgrammeFactory, build_form, park_rules
+from .factories import (
+    CallFactory,
+    ProgrammeFactory,
+    build_form,
+    in_review,
+    officer_of,
+    park_rules,
+    review,
+    reviewed,
+    reviewer,
+    rubric_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +257,181 @@ def test_applications_are_shown_only(admin_site, application):
     delete = admin_site.post(reverse("admin:programs_application_delete", args=[application.pk]), {"post": "yes"})
     assert delete.status_code == 403
     assert Application.objects.get(pk=application.pk).status == "draft"
+
+
+# --- Review and decision ----------------------------------------------------------------------
+
+_panelists = count(1)
+
+
+def panel(call, n=3):
+    """``n`` reviewers on ``call``'s panel, at a mail domain no applicant shares (a shared one is a
+    detected conflict of interest)."""
+    members = [reviewer(email=f"panelist{next(_panelists)}@reviewers.example.org") for _ in range(n)]
+    for member in members:
+        PanelMember.objects.create(call=call, reviewer=member, sectors=["biopharma", "medical_devices"])
+    return members
+
+
+def decided_application(call, officer):
+    """One more application of ``call`` all the way: reviewed, approved, onboarding with its Hong
+    Kong company recorded; with a conflict of interest declared and an export asked for."""
+    application = reviewed(call)
+    decisions.decide(
+        actor=officer,
+        application=application,
+        outcome=Outcome.APPROVE,
+        space_kind=SpaceKind.WET_LAB,
+        area_m2=Decimal("45"),
+        move_in_on=timezone.localdate(),
+        term_months=48,
+    )
+    decisions.accept_offer(actor=application.created_by, application=application)
+    n = Application.objects.count()
+    decisions.record_onboarding(
+        actor=officer,
+        application=application,
+        tenancy_signed_on=timezone.localdate(),
+        company_name=f"Test Biotech {n} (Hong Kong) Limited",
+        hk_br=f"{76_000_000 + n}",
+        company_registered_on=timezone.localdate(),
+    )
+    reviews.declare_organisation(
+        actor=application.assignments.first().reviewer, organisation=f"Test Biotech {n}", reason="I advise it."
+    )
+    Export.objects.create(call=call, unit=call.programme.unit, requested_by=officer, format=ExportFormat.XLSX)
+    return application
+
+
+@pytest.fixture
+def decided():
+    call = CallFactory()
+    rubric_for(call)
+    panel(call)
+    return decided_application(call, officer_of(call))
+
+
+EDITABLE = ["rubric", "criterion", "panelmember"]
+SHOWN_ONLY = ["conflictdeclaration", "reviewassignment", "review", "decision", "onboarding", "export"]
+
+
+def pages_of(application):
+    """(model, one of its objects' id) for each review and decision page."""
+    assignment = application.assignments.first()
+    return [
+        ("programs", "rubric", application.call.rubric.pk),
+        ("programs", "criterion", application.call.rubric.criteria.first().pk),
+        ("programs", "panelmember", application.call.panel.first().pk),
+        ("programs", "conflictdeclaration", assignment.reviewer.conflicts.first().pk),
+        ("programs", "reviewassignment", assignment.pk),
+        ("programs", "review", assignment.review.pk),
+        ("programs", "decision", application.decisions.get().pk),
+        ("programs", "onboarding", application.onboarding.pk),
+        ("programs", "export", application.call.exports.first().pk),
+        ("enterprises", "hongkongentity", HongKongEntity.objects.get(enterprise=application.enterprise).pk),
+        ("enterprises", "enterprise", application.enterprise_id),
+    ]
+
+
+def test_every_review_and_decision_page_renders_and_the_records_are_shown_only(admin_site, decided):
+    for app, model, pk in pages_of(decided):
+        for url in (reverse(f"admin:{app}_{model}_changelist"), reverse(f"admin:{app}_{model}_change", args=[pk])):
+            assert admin_site.get(url).status_code == 200, url
+    for model in EDITABLE:
+        assert admin_site.get(reverse(f"admin:programs_{model}_add")).status_code == 200, model
+    for model in [*SHOWN_ONLY, "hongkongentity"]:
+        app = "enterprises" if model == "hongkongentity" else "programs"
+        assert admin_site.get(reverse(f"admin:{app}_{model}_add")).status_code == 403, model
+    for app, model, pk in pages_of(decided):
+        if model in SHOWN_ONLY or model == "hongkongentity":
+            assert admin_site.post(reverse(f"admin:{app}_{model}_change", args=[pk]), {}).status_code == 403, model
+
+    review_page = admin_site.get(reverse("admin:programs_review_change", args=[pages_of(decided)[5][2]]))
+    assert "<dt>Science</dt><dd>4</dd>" in review_page.content.decode()
+    enterprise_page = admin_site.get(reverse("admin:enterprises_enterprise_change", args=[decided.enterprise_id]))
+    assert HongKongEntity.objects.get(enterprise=decided.enterprise).hk_br in enterprise_page.content.decode()
+
+
+def test_review_and_decision_lists_take_the_same_queries_however_many_rows(admin_site, decided):
+    def queries():
+        counts = {}
+        for app, model, _pk in pages_of(decided):
+            with CaptureQueriesContext(connection) as captured:
+                assert admin_site.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
+            counts[model] = len(captured)
+        return counts
+
+    before = queries()
+    call = CallFactory(programme=decided.call.programme)
+    rubric_for(call)
+    panel(call)
+    decided_application(call, officer_of(call))
+    decided_application(decided.call, officer_of(decided.call))
+    assert queries() == before
+
+
+def test_a_rubric_changes_until_a_review_of_its_call_is_submitted(admin_site):
+    call = CallFactory()
+    rubric = rubric_for(call)
+    panel(call)
+    criterion = rubric.criteria.get(key="team")
+    rubric_url = reverse("admin:programs_rubric_change", args=[rubric.pk])
+    criterion_url = reverse("admin:programs_criterion_change", args=[criterion.pk])
+
+    page = admin_site.get(rubric_url)
+    assert "Editable until the first review of the call is submitted" in page.content.decode()
+    data = posted(page)
+    weight = next(k for k, v in data.items() if k.endswith("-key") and v == "team").replace("-key", "-weight")
+    data[weight] = "0.50"
+    assert admin_site.post(rubric_url, data).status_code == 302
+    criterion.refresh_from_db()
+    assert criterion.weight == Decimal("0.50")
+
+    application = in_review(call)
+    reviews.assign_reviewers(application.pk)
+    review(application.assignments.first(), {"science": 4, "team": 4, "market": 3}, submit=False)
+    assert 'name="criteria-0-weight"' in admin_site.get(rubric_url).content.decode()  # a draft changes nothing
+
+    review(application.assignments.first(), {"science": 4, "team": 4, "market": 3})
+    for url in (rubric_url, criterion_url):
+        page = admin_site.get(url).content.decode()
+        assert "Reviews of this call have been scored against this rubric, so it no longer changes" in page
+        assert 'name="criteria-0-weight"' not in page and 'name="levels-0-description_en"' not in page
+        assert admin_site.post(url, data).status_code == 403
+    assert (
+        admin_site.post(reverse("admin:programs_criterion_delete", args=[criterion.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    criterion.refresh_from_db()
+    assert criterion.weight == Decimal("0.50")
+    # New criteria go to rubrics still unscored only.
+    add = admin_site.get(reverse("admin:programs_criterion_add"))
+    assert rubric not in add.context["adminform"].form.fields["rubric"].queryset
+
+
+def test_a_level_is_a_score_on_the_rubrics_scale(admin_site):
+    rubric = rubric_for(CallFactory())
+    criterion = rubric.criteria.get(key="science")
+    url = reverse("admin:programs_criterion_change", args=[criterion.pk])
+    data = posted(admin_site.get(url))
+    data["levels-0-score"] = "7"
+    refused = admin_site.post(url, data)
+    assert refused.status_code == 200
+    assert "Give a score on the rubric&#x27;s scale, from 1 to 5." in refused.content.decode()
+    assert not CriterionLevel.objects.filter(criterion=criterion, score=7).exists()
+
+
+def test_a_panel_member_is_a_reviewer_with_sectors_ticked(admin_site):
+    call = CallFactory()
+    expert = reviewer(email="expert@reviewers.example.org")
+    applicant = user_with_role(Role.APPLICANT)
+    add = reverse("admin:programs_panelmember_add")
+    choices = admin_site.get(add).context["adminform"].form.fields["reviewer"].queryset
+    assert expert in choices and applicant not in choices
+    data = {"call": call.pk, "reviewer": expert.pk, "sectors": ["biopharma", "medical_devices"]}
+    assert admin_site.post(add, data).status_code == 302
+    assert PanelMember.objects.get(call=call, reviewer=expert).sectors == ["biopharma", "medical_devices"]
+    listed = admin_site.get(reverse("admin:programs_panelmember_changelist") + f"?call__id__exact={call.pk}")
+    assert "Biopharma, Medical devices" in listed.content.decode()
+    assert admin_site.post(add, {**data, "reviewer": applicant.pk}).status_code == 200  # not a reviewer: refused
+    assert not PanelMember.objects.filter(reviewer=applicant).exists()
