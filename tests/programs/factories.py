@@ -5,6 +5,7 @@ team group and conditional questions, so each test starts from a realistic form.
 """
 
 import datetime
+import itertools
 from decimal import Decimal
 
 import factory
@@ -13,8 +14,10 @@ from django.utils import timezone
 
 from enterprises.services.documents import upload_document
 from hkhz_portal.accounts.roles import Role
+from hkhz_portal.core.queueing import _send
 from programs.choices import AssignmentStatus, FieldKind, ProgrammeKind, RuleKind
 from programs.models import (
+    Application,
     ApplicationForm,
     Call,
     Criterion,
@@ -27,6 +30,7 @@ from programs.models import (
     Programme,
     Rubric,
 )
+from programs.workflow import Status
 from tests.factories import EnterpriseFactory, UnitFactory, member_of, user_with_role
 from tests.files import pdf
 
@@ -266,6 +270,42 @@ def in_review(call, applicant=None, **answers):
     application.refresh_from_db()
     assert application.status == "in_review", application.status
     return application
+
+
+_quick_references = itertools.count(1)
+
+
+def application_in_review(call, enterprise=None) -> Application:
+    """An application put straight into review, without answers, screening or events: for tests
+    of the reviewers' assignment that need many applications quickly (``in_review`` for one
+    that went through every step)."""
+    enterprise = enterprise or EnterpriseFactory()
+    return Application.objects.create(
+        call=call,
+        programme_id=call.programme_id,
+        unit_id=call.programme.unit_id,
+        enterprise=enterprise,
+        form_version_id=call.form_version_id,
+        status=Status.IN_REVIEW,
+        sector=enterprise.sector,
+        reference=f"QUICK-2000-{next(_quick_references):06d}",
+    )
+
+
+def deliver(kind) -> None:
+    """Hand the recorded events of ``kind`` to their subscribers, as the worker does after commit
+    (notices in the portal; their e-mail copies wait for a commit that never comes in a test)."""
+    from hkhz_portal.core import events
+    from hkhz_portal.core.models import DomainEvent
+
+    for pk in DomainEvent.objects.filter(kind=kind, dispatched_at__isnull=True).values_list("pk", flat=True):
+        events.dispatch(pk)
+
+
+def enqueued(callbacks) -> list[tuple[str, tuple]]:
+    """The tasks that ``callbacks`` (captured by ``django_capture_on_commit_callbacks``) send
+    after commit, as (task name, arguments)."""
+    return [(c.args[0].name, c.args[1]) for c in callbacks if getattr(c, "func", None) is _send]
 
 
 def review(assignment, scores: dict, *, recommendation="admit", submit=True):
