@@ -251,7 +251,7 @@ _reviewers = itertools.count(1)
 def reviewer(**fields):
     """A reviewer, by default at a mail domain of their own: one shared with an applicant (the
     users factory's example.com) would be a conflict of interest."""
-    fields.setdefault("email", f"reviewer{next(_reviewers)}@university{next(_reviewers)}.example.org")
+    fields.setdefault("email", f"reviewer{next(_reviewers)}@panel.example.org")
     return user_with_role(Role.REVIEWER, **fields)
 
 
