@@ -1,0 +1,204 @@
+"""Horizontal bar charts drawn on the server: the geometry here, the drawing in
+``templates/includes/charts/bar_chart.html`` (an SVG, no script, coloured by the CSS classes
+``chart-series-0`` to ``chart-series-7``), with a table of the same figures for screen readers
+and for anyone who wants the exact numbers.
+
+A view builds a chart and the page includes its template::
+
+    context["load"] = bar_chart(name="reviewer-load", title=_("Reviewer load"),
+                                label_heading=_("Reviewer"), value_heading=_("Applications"),
+                                rows=[(reviewer.name, reviewer.open_count) for reviewer in reviewers])
+
+    {% include load.template with chart=load %}
+
+Each row is a label above its bar and the value printed after the bar; the longest bar spans the
+drawing's width less room for the widest value. A stacked chart splits each bar into one segment per
+series (a legend names them) and prints a segment's value inside it where it fits. A chart whose
+values are all zero (or that has no rows) shows its empty message instead.
+"""
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+WIDTH = 640
+#: The drawing's font size in user units (``.chart svg`` in portal.css): text widths are
+#: estimated with it, to cut long labels and to leave out values that do not fit in a segment.
+FONT = 13
+LABEL_H = 18
+BAR_H = 20
+ROW_GAP = 12
+VALUE_GAP = 6
+ROW_H = LABEL_H + BAR_H + ROW_GAP
+#: How many series colours portal.css defines.
+PALETTE = 8
+
+
+def text_width(text: str) -> float:
+    """About how wide ``text`` is drawn: a Chinese character takes an em, a Latin one about 0.6."""
+    return sum(FONT if unicodedata.east_asian_width(c) in "WF" else FONT * 0.6 for c in text)
+
+
+def _fit(text: str, width: float) -> str:
+    """``text``, cut with an ellipsis if it would be drawn wider than ``width``."""
+    if text_width(text) <= width:
+        return text
+    while text and text_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _as_drawn(value: float) -> str:
+    """The value about as the template prints it (``floatformat:"-1g"``), to measure it."""
+    return f"{value:,.1f}".removesuffix(".0")
+
+
+@dataclass(frozen=True)
+class Segment:
+    #: Index of the segment's series: its colour is the CSS class ``chart-series-<series>``.
+    series: int
+    name: str
+    value: float
+    x: float
+    width: float
+    #: The value is drawn inside the segment (stacked charts, where it fits).
+    show_value: bool
+
+    @property
+    def text_x(self) -> float:
+        return round(self.x + self.width / 2, 2)
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    #: The label as drawn: cut to the drawing's width (the table and the tooltip have it whole).
+    short_label: str
+    #: One value per series, zeros included (the table's cells).
+    values: tuple
+    total: float
+    #: The drawn segments: one per series with a value above zero.
+    segments: tuple[Segment, ...]
+    y: float
+
+    @property
+    def label_y(self) -> float:
+        return self.y + FONT
+
+    @property
+    def bar_y(self) -> float:
+        return self.y + LABEL_H
+
+    @property
+    def bar_middle(self) -> float:
+        return self.bar_y + BAR_H / 2
+
+    @property
+    def value_x(self) -> float:
+        """Where the total is printed: just after the bar (at the start of the line for zero)."""
+        return round(sum(s.width for s in self.segments) + VALUE_GAP * bool(self.segments), 2)
+
+
+@dataclass(frozen=True)
+class BarChart:
+    #: Unique on the page: the figure's id is ``chart-<name>`` and its parts' ids start with it.
+    name: str
+    title: str
+    #: The table's heading over the labels ("Reviewer", "Call").
+    label_heading: str
+    #: The series' names: the table's headings over the values, and the legend when stacked.
+    series: tuple
+    rows: tuple[Row, ...]
+    empty_message: str
+    height: float
+    #: How long the longest bar is: the width less room for the widest value after it.
+    plot_width: float
+    width: int = WIDTH
+    bar_height: int = BAR_H
+    template: str = "includes/charts/bar_chart.html"
+
+    @property
+    def stacked(self) -> bool:
+        return len(self.series) > 1
+
+    @property
+    def empty(self) -> bool:
+        return not any(row.total for row in self.rows)
+
+
+def stacked_bar_chart(
+    *,
+    name: str,
+    title: str,
+    label_heading: str,
+    series: Sequence[str],
+    rows: Iterable[tuple[str, Sequence[float]]],
+    empty_message: str | None = None,
+) -> BarChart:
+    """Bars split by series: ``rows`` are ``(label, values)`` with one value per series, in the
+    order of ``series`` (at most eight: group the rest, a ninth colour would repeat one)."""
+    series = tuple(series)
+    if not 1 <= len(series) <= PALETTE:
+        raise ValueError(f"a chart has 1 to {PALETTE} series, not {len(series)}")
+    rows = [(str(label), tuple(values)) for label, values in rows]
+    for label, values in rows:
+        if len(values) != len(series):
+            raise ValueError(f"{label!r} has {len(values)} values for {len(series)} series")
+        if any(value < 0 for value in values):
+            raise ValueError(f"{label!r} has a negative value: bars start at zero")
+    totals = [sum(values) for _label, values in rows]
+    plot_width = WIDTH - VALUE_GAP - max((text_width(_as_drawn(total)) for total in totals), default=0)
+    # In floats: a median read from the database may be a Decimal, which refuses to mix with them.
+    scale = plot_width / float(max(totals)) if any(totals) else 0
+    drawn = []
+    for i, (label, values) in enumerate(rows):
+        segments, start = [], 0
+        for index, value in enumerate(values):
+            if value:
+                x, width = round(float(start) * scale, 2), round(float(value) * scale, 2)
+                fits = len(series) > 1 and text_width(_as_drawn(value)) + 8 <= width
+                segments.append(Segment(index, series[index], value, x, width, fits))
+                start += value
+        drawn.append(
+            Row(
+                label=label,
+                short_label=_fit(label, WIDTH),
+                values=values,
+                total=totals[i],
+                segments=tuple(segments),
+                y=i * ROW_H,
+            )
+        )
+    return BarChart(
+        name=name,
+        title=title,
+        label_heading=label_heading,
+        series=series,
+        rows=tuple(drawn),
+        empty_message=empty_message or _("Nothing to show yet."),
+        height=max(len(drawn) * ROW_H - ROW_GAP, 0),
+        plot_width=round(plot_width, 2),
+    )
+
+
+def bar_chart(
+    *,
+    name: str,
+    title: str,
+    label_heading: str,
+    value_heading: str,
+    rows: Iterable[tuple[str, float]],
+    empty_message: str | None = None,
+) -> BarChart:
+    """One bar per ``(label, value)`` row, in the order given; ``value_heading`` names the values
+    in the table ("Applications", "Median days")."""
+    return stacked_bar_chart(
+        name=name,
+        title=title,
+        label_heading=label_heading,
+        series=(value_heading,),
+        rows=((label, (value,)) for label, value in rows),
+        empty_message=empty_message,
+    )
