@@ -225,6 +225,15 @@ def complete_draft(call, applicant, **answers):
 CRITERIA = (("science", "0.40"), ("team", "0.30"), ("market", "0.30"))
 
 
+#: A space allocation for an approval (its move-in date two months from the day the tests start).
+SPACE = {
+    "space_kind": "wet_lab",
+    "area_m2": Decimal("45.5"),
+    "move_in_on": timezone.localdate() + datetime.timedelta(days=60),
+    "term_months": 36,
+}
+
+
 def rubric_for(call, criteria=CRITERIA, *, scale=(1, 5)) -> Rubric:
     """A rubric on ``call`` with ``criteria`` (key, weight) and a described level for every score."""
     rubric = Rubric.objects.create(call=call, scale_min=scale[0], scale_max=scale[1])

@@ -4,7 +4,6 @@ and admits; a place given up goes to the waiting list in its order, within the c
 Each step is refused from a wrong state and for a wrong role."""
 
 import datetime
-from decimal import Decimal
 from functools import partial
 
 import pytest
@@ -22,6 +21,7 @@ from programs.workflow import Status
 from tests.factories import EnterpriseFactory, UnitFactory, member_of
 
 from .factories import (
+    SPACE,
     applicant_of_new_enterprise,
     application_in_review,
     deliver,
@@ -35,12 +35,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-SPACE = {
-    "space_kind": "wet_lab",
-    "area_m2": Decimal("45.5"),
-    "move_in_on": TODAY + datetime.timedelta(days=60),
-    "term_months": 36,
-}
 CONDITIONS = "Register the Hong Kong company within three months."
 
 
