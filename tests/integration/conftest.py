@@ -7,8 +7,15 @@ import sys
 import time
 from contextlib import contextmanager
 
+import pytest
+import redis
 from django.conf import settings
 from django.db import connection
+
+from tests.conftest import require
+from tests.programs.factories import CallFactory, park_rules
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
 def database_url() -> str:
@@ -62,3 +69,49 @@ def wait_for(predicate, timeout=30.0, interval=0.2):
             return True
         time.sleep(interval)
     return False
+
+
+@pytest.fixture
+def call():
+    """An open call with the Science Park's usual rules."""
+    call = CallFactory()
+    park_rules(call)
+    return call
+
+
+def redis_client():
+    return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+
+
+@pytest.fixture
+def broker():
+    """This run's Redis, emptied of tasks that earlier runs left behind."""
+    try:
+        available = bool(REDIS_URL) and redis_client().ping()
+    except redis.RedisError:
+        available = False
+    require(available, "Redis named by REDIS_URL")
+    from hkhz_portal.celery import app
+
+    app.control.purge()
+    redis_client().delete("unacked", "unacked_index")
+    return REDIS_URL
+
+
+def waiting_for_locks() -> list[str]:
+    """The statements of this test database's sessions that wait for a lock (other databases on
+    the server, other test runs, are not looked at)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def waiting_for_a_lock() -> bool:
+    return bool(waiting_for_locks())
+
+
+def queues_drained() -> bool:
+    client = redis_client()
+    return client.llen("workflow") == 0 and client.zcard("unacked_index") == 0

@@ -5,13 +5,11 @@ screened exactly once."""
 
 import email
 import email.policy
-import os
 import threading
 import time
 from pathlib import Path
 
 import pytest
-import redis
 from django.db import connection, transaction
 from django.utils import translation
 
@@ -22,33 +20,13 @@ from programs.services import applications as svc
 from programs.services.reminders import requeue_stale_screenings
 from programs.workflow import STATE_HELP, Status
 from tests.conftest import require
-from tests.programs.factories import CallFactory, applicant_of_new_enterprise, complete_draft, officer_of, park_rules
+from tests.programs.factories import applicant_of_new_enterprise, complete_draft, officer_of
 
-from .conftest import celery_worker, wait_for
+from .conftest import celery_worker, queues_drained, wait_for, waiting_for_a_lock
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
 SETTLED = {Status.IN_REVIEW, Status.NEEDS_ATTENTION}
-
-
-def redis_client():
-    return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-
-
-@pytest.fixture
-def broker():
-    """This run's Redis, emptied of tasks that earlier runs left behind."""
-    try:
-        available = bool(REDIS_URL) and redis_client().ping()
-    except redis.RedisError:
-        available = False
-    require(available, "Redis named by REDIS_URL")
-    from hkhz_portal.celery import app
-
-    app.control.purge()
-    redis_client().delete("unacked", "unacked_index")
-    return REDIS_URL
 
 
 @pytest.fixture
@@ -75,13 +53,6 @@ def mails(folder: Path) -> list[email.message.EmailMessage]:
             if raw.strip():
                 found.append(email.message_from_bytes(raw, policy=email.policy.default))
     return found
-
-
-@pytest.fixture
-def call():
-    call = CallFactory()
-    park_rules(call)
-    return call
 
 
 def settle(application, worker, timeout=60) -> Application:
@@ -137,17 +108,6 @@ def test_a_failing_rule_flags_the_application_and_tells_the_units_officers(broke
     notice = Notification.objects.get(recipient=officer, kind="application.flag")
     assert notice.url == f"/staff/applications/{application.reference}/"
     assert not Notification.objects.filter(recipient=applicant, kind="application.flag").exists()
-
-
-def waiting_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        return cursor.fetchone()[0] > 0
-
-
-def queues_drained() -> bool:
-    client = redis_client()
-    return client.llen("workflow") == 0 and client.zcard("unacked_index") == 0
 
 
 def test_a_worker_killed_mid_screening_leaves_the_application_to_be_screened_exactly_once(
