@@ -4,13 +4,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from tests.conftest import require
 from tests.programs.factories import CallFactory, park_rules
@@ -60,6 +61,32 @@ def celery_worker(*, redis_url: str = "", extra_args=(), extra_env=None):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextmanager
+def held(take):
+    """Run ``take()`` in a transaction of another thread and hold that transaction open, with the
+    locks it took, for the duration of the block; roll it back afterwards."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                take()
+                locked.set()
+                release.wait(120)
+                transaction.set_rollback(True)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(10), "the other thread did not take its lock"
+        yield
+    finally:
+        release.set()
+        holder.join(30)
 
 
 def wait_for(predicate, timeout=30.0, interval=0.2):

@@ -3,12 +3,11 @@ submitted, screened and given its reviewers by the worker, reviewed, approved, o
 admitted, the applicant told in 繁體中文; and a worker killed with SIGKILL in the middle of
 assigning reviewers, after which the application has exactly the call's number of them."""
 
-import datetime
-import threading
 import time
+from functools import partial
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone, translation
 
 from hkhz_portal.core.models import DomainEvent, Notification
@@ -27,12 +26,13 @@ from tests.programs.factories import (
     complete_draft,
     in_review,
     officer_of,
+    onboarded,
     panel_of,
     review,
     rubric_for,
 )
 
-from .conftest import celery_worker, queues_drained, wait_for, waiting_for_a_lock, waiting_for_locks
+from .conftest import celery_worker, held, queues_drained, wait_for, waiting_for_a_lock, waiting_for_locks
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -92,17 +92,7 @@ def test_the_whole_life_from_submission_to_admission_through_the_worker(broker, 
             expected_status=Status.REVIEWED,
             **SPACE,
         )
-        decisions.accept_offer(actor=applicant, application=application)
-        today = timezone.localdate()
-        decisions.record_onboarding(
-            actor=officer,
-            application=application,
-            tenancy_signed_on=today,
-            company_name="Hangzhou Test Biotech (Hong Kong) Limited",
-            hk_br="61234567",
-            company_registered_on=today - datetime.timedelta(days=3),
-            moved_in_on=today,
-        )
+        onboarded(officer, application)
         decisions.admit(actor=officer, application=application, expected_status=Status.ONBOARDING)
         until(lambda: notice(applicant, "application.admit"), worker, "the applicant was not told of admission")
         until(lambda: notice(officer, "application.accept_offer"), worker, "the officer was not told of acceptance")
@@ -145,32 +135,16 @@ def test_a_worker_killed_mid_assignment_leaves_exactly_the_calls_number_of_revie
     assert Application.objects.get(pk=application.pk).assignment_enqueued_at is not None
     second = sorted(panel, key=lambda person: person.pk)[1]  # equally loaded: chosen by id
 
-    # A second assignment of the same reviewer, inserted and not committed here, holds up the
+    # A second assignment of the same reviewer, inserted here and never committed, holds up the
     # worker's insert of that reviewer's assignment (the unique index waits for this transaction)
-    # after its first assignment, inside its transaction, and never commits.
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_second_place():
-        try:
-            with transaction.atomic():
-                ReviewAssignment.objects.create(application=application, reviewer=second, due_on=timezone.localdate())
-                locked.set()
-                release.wait(120)
-                transaction.set_rollback(True)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold_the_second_place)
-    holder.start()
-    try:
-        assert locked.wait(10)
-        with celery_worker(redis_url=broker) as worker_a:
-            until(waiting_to_assign, worker_a, "worker A never reached the second place")
-            worker_a.kill()  # SIGKILL mid-assignment: no chance to acknowledge, requeue or roll back
-            worker_a.wait(10)
-    finally:
-        release.set()
-        holder.join(30)
+    # after its first assignment, inside its transaction.
+    take_the_place = partial(
+        ReviewAssignment.objects.create, application=application, reviewer=second, due_on=timezone.localdate()
+    )
+    with held(take_the_place), celery_worker(redis_url=broker) as worker_a:
+        until(waiting_to_assign, worker_a, "worker A never reached the second place")
+        worker_a.kill()  # SIGKILL mid-assignment: no chance to acknowledge, requeue or roll back
+        worker_a.wait(10)
     # A's open transaction dies with its connection: its first assignment is gone with it.
     assert wait_for(lambda: not waiting_for_a_lock(), 30)
     assert not ReviewAssignment.objects.filter(application=application).exists()

@@ -352,3 +352,26 @@ def reviewed(call, scores=None, applicant=None):
     application.refresh_from_db()
     assert application.status == "reviewed", application.status
     return application
+
+
+def applicant_of(application):
+    """The owner of the applying enterprise."""
+    return application.enterprise.memberships.get(role="owner").user
+
+
+def onboarded(officer, application):
+    """An approved application accepted by its applicant and every formality recorded by
+    ``officer`` (the enterprise is a mainland firm): ready to be admitted."""
+    from programs.services import decisions
+
+    today = timezone.localdate()
+    decisions.accept_offer(actor=applicant_of(application), application=application)
+    return decisions.record_onboarding(
+        actor=officer,
+        application=application,
+        tenancy_signed_on=today,
+        company_name="Hangzhou Test Biotech (Hong Kong) Limited",
+        hk_br="61234567",
+        company_registered_on=today - datetime.timedelta(days=3),
+        moved_in_on=today,
+    )

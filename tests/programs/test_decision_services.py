@@ -22,10 +22,12 @@ from tests.factories import EnterpriseFactory, UnitFactory, member_of
 
 from .factories import (
     SPACE,
+    applicant_of,
     applicant_of_new_enterprise,
     application_in_review,
     deliver,
     officer_of,
+    onboarded,
     panel_of,
     reviewed,
     reviewer,
@@ -72,24 +74,6 @@ def waitlist(officer, application, **extra):
 
 def reject(officer, application, reasons="The market plan is not yet credible."):
     return svc.decide(actor=officer, application=application, outcome=Outcome.REJECT, reasons=reasons)
-
-
-def applicant_of(application):
-    return application.enterprise.memberships.get(role="owner").user
-
-
-def onboarded(officer, application):
-    """Accepted and every formality recorded (the enterprise is a mainland firm)."""
-    svc.accept_offer(actor=applicant_of(application), application=application)
-    return svc.record_onboarding(
-        actor=officer,
-        application=application,
-        tenancy_signed_on=TODAY,
-        company_name="Hangzhou Test Biotech (Hong Kong) Limited",
-        hk_br="61234567",
-        company_registered_on=TODAY - datetime.timedelta(days=3),
-        moved_in_on=TODAY,
-    )
 
 
 def status_of(application):

@@ -55,15 +55,9 @@ def refusal(action) -> DomainError:
     return refused.value
 
 
-def save(assignment, scores, *, submit=False, recommendation="admit"):
-    return svc.save_review(
-        actor=assignment.reviewer,
-        assignment=assignment,
-        scores=scores,
-        recommendation=recommendation,
-        comment_to_applicant="Clear plan.",
-        submit=submit,
-    )
+def save(assignment, scores, **changes):
+    """The reviewer saves ``scores`` as a draft (or, once submitted, as a correction)."""
+    return review(assignment, scores, **{"submit": False, **changes})
 
 
 def test_a_draft_may_be_partial_and_is_saved_again_in_place(assignment):
@@ -204,7 +198,9 @@ def test_only_the_assigned_reviewer_declares_and_scores_anyone_else_finds_nothin
 
 def test_a_reviewer_declares_once_and_before_scoring(application):
     assignment = application.assignments.order_by("reviewer_id").first()
-    early = refusal(lambda: save(assignment, FULL))
+    early = refusal(
+        lambda: svc.save_review(actor=assignment.reviewer, assignment=assignment, scores=FULL, recommendation="admit")
+    )
     assert (early.status, early.code) == (409, "declare_first")
     svc.declare(actor=assignment.reviewer, assignment=assignment, conflict=False)
     for conflict in (False, True):
