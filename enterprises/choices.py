@@ -15,6 +15,12 @@ class Residency(models.TextChoices):
     HONG_KONG = "hong_kong", _("Hong Kong")
 
 
+#: An export-log entry's residency: the one enterprise's, or both when the records of several
+#: enterprises left at once (a call's applications) and they reside on both sides.
+BOTH_RESIDENCIES = "both"
+LOGGED_RESIDENCIES = [*Residency.choices, (BOTH_RESIDENCIES, _("Mainland and Hong Kong"))]
+
+
 #: Hangzhou's districts since the 2021 reorganisation (GB/T 2260 codes).
 class HangzhouDistrict(models.TextChoices):
     SHANGCHENG = "330102", _("Shangcheng 上城区")
@@ -132,3 +138,4 @@ class ExportKind(models.TextChoices):
     DOCUMENT_DOWNLOAD = "document_download", _("Document download")
     API_READ = "api_read", _("API read of personal data")
     STAFF_VIEW = "staff_view", _("Staff view of personal data")
+    CALL_EXPORT = "call_export", _("Export of a call's applications")

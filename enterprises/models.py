@@ -19,6 +19,7 @@ from hkhz_portal.core.validators import validate_multiline_text, validate_plain_
 
 from .choices import (
     CURRENCIES,
+    LOGGED_RESIDENCIES,
     ConsentScope,
     DocumentType,
     ExportKind,
@@ -645,7 +646,7 @@ class ExportLog(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=ExportKind.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     enterprise = models.ForeignKey(Enterprise, on_delete=models.SET_NULL, null=True, related_name="exports")
-    data_residency = models.CharField(_("data residency"), max_length=16, choices=Residency.choices)
+    data_residency = models.CharField(_("data residency"), max_length=16, choices=LOGGED_RESIDENCIES)
     description = models.CharField(_("what"), max_length=255)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

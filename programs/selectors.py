@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -12,8 +13,8 @@ from enterprises.models import Document, Membership
 from hkhz_portal.accounts.roles import Role
 
 from . import ranking
-from .choices import AssignmentStatus, CallState
-from .models import Application, Call, Review, Rubric, ScreeningCheck, StatusChange
+from .choices import AssignmentStatus, CallState, ExportStatus
+from .models import Application, Call, Export, Review, Rubric, ScreeningCheck, StatusChange
 from .workflow import Status
 
 
@@ -53,6 +54,31 @@ def unit_calls(user) -> QuerySet[Call]:
 def unit_application(user, reference: str) -> Application:
     return get_object_or_404(
         unit_applications(user).select_related("call", "enterprise", "form_version"), reference=reference
+    )
+
+
+def unit_call(user, slug: str) -> Call:
+    """One call of the officer's unit, with its programme (404 for another unit's)."""
+    if not is_unit_officer(user):
+        raise Http404
+    return get_object_or_404(Call.objects.select_related("programme"), programme__unit_id=user.unit_id, slug=slug)
+
+
+def call_exports(call: Call) -> QuerySet[Export]:
+    """The call's exports, newest first, with who asked for each."""
+    return call.exports.select_related("requested_by").order_by("-created_at", "-id")
+
+
+def unit_export(user, call_slug: str, pk: int) -> Export:
+    """A finished export of a call of the officer's unit (404 for anyone else, or while it is built)."""
+    if not is_unit_officer(user):
+        raise Http404
+    return get_object_or_404(
+        Export.objects.select_related("call"),
+        pk=pk,
+        call__slug=call_slug,
+        unit_id=user.unit_id,
+        status=ExportStatus.DONE,
     )
 
 

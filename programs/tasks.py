@@ -3,7 +3,7 @@
 Each is idempotent (the services check the state before acting) and acknowledged late
 (``CELERY_TASK_ACKS_LATE`` and ``CELERY_TASK_REJECT_ON_WORKER_LOST`` in the settings, for every
 task), so a worker killed mid-task leaves the message to another worker and running it twice
-changes nothing. They run on the ``workflow`` queue (the default), apart from mail.
+changes nothing. They run on the ``workflow`` queue (the default), apart from mail and exports.
 """
 
 from celery import shared_task
@@ -20,11 +20,13 @@ def screen_application(application_id: int) -> None:
 
 @shared_task(name="programs.sweep_applications")
 def sweep_applications() -> int:
-    """Beat: screen again the applications whose screening task was lost, and ask again for the
-    reviewers of those whose assignment task was lost."""
+    """Beat: screen again the applications whose screening task was lost, ask again for the
+    reviewers of those whose assignment task was lost, and build again the exports whose worker
+    went silent."""
+    from .services.exports import requeue_stale_exports
     from .services.reminders import requeue_stale_assignments, requeue_stale_screenings
 
-    return len(requeue_stale_screenings()) + len(requeue_stale_assignments())
+    return len(requeue_stale_screenings()) + len(requeue_stale_assignments()) + len(requeue_stale_exports())
 
 
 @shared_task(name="programs.remind_info_requests")
@@ -49,3 +51,12 @@ def remind_reviews() -> int:
     from .services.reminders import remind_reviews as remind
 
     return remind()
+
+
+@shared_task(name="programs.build_export")
+def build_export(export_id: int) -> int:
+    """Build an export's file (on the ``exports`` queue); returns its number of rows."""
+    from .services.exports import build_export as build
+
+    export = build(export_id)
+    return export.rows if export else 0

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, calls, drafts, staff
+from .views import applicant, calls, dashboard, drafts, exports, staff
 
 app_name = "programs"
 
@@ -24,4 +24,7 @@ urlpatterns = [
     path(S + "workflow/", staff.workflow_help, name="staff_workflow"),
     path(S + "<ref:reference>/", staff.application, name="staff_application"),
     path(S + "<ref:reference>/<slug:transition>/", staff.application_action, name="staff_application_action"),
+    path("staff/calls/<slug:slug>/exports/", exports.call_exports, name="staff_exports"),
+    path("staff/calls/<slug:slug>/exports/<int:pk>/", exports.download_export, name="staff_export_download"),
+    path("staff/dashboard/", dashboard.dashboard, name="staff_dashboard"),
 ]

@@ -88,8 +88,10 @@ def withdraw_contact_consent(contact: ContactPerson, *, actor) -> int:
     return count
 
 
-def log_export(*, kind, actor, enterprise, description: str) -> ExportLog:
-    """Write one export-log row for personal data leaving the portal.
+def log_export(*, kind, actor, enterprise, description: str, data_residency: str = "") -> ExportLog:
+    """Write one export-log row for personal data leaving the portal: of ``enterprise``, where it
+    resides; or, with ``enterprise=None``, of several enterprises, residing where
+    ``data_residency`` says (``choices.LOGGED_RESIDENCIES``).
 
     One INSERT, so not an atomic block of its own: it joins the caller's transaction where
     there is one (the admin's change page runs in one), so the row and the page stand or fall
@@ -98,7 +100,7 @@ def log_export(*, kind, actor, enterprise, description: str) -> ExportLog:
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
         enterprise=enterprise,
-        data_residency=enterprise.data_residency,
+        data_residency=enterprise.data_residency if enterprise is not None else data_residency,
         description=description[:255],
         ip_address=audit.request_ip.get(),
     )

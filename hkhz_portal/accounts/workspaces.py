@@ -36,6 +36,16 @@ WORKSPACES = [
         url_name="programs:staff_queue",
     ),
     Workspace(
+        "admission-dashboard",
+        Role.PROGRAM_OFFICER,
+        _("Admission dashboard"),
+        _(
+            "Your unit's admission in figures: applications by status, the funnel to admission, time in each "
+            "state, reviewers' load and overdue reviews."
+        ),
+        url_name="programs:staff_dashboard",
+    ),
+    Workspace(
         "reviews",
         Role.REVIEWER,
         _("Reviews"),

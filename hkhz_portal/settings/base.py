@@ -156,16 +156,17 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Work goes to queues by kind, so that neither notices nor a mail backlog ever delay screening:
+# Work goes to queues by kind, so that neither notices, a mail backlog nor a large export ever delay screening:
 # `make run`'s worker consumes every queue; in production each has workers of its own (README).
 CELERY_TASK_DEFAULT_QUEUE = "workflow"
 CELERY_TASK_ROUTES = {
     "core.dispatch_event": {"queue": "events"},
     "enterprises.send_invitation": {"queue": "mail"},
     "core.send_notification_email": {"queue": "mail"},
+    "programs.build_export": {"queue": "exports"},
 }
 # A worker started without -Q consumes all of these.
-CELERY_TASK_QUEUES = [Queue("workflow"), Queue("events"), Queue("mail")]
+CELERY_TASK_QUEUES = [Queue("workflow"), Queue("events"), Queue("mail"), Queue("exports")]
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.record_heartbeat", "schedule": 60.0},
     "invitation-sweep": {"task": "enterprises.send_stranded_invitations", "schedule": 300.0},

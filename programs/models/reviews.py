@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import Sector
@@ -358,6 +359,10 @@ class Export(models.Model):
     file = models.FileField(upload_to=export_path, max_length=255, blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    #: When the export last showed life: requested, sent again by the sweep, or a worker's progress.
+    #: Unfinished and silent for ``SCREENING_STALE_AFTER``, its worker is taken for dead: the sweep
+    #: sends it again and it is built from scratch (``services.exports``).
+    heartbeat_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("export")

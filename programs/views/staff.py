@@ -81,6 +81,8 @@ def queue(request):
             "query": query.urlencode(),
             "filtering": form.filtering,
             "count_cap": COUNT_CAP,
+            # The call chosen in the filter, whose exports the page links to.
+            "call_slug": form.cleaned_data.get("call") if form.is_bound else "",
         },
     )
 

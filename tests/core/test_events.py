@@ -195,15 +195,16 @@ def test_a_mail_server_error_is_retried_then_given_up(people, monkeypatch, mailo
     assert notifications.stranded_email_ids() == []
 
 
-def test_mail_and_events_have_queues_of_their_own_and_everything_else_goes_to_the_workflow_queue(settings):
+def test_mail_events_and_exports_have_queues_of_their_own_and_everything_else_goes_to_the_workflow_queue(settings):
     from hkhz_portal.celery import app
 
     router = app.amqp.router
     assert router.route({}, send_notification_email.name)["queue"].name == "mail"
     assert router.route({}, dispatch_event.name)["queue"].name == "events"
+    assert router.route({}, "programs.build_export")["queue"].name == "exports"
     assert router.route({}, "programs.screen_application")["queue"].name == "workflow"
     # A worker started without -Q consumes every declared queue: `make run`'s single worker.
-    assert {q.name for q in app.conf.task_queues} == {"workflow", "events", "mail"}
+    assert {q.name for q in app.conf.task_queues} == {"workflow", "events", "mail", "exports"}
 
 
 def test_every_task_beat_sends_is_registered(settings):

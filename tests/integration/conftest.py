@@ -112,7 +112,7 @@ def redis_client():
 
 @pytest.fixture
 def broker():
-    """This run's Redis, emptied of tasks that earlier runs left behind."""
+    """This run's Redis (REDIS_URL), emptied of tasks that earlier runs left behind."""
     try:
         available = bool(REDIS_URL) and redis_client().ping()
     except redis.RedisError:

@@ -254,13 +254,13 @@ def rubric_for(call, criteria=CRITERIA, *, scale=(1, 5)) -> Rubric:
     return rubric
 
 
-_reviewers = itertools.count(1)
+_reviewer_numbers = itertools.count(1)
 
 
 def reviewer(**fields):
-    """A reviewer, by default at a mail domain of their own: one shared with an applicant (the
-    users factory's example.com) would be a conflict of interest."""
-    fields.setdefault("email", f"reviewer{next(_reviewers)}@panel.example.org")
+    """A reviewer, by default with an e-mail address of a domain of their own: applicants' share
+    example.com, which the assignment takes for a tie to their enterprise (a detected conflict)."""
+    fields.setdefault("email", f"reviewer{next(_reviewer_numbers)}@panel.example.org")
     return user_with_role(Role.REVIEWER, **fields)
 
 
