@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import Kind
+from enterprises.identifiers import normalize_hk_br
 from enterprises.models import HongKongEntity
 from hkhz_portal.core import audit
 from hkhz_portal.core.errors import DomainError
@@ -23,7 +24,7 @@ from ..audit_actions import AuditAction
 from ..choices import Outcome
 from ..models import Application, Decision, Onboarding
 from ..workflow import PLACE_STATES, Status
-from .applications import _lock, _move, is_officer_of
+from .applications import _guard, _lock, _move, is_officer_of
 
 
 def current_decision(application: Application) -> Decision | None:
@@ -63,13 +64,15 @@ def decide(
     closes its reviews."""
     outcome = Outcome(outcome)
     application = _lock(application)
+    # Who may decide, and whether it is still to decide, before what the decision lacks.
+    _guard(application, outcome, actor=actor, expected_status=expected_status)
     if outcome == Outcome.APPROVE:
         _required(space_kind, "space_kind", _("Choose the kind of space allocated."))
         _required(area_m2, "area_m2", _("Give the area allocated, in square metres."))
         _required(move_in_on, "move_in_on", _("Give the move-in date."))
         _required(term_months, "term_months", _("Give the programme term, in months."))
         if move_in_on < timezone.localdate():
-            raise DomainError(_("The move-in date is in the future."), code="move_in_past", field="move_in_on")
+            raise DomainError(_("Choose a move-in date from today on."), code="move_in_past", field="move_in_on")
     elif outcome == Outcome.REJECT:
         _required(reasons.strip(), "reasons", _("Tell the applicant why the application is declined."))
     elif waitlist_position is None:
@@ -151,6 +154,10 @@ def record_onboarding(
     ):
         if day is not None and day > today:
             raise DomainError(_("Record a date that has come."), code="date_in_future", field=name)
+    if company_registered_on is None and (company_name.strip() or hk_br.strip()):
+        raise DomainError(
+            _("Give the date the Hong Kong company was registered."), code="required", field="company_registered_on"
+        )
     if company_registered_on is not None:
         _record_company(application.enterprise, name=company_name, hk_br=hk_br, registered_on=company_registered_on)
     changes = {}
@@ -169,6 +176,7 @@ def record_onboarding(
 
 
 def _record_company(enterprise, *, name: str, hk_br: str, registered_on) -> None:
+    hk_br = normalize_hk_br(hk_br)  # as printed on the certificate, 12345678-000-01-26-7, too
     if enterprise.kind == Kind.HONG_KONG:
         if hk_br and hk_br != enterprise.hk_br:
             raise DomainError(
@@ -179,9 +187,9 @@ def _record_company(enterprise, *, name: str, hk_br: str, registered_on) -> None
             )
         return
     _required(name.strip(), "company_name", _("Give the Hong Kong company's name."))
-    _required(hk_br.strip(), "hk_br", _("Give the Hong Kong company's Business Registration number."))
+    _required(hk_br, "hk_br", _("Give the Hong Kong company's Business Registration number."))
     entity = HongKongEntity.objects.filter(enterprise=enterprise).first() or HongKongEntity(enterprise=enterprise)
-    entity.name, entity.hk_br, entity.registered_on = name.strip(), hk_br.strip(), registered_on
+    entity.name, entity.hk_br, entity.registered_on = name.strip(), hk_br, registered_on
     entity.full_clean()
     entity.save()
 
@@ -190,8 +198,9 @@ def _record_company(enterprise, *, name: str, hk_br: str, registered_on) -> None
 def admit(*, actor, application: Application, expected_status=None) -> Application:
     """Every formality done: the enterprise is admitted and joins the call's cohort."""
     application = _lock(application)
+    _guard(application, "admit", actor=actor, expected_status=expected_status)
     onboarding = Onboarding.objects.filter(application=application).first()
-    if application.status == Status.ONBOARDING and not (onboarding and onboarding.complete):
+    if not (onboarding and onboarding.complete):
         raise DomainError(
             _("Record the tenancy, the Hong Kong company and the move-in before admitting."),
             code="onboarding_incomplete",
@@ -204,9 +213,10 @@ def admit(*, actor, application: Application, expected_status=None) -> Applicati
 @transaction.atomic(durable=True)
 def fail_onboarding(*, actor, application: Application, reasons: str, expected_status=None) -> Application:
     """The formalities were not completed: the application is declined and its place offered on."""
+    application = _lock(application)
+    _guard(application, "fail_onboarding", actor=actor, expected_status=expected_status)
     if not reasons.strip():
         raise DomainError(_("Tell the applicant why the onboarding ends."), code="reason_required", field="reasons")
-    application = _lock(application)
     _move(application, "fail_onboarding", actor=actor, note=reasons.strip(), expected_status=expected_status)
     offer_freed_places(application.call)
     return application

@@ -184,7 +184,13 @@ def _assign_by_hand(application: Application, reviewer, *, actor) -> ReviewAssig
         )
     sector = application.enterprise.sector
     expertise = sector in (application.call.panel.get(reviewer=reviewer).sectors or ())
-    return _create(application, reviewer.pk, due=due_on(application), actor=actor, expertise=expertise)
+    assignment = _create(application, reviewer.pk, due=due_on(application), actor=actor, expertise=expertise)
+    # A place the worker could not fill and the officer just did is no longer missing.
+    empty = max(application.call.reviewers_per_application - _active(application).count(), 0)
+    if application.reviewers_missing > empty:
+        application.reviewers_missing = empty
+        application.save(update_fields=["reviewers_missing"])
+    return assignment
 
 
 @transaction.atomic(durable=True)

@@ -4,15 +4,17 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from tests.conftest import require
+from tests.programs.factories import CallFactory, park_rules
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -61,6 +63,32 @@ def celery_worker(*, redis_url: str = "", extra_args=(), extra_env=None):
                 process.wait()
 
 
+@contextmanager
+def held(take):
+    """Run ``take()`` in a transaction of another thread and hold that transaction open, with the
+    locks it took, for the duration of the block; roll it back afterwards."""
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                take()
+                locked.set()
+                release.wait(120)
+                transaction.set_rollback(True)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(10), "the other thread did not take its lock"
+        yield
+    finally:
+        release.set()
+        holder.join(30)
+
+
 def wait_for(predicate, timeout=30.0, interval=0.2):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -68,6 +96,14 @@ def wait_for(predicate, timeout=30.0, interval=0.2):
             return True
         time.sleep(interval)
     return False
+
+
+@pytest.fixture
+def call():
+    """An open call with the Science Park's usual rules."""
+    call = CallFactory()
+    park_rules(call)
+    return call
 
 
 def redis_client():
@@ -87,3 +123,22 @@ def broker():
     app.control.purge()
     redis_client().delete("unacked", "unacked_index")
     return REDIS_URL
+
+
+def waiting_for_locks() -> list[str]:
+    """The statements of this test database's sessions that wait for a lock (other databases on
+    the server, other test runs, are not looked at)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def waiting_for_a_lock() -> bool:
+    return bool(waiting_for_locks())
+
+
+def queues_drained() -> bool:
+    client = redis_client()
+    return client.llen("workflow") == 0 and client.zcard("unacked_index") == 0

@@ -5,12 +5,11 @@ screened exactly once."""
 
 import email
 import email.policy
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import translation
 
 from enterprises.models import Enterprise
@@ -20,9 +19,9 @@ from programs.services import applications as svc
 from programs.services.reminders import requeue_stale_screenings
 from programs.workflow import STATE_HELP, Status
 from tests.conftest import require
-from tests.programs.factories import CallFactory, applicant_of_new_enterprise, complete_draft, officer_of, park_rules
+from tests.programs.factories import applicant_of_new_enterprise, complete_draft, officer_of
 
-from .conftest import celery_worker, redis_client, wait_for
+from .conftest import celery_worker, held, queues_drained, wait_for, waiting_for_a_lock
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -53,13 +52,6 @@ def mails(folder: Path) -> list[email.message.EmailMessage]:
             if raw.strip():
                 found.append(email.message_from_bytes(raw, policy=email.policy.default))
     return found
-
-
-@pytest.fixture
-def call():
-    call = CallFactory()
-    park_rules(call)
-    return call
 
 
 def settle(application, worker, timeout=60) -> Application:
@@ -117,17 +109,6 @@ def test_a_failing_rule_flags_the_application_and_tells_the_units_officers(broke
     assert not Notification.objects.filter(recipient=applicant, kind="application.flag").exists()
 
 
-def waiting_for_a_lock() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        return cursor.fetchone()[0] > 0
-
-
-def queues_drained() -> bool:
-    client = redis_client()
-    return client.llen("workflow") == 0 and client.zcard("unacked_index") == 0
-
-
 def test_a_worker_killed_mid_screening_leaves_the_application_to_be_screened_exactly_once(
     broker, call, mail_folder, settings
 ):
@@ -141,29 +122,12 @@ def test_a_worker_killed_mid_screening_leaves_the_application_to_be_screened_exa
 
     # Screening locks the enterprise's row with the application's (select_for_update of both):
     # held here, it stops the worker in the middle of screening, after it began.
-    locked, release = threading.Event(), threading.Event()
-
-    def hold_the_enterprise():
-        try:
-            with transaction.atomic():
-                Enterprise.objects.select_for_update().get(pk=application.enterprise_id)
-                locked.set()
-                release.wait(120)
-        finally:
-            connection.close()
-
-    holder = threading.Thread(target=hold_the_enterprise)
-    holder.start()
-    try:
-        assert locked.wait(10)
-        with celery_worker(redis_url=broker, extra_env=worker_env(mail_folder)) as worker_a:
-            began = wait_for(lambda: Application.objects.get(pk=application.pk).status == Status.SCREENING, 60)
-            assert began and wait_for(waiting_for_a_lock, 30), "worker A never reached the locked row"
-            worker_a.kill()  # SIGKILL mid-screening: no chance to acknowledge, requeue or roll back
-            worker_a.wait(10)
-    finally:
-        release.set()
-        holder.join(30)
+    lock_the_enterprise = Enterprise.objects.select_for_update().filter(pk=application.enterprise_id).get
+    with held(lock_the_enterprise), celery_worker(redis_url=broker, extra_env=worker_env(mail_folder)) as worker_a:
+        began = wait_for(lambda: Application.objects.get(pk=application.pk).status == Status.SCREENING, 60)
+        assert began and wait_for(waiting_for_a_lock, 30), "worker A never reached the locked row"
+        worker_a.kill()  # SIGKILL mid-screening: no chance to acknowledge, requeue or roll back
+        worker_a.wait(10)
     # A's open transaction dies with its connection: the application is left in screening, unscreened.
     assert wait_for(lambda: not waiting_for_a_lock(), 30)
     assert Application.objects.get(pk=application.pk).status == Status.SCREENING

@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from enterprises.services.documents import upload_document
 from hkhz_portal.accounts.roles import Role
+from hkhz_portal.core.queueing import _send
 from programs.choices import AssignmentStatus, FieldKind, ProgrammeKind, RuleKind
 from programs.models import (
+    Application,
     ApplicationForm,
     Call,
     Criterion,
@@ -28,6 +30,7 @@ from programs.models import (
     Programme,
     Rubric,
 )
+from programs.workflow import Status
 from tests.factories import EnterpriseFactory, UnitFactory, member_of, user_with_role
 from tests.files import pdf
 
@@ -222,6 +225,15 @@ def complete_draft(call, applicant, **answers):
 CRITERIA = (("science", "0.40"), ("team", "0.30"), ("market", "0.30"))
 
 
+#: A space allocation for an approval (its move-in date two months from the day the tests start).
+SPACE = {
+    "space_kind": "wet_lab",
+    "area_m2": Decimal("45.5"),
+    "move_in_on": timezone.localdate() + datetime.timedelta(days=60),
+    "term_months": 36,
+}
+
+
 def rubric_for(call, criteria=CRITERIA, *, scale=(1, 5)) -> Rubric:
     """A rubric on ``call`` with ``criteria`` (key, weight) and a described level for every score."""
     rubric = Rubric.objects.create(call=call, scale_min=scale[0], scale_max=scale[1])
@@ -277,6 +289,40 @@ def in_review(call, applicant=None, **answers):
 
 #: The comment to the officer of every review ``review`` writes.
 REVIEW_COMMENT = "Solid science."
+_quick_references = itertools.count(1)
+
+
+def application_in_review(call, enterprise=None) -> Application:
+    """An application put straight into review, without answers, screening or events: for tests
+    of the reviewers' assignment that need many applications quickly (``in_review`` for one
+    that went through every step)."""
+    enterprise = enterprise or EnterpriseFactory()
+    return Application.objects.create(
+        call=call,
+        programme_id=call.programme_id,
+        unit_id=call.programme.unit_id,
+        enterprise=enterprise,
+        form_version_id=call.form_version_id,
+        status=Status.IN_REVIEW,
+        sector=enterprise.sector,
+        reference=f"QUICK-2000-{next(_quick_references):06d}",
+    )
+
+
+def deliver(kind) -> None:
+    """Hand the recorded events of ``kind`` to their subscribers, as the worker does after commit
+    (notices in the portal; their e-mail copies wait for a commit that never comes in a test)."""
+    from hkhz_portal.core import events
+    from hkhz_portal.core.models import DomainEvent
+
+    for pk in DomainEvent.objects.filter(kind=kind, dispatched_at__isnull=True).values_list("pk", flat=True):
+        events.dispatch(pk)
+
+
+def enqueued(callbacks) -> list[tuple[str, tuple]]:
+    """The tasks that ``callbacks`` (captured by ``django_capture_on_commit_callbacks``) send
+    after commit, as (task name, arguments)."""
+    return [(c.args[0].name, c.args[1]) for c in callbacks if getattr(c, "func", None) is _send]
 
 
 def review(assignment, scores: dict, *, recommendation="admit", submit=True):
@@ -318,3 +364,26 @@ def reviewed(call, scores=None, applicant=None):
     application.refresh_from_db()
     assert application.status == "reviewed", application.status
     return application
+
+
+def applicant_of(application):
+    """The owner of the applying enterprise."""
+    return application.enterprise.memberships.get(role="owner").user
+
+
+def onboarded(officer, application):
+    """An approved application accepted by its applicant and every formality recorded by
+    ``officer`` (the enterprise is a mainland firm): ready to be admitted."""
+    from programs.services import decisions
+
+    today = timezone.localdate()
+    decisions.accept_offer(actor=applicant_of(application), application=application)
+    return decisions.record_onboarding(
+        actor=officer,
+        application=application,
+        tenancy_signed_on=today,
+        company_name="Hangzhou Test Biotech (Hong Kong) Limited",
+        hk_br="61234567",
+        company_registered_on=today - datetime.timedelta(days=3),
+        moved_in_on=today,
+    )

@@ -2,8 +2,6 @@
 draft make one submission; two officers acting at once make one transition, and the other is
 told who acted."""
 
-import threading
-
 import pytest
 from django.db import connection
 
@@ -14,6 +12,7 @@ from programs.services import applications as svc
 from programs.tasks import screen_application
 from programs.workflow import Status
 from tests.conftest import require
+from tests.threads import at_once
 
 from .factories import applicant_of_new_enterprise, complete_draft, officer_of
 
@@ -31,28 +30,6 @@ def screenings(monkeypatch):
     enqueued = []
     monkeypatch.setattr(screen_application, "delay", enqueued.append)
     return enqueued
-
-
-def at_once(*actions):
-    """Run each action in its own thread, released together; return each one's result or error."""
-    start = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            start.wait()
-            outcomes[index] = action()
-        except Exception as exc:  # noqa: BLE001 - the test asserts on what each caller got
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, action)) for i, action in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return outcomes
 
 
 def test_ten_threads_submitting_one_draft_make_one_submission(call, screenings):
