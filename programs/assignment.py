@@ -108,13 +108,12 @@ def loads(reviewer_ids) -> dict[int, int]:
     """Each reviewer's open assignments (waiting for a declaration or being reviewed), in one query."""
     from django.db.models import Count
 
-    from .choices import AssignmentStatus
+    from .choices import OWED_ASSIGNMENTS
     from .models import ReviewAssignment
 
-    open_ = (AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.REVIEWING)
     counts = defaultdict(int)
     rows = (
-        ReviewAssignment.objects.filter(reviewer_id__in=reviewer_ids, status__in=open_)
+        ReviewAssignment.objects.filter(reviewer_id__in=reviewer_ids, status__in=OWED_ASSIGNMENTS)
         .values("reviewer_id")
         .annotate(n=Count("id"))
         .values_list("reviewer_id", "n")

@@ -48,8 +48,11 @@ class AssignmentStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Review submitted")
     CONFLICT = "conflict", _("Handed back: conflict of interest")
     REPLACED = "replaced", _("Replaced")
+    CANCELLED = "cancelled", _("Ended: the application left review")
 
 
+#: Assignments whose review is still owed: the reviewer's open load.
+OWED_ASSIGNMENTS = frozenset({AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.REVIEWING})
 #: Assignments that hold one of the application's review places.
 ACTIVE_ASSIGNMENTS = frozenset(
     {AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.REVIEWING, AssignmentStatus.SUBMITTED}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AssignmentStatus
+from .choices import OWED_ASSIGNMENTS
 from .models import Application, ReviewAssignment, StatusChange
 from .workflow import Status
 
@@ -41,7 +41,7 @@ FUNNEL = (
 
 #: An assignment still owed a review, on an application still being reviewed.
 OPEN_REVIEW = Q(
-    status__in=(AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.REVIEWING),
+    status__in=OWED_ASSIGNMENTS,
     application__status__in=(Status.IN_REVIEW, Status.MORE_INFO_REQUESTED),
 )
 

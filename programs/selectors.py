@@ -13,7 +13,7 @@ from enterprises.models import Document, Membership
 from hkhz_portal.accounts.roles import Role
 
 from . import ranking
-from .choices import AssignmentStatus, CallState, ExportStatus
+from .choices import OWED_ASSIGNMENTS, AssignmentStatus, CallState, ExportStatus
 from .models import (
     Application,
     Call,
@@ -287,7 +287,7 @@ def reviewer_dashboard_panel(user) -> dict | None:
     being reviewed and are overdue, in one query; none for anyone who is not a reviewer."""
     if not user.has_role(Role.REVIEWER):
         return None
-    owed = Q(status__in=(AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.REVIEWING))
+    owed = Q(status__in=OWED_ASSIGNMENTS)
     return ReviewAssignment.objects.filter(reviewer=user).aggregate(
         awaiting=Count("id", filter=Q(status=AssignmentStatus.AWAITING_DECLARATION)),
         reviewing=Count("id", filter=Q(status=AssignmentStatus.REVIEWING)),

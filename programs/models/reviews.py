@@ -21,6 +21,7 @@ from hkhz_portal.core.validators import validate_multiline_text, validate_plain_
 
 from ..choices import (
     ACTIVE_ASSIGNMENTS,
+    OWED_ASSIGNMENTS,
     AssignmentStatus,
     ExportFormat,
     ExportStatus,
@@ -237,7 +238,7 @@ class ReviewAssignment(models.Model):
     @property
     def is_owed(self) -> bool:
         """The reviewer still owes the review: not submitted, not ended."""
-        return self.status in (AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.REVIEWING)
+        return self.status in OWED_ASSIGNMENTS
 
     @property
     def is_overdue(self) -> bool:

@@ -24,6 +24,7 @@ from hkhz_portal.core.search import normalise_names
 
 from ..answers import Checked, check_answers, form_schema
 from ..audit_actions import AuditAction
+from ..choices import OWED_ASSIGNMENTS, AssignmentStatus
 from ..events import event_kind
 from ..models import Application, Call, InfoRequest, ScreeningCheck, StatusChange
 from ..selectors import is_unit_officer
@@ -90,8 +91,12 @@ def _move(
     application.status = target or transition.target
     application.status_changed_at = timezone.now()
     if application.status in FINAL_STATES:
-        # Settled: no longer flagged for an officer, nothing more due from the applicant.
+        # Settled: no longer flagged for an officer, nothing more due from the applicant, and no
+        # review owed on it (the reviewers' lists and loads no longer count it).
         application.flagged, application.info_due_at = False, None
+        application.assignments.filter(status__in=OWED_ASSIGNMENTS).update(
+            status=AssignmentStatus.CANCELLED, ended_at=timezone.now()
+        )
     application.save(update_fields=["status", "status_changed_at", "flagged", "info_due_at"])
     return _record(application, name, from_status=from_status, actor=actor, note=note, internal_note=internal_note)
 

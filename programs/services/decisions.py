@@ -62,6 +62,8 @@ def decide(
     """Approve (with conditions and a space allocation), waitlist (at a place; the next one free
     by default) or reject (with reasons for the applicant) a reviewed application. Deciding
     closes its reviews."""
+    if outcome not in Outcome.values:
+        raise DomainError(_("Choose approve, waitlist or reject."), code="invalid_outcome", field="outcome")
     outcome = Outcome(outcome)
     application = _lock(application)
     # Who may decide, and whether it is still to decide, before what the decision lacks.

@@ -17,7 +17,7 @@ from hkhz_portal.core import events
 from hkhz_portal.core.calendars import working_days_after
 from hkhz_portal.core.queueing import enqueue_after_commit
 
-from ..choices import AssignmentStatus
+from ..choices import OWED_ASSIGNMENTS
 from ..events import ReminderKind
 from ..models import Application, InfoRequest, ReviewAssignment
 from ..workflow import WORKER_STATES, Status
@@ -121,7 +121,7 @@ def remind_reviews() -> int:
     soon = working_days_after(today, REVIEW_REMINDER_WORKING_DAYS, "HK")
     waiting = (
         ReviewAssignment.objects.filter(
-            status__in=(AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.REVIEWING),
+            status__in=OWED_ASSIGNMENTS,
             application__status=Status.IN_REVIEW,
         )
         .select_related("application")

@@ -23,7 +23,7 @@ from hkhz_portal.core.search import normalise_text
 
 from ..assignment import CONFLICT_REASONS, Candidate, choose, conflicts, loads
 from ..audit_actions import AuditAction
-from ..choices import ACTIVE_ASSIGNMENTS, AssignmentStatus
+from ..choices import ACTIVE_ASSIGNMENTS, OWED_ASSIGNMENTS, AssignmentStatus
 from ..events import ReviewEventKind
 from ..models import Application, ConflictDeclaration, Review, ReviewAssignment, Rubric
 from ..workflow import Status
@@ -203,7 +203,7 @@ def replace_reviewer(
     _officer_only(actor, application)
     _reviewing(application)
     assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
-    if assignment.status not in (AssignmentStatus.AWAITING_DECLARATION, AssignmentStatus.REVIEWING):
+    if assignment.status not in OWED_ASSIGNMENTS:
         raise DomainError(
             _("Only a reviewer who has not submitted a review can be replaced."), code="not_replaceable", status=409
         )

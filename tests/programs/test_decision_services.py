@@ -386,3 +386,9 @@ def test_each_step_is_refused_from_a_state_it_does_not_start_from(call, officer,
     refused = refusal(lambda: app_svc.withdraw(actor=applicant, application=application))
     assert refused.status == 409
     assert status_of(application) == Status.ADMITTED
+
+
+def test_an_unknown_outcome_is_refused_on_its_field(officer, application):
+    refused = refusal(lambda: svc.decide(actor=officer, application=application, outcome="promote"))
+    assert (refused.code, refused.field, refused.status) == ("invalid_outcome", "outcome", 400)
+    assert status_of(application) == Status.REVIEWED

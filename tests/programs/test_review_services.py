@@ -261,3 +261,19 @@ def test_replacing_and_assigning_by_hand_are_refused_where_they_make_no_sense(ca
     last = application.assignments.order_by("reviewer_id").last()
     settled = refusal(lambda: svc.replace_reviewer(actor=officer, assignment=last))
     assert (settled.status, settled.code) == (409, "not_in_review")
+
+
+def test_a_withdrawn_application_owes_its_reviewers_nothing(call, application, assignment):
+    """The applicant withdraws while reviews are under way: the reviews not yet submitted end, so
+    they leave the reviewers' open load (which balances the next assignments) and their reminders."""
+    from programs.assignment import loads
+    from programs.services.applications import withdraw
+
+    submitted = application.assignments.exclude(pk=assignment.pk).first()
+    review(submitted, FULL)
+    withdraw(actor=member_of(application.enterprise), application=application, reason="We found another park.")
+
+    statuses = dict(application.assignments.values_list("pk", "status"))
+    assert statuses.pop(submitted.pk) == AssignmentStatus.SUBMITTED
+    assert set(statuses.values()) == {AssignmentStatus.CANCELLED}
+    assert loads([a.reviewer_id for a in application.assignments.all()]) == {}
