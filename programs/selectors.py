@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from hkhz_portal.accounts.roles import Role
 from . import ranking
 from .choices import AssignmentStatus, CallState
 from .models import Application, Call, Review, Rubric, ScreeningCheck, StatusChange
-from .workflow import Status
+from .workflow import PLACE_STATES, Status
 
 
 def applications_of(user) -> QuerySet[Application]:
@@ -197,3 +198,66 @@ def call_ranking(call: Call) -> Ranking:
         row.application = applications[row.application_id]
     raw = frozenset().union(*(r.raw_reviewers for r in rows)) if rows else frozenset()
     return Ranking(call=call, rows=rows, raw_reviewers=raw)
+
+
+# --- Decisions, onboarding and the cohort --------------------------------------------------------
+
+
+def unit_call(user, slug: str) -> Call:
+    """One of the officer's unit's calls, with its programme and unit; another unit's is 404."""
+    if not is_unit_officer(user):
+        raise Http404
+    return get_object_or_404(
+        Call.objects.filter(programme__unit_id=user.unit_id).select_related("programme__unit"), slug=slug
+    )
+
+
+def call_places(call: Call) -> dict:
+    """How many of the call's places are held and how many applications wait for one, in one query."""
+    counts = dict(
+        Application.objects.filter(call=call, status__in=[*PLACE_STATES, Status.WAITLISTED])
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    return {
+        "capacity": call.capacity,
+        "held": sum(counts.get(s.value, 0) for s in PLACE_STATES),
+        "waitlisted": counts.get(Status.WAITLISTED.value, 0),
+    }
+
+
+def cohort(call: Call, *, public: bool = False) -> QuerySet[Application]:
+    """The call's admitted applications, by enterprise name; ``public``: only the enterprises
+    that chose to be listed in the directory (what anyone may see)."""
+    admitted = Application.objects.filter(call=call, status=Status.ADMITTED)
+    if public:
+        admitted = admitted.filter(enterprise__listed_in_directory=True)
+    return (
+        admitted.select_related("enterprise")
+        .only("reference", "enterprise__legal_name_en", "enterprise__legal_name_zh")
+        .order_by("enterprise__legal_name_en", "pk")
+    )
+
+
+def comments_to_applicant(application: Application) -> list[str]:
+    """What the reviewers wrote to the applicant, without their names or scores, in a stable order."""
+    return list(
+        Review.objects.filter(
+            assignment__application=application,
+            assignment__status=AssignmentStatus.SUBMITTED,
+            submitted_at__isnull=False,
+        )
+        .exclude(comment_to_applicant="")
+        .order_by("submitted_at", "pk")
+        .values_list("comment_to_applicant", flat=True)
+    )
+
+
+def letter_application(user, reference: str) -> Application:
+    """An application whose decision letter the user may read: a member of the enterprise reads
+    it, an officer of the call's unit too; for anyone else it does not exist."""
+    found = unit_applications(user) if is_unit_officer(user) else applications_of(user)
+    return get_object_or_404(
+        found.select_related("call__programme__unit", "enterprise", "created_by"), reference=reference
+    )

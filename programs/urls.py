@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, calls, drafts, staff
+from .views import applicant, calls, decisions, drafts, staff
 
 app_name = "programs"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path(A + "status/", applicant.application_status, name="application_status"),
     path(A + "withdraw/", applicant.application_withdraw, name="application_withdraw"),
     path(A + "respond/", applicant.application_respond, name="application_respond"),
+    path(A + "accept/", applicant.application_accept, name="application_accept"),
+    path(A + "letter/", decisions.decision_letter, name="decision_letter"),
     path(A + "edit/", drafts.application_edit, name="application_edit"),
     path(A + "edit/<slug:section>/", drafts.application_step, name="application_step"),
     path(A + "edit/<slug:section>/autosave/", drafts.application_autosave, name="application_autosave"),
@@ -23,5 +25,7 @@ urlpatterns = [
     path(S, staff.queue, name="staff_queue"),
     path(S + "workflow/", staff.workflow_help, name="staff_workflow"),
     path(S + "<ref:reference>/", staff.application, name="staff_application"),
+    path(S + "<ref:reference>/onboarding/", staff.record_onboarding, name="staff_onboarding"),
     path(S + "<ref:reference>/<slug:transition>/", staff.application_action, name="staff_application_action"),
+    path("staff/calls/<slug:slug>/ranking/", decisions.ranking, name="staff_ranking"),
 ]

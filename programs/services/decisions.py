@@ -23,7 +23,10 @@ from ..audit_actions import AuditAction
 from ..choices import Outcome
 from ..models import Application, Decision, Onboarding
 from ..workflow import PLACE_STATES, Status
-from .applications import _lock, _move, is_officer_of
+from .applications import _guard, _lock, _move, is_officer_of
+
+#: The furthest place on a waiting list an officer may give.
+WAITLIST_MAX = 100_000
 
 
 def current_decision(application: Application) -> Decision | None:
@@ -69,7 +72,7 @@ def decide(
         _required(move_in_on, "move_in_on", _("Give the move-in date."))
         _required(term_months, "term_months", _("Give the programme term, in months."))
         if move_in_on < timezone.localdate():
-            raise DomainError(_("The move-in date is in the future."), code="move_in_past", field="move_in_on")
+            raise DomainError(_("Choose a move-in date from today on."), code="move_in_past", field="move_in_on")
     elif outcome == Outcome.REJECT:
         _required(reasons.strip(), "reasons", _("Tell the applicant why the application is declined."))
     elif waitlist_position is None:
@@ -190,8 +193,9 @@ def _record_company(enterprise, *, name: str, hk_br: str, registered_on) -> None
 def admit(*, actor, application: Application, expected_status=None) -> Application:
     """Every formality done: the enterprise is admitted and joins the call's cohort."""
     application = _lock(application)
+    _guard(application, "admit", actor=actor, expected_status=expected_status)  # who and when before what
     onboarding = Onboarding.objects.filter(application=application).first()
-    if application.status == Status.ONBOARDING and not (onboarding and onboarding.complete):
+    if not (onboarding and onboarding.complete):
         raise DomainError(
             _("Record the tenancy, the Hong Kong company and the move-in before admitting."),
             code="onboarding_incomplete",

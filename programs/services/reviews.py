@@ -14,9 +14,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from hkhz_portal.core.calendars import working_days_after
 
 from hkhz_portal.core import audit, events
+from hkhz_portal.core.calendars import working_days_after
 from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.queueing import enqueue_after_commit
 from hkhz_portal.core.search import normalise_text

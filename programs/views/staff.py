@@ -7,7 +7,7 @@ who is not a program officer gets 403 on every page here.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,9 +22,9 @@ from hkhz_portal.core.forms import add_service_error
 from .. import selectors
 from ..answers import form_schema
 from ..diagram import workflow_diagram
-from ..display import answer_sections
+from ..display import answer_sections, shown_decision
 from ..eligibility import check_label, explain
-from ..forms.staff import ACTION_FORMS
+from ..forms.staff import ACTION_FORMS, OnboardingForm
 from ..queue import COUNT_CAP, CappedPaginator, QueueForm
 from ..services.applications import open_info_request
 from ..workflow import ACTOR_LABELS, STATE_HELP, TRANSITIONS, Actor, Status, reachable_states, transitions_by
@@ -81,12 +81,14 @@ def queue(request):
             "query": query.urlencode(),
             "filtering": form.filtering,
             "count_cap": COUNT_CAP,
+            "calls": calls,
         },
     )
 
 
-def _render_application(request, application, *, bound=None, status=200):
-    """The application page; ``bound`` is an action form sent with errors, shown in place of its blank one."""
+def _render_application(request, application, *, bound=None, onboarding_form=None, status=200):
+    """The application page; ``bound`` is an action form (``onboarding_form`` the onboarding
+    checklist) sent with errors, shown in place of its blank one."""
     schema = form_schema(application.form_version)
     changes = list(selectors.timeline(application))
     checks = [
@@ -118,6 +120,9 @@ def _render_application(request, application, *, bound=None, status=200):
             "reopened": reopened,
             "actions": actions,
             "status_help": STATE_HELP.get(application.status, ""),
+            "decision": shown_decision(application),
+            "onboarding_form": onboarding_form
+            or (OnboardingForm(application=application) if application.status == Status.ONBOARDING else None),
         },
         status=status,
     )
@@ -141,19 +146,40 @@ def application_action(request, reference, transition):
         raise Http404
     application = selectors.unit_application(request.user, reference)
     form = form_class(request.POST, application=application)
+    done = _("Done: “%(step)s” on %(reference)s.") % {"step": TRANSITIONS[transition].label, "reference": reference}
+    return _perform(request, application, form, done, bound=form)
+
+
+def _perform(request, application, form, done: str, **shown):
+    """Run a posted form of the application page. Done: back to the page, saying ``done``; a
+    refusal of what was typed: the page again with the form's errors (``shown`` names the form
+    for ``_render_application``); a state changed meanwhile: a message naming who and when."""
+    page = redirect("programs:staff_application", reference=application.reference)
     if form.is_valid():
         try:
             form.perform(request.user)
         except DomainError as err:
             if err.status == 409:
                 messages.error(request, err.message)
-                return redirect("programs:staff_application", reference=reference)
+                return page
+            add_service_error(form, err)
+        except ValidationError as err:
             add_service_error(form, err)
         else:
-            done = {"step": TRANSITIONS[transition].label, "reference": reference}
-            messages.success(request, _("Done: “%(step)s” on %(reference)s.") % done)
-            return redirect("programs:staff_application", reference=reference)
-    return _render_application(request, application, bound=form, status=400)
+            messages.success(request, done)
+            return page
+    return _render_application(request, application, status=400, **shown)
+
+
+@login_required
+@require_POST
+def record_onboarding(request, reference):
+    """Record the onboarding's formalities done so far; the page shows what is still missing."""
+    _require_officer(request.user)
+    application = selectors.unit_application(request.user, reference)
+    form = OnboardingForm(request.POST, application=application)
+    done = _("The onboarding of %(reference)s is recorded.") % {"reference": reference}
+    return _perform(request, application, form, done, onboarding_form=form)
 
 
 @login_required
