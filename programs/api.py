@@ -551,8 +551,9 @@ class OfficerCallViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def ranking(self, request, slug=None):
         call = selectors.unit_call(request.user, slug)
-        ranked = selectors.call_ranking(call)
+        ranked = selectors.call_ranking(call, applications=False)
         page = self.paginate_queryset(ranked.rows)
+        selectors.attach_applications(page)
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         response.data["capacity"] = call.capacity
         response.data["raw_reviewers"] = len(ranked.raw_reviewers)

@@ -4,7 +4,8 @@ record of another enterprise or unit is a 404, never a hint that it exists."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, FloatField, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -61,8 +62,8 @@ def unit_application(user, reference: str) -> Application:
 
 #: How long a closed call stays on the calls page.
 RECENTLY_CLOSED = datetime.timedelta(days=90)
-#: The states in which the applicant has something to do.
-APPLICANT_ACTION_STATES = (Status.DRAFT, Status.MORE_INFO_REQUESTED)
+#: The states in which the applicant has something to do (an approved place waits to be accepted).
+APPLICANT_ACTION_STATES = (Status.DRAFT, Status.MORE_INFO_REQUESTED, Status.APPROVED)
 
 
 def calls_by_state(now=None) -> dict[str, list[Call]]:
@@ -173,22 +174,35 @@ class Ranking:
     raw_reviewers: frozenset
 
 
-def call_ranking(call: Call) -> Ranking:
+def call_ranking(call: Call, *, applications: bool = True) -> Ranking:
     """Rank ``call``'s applications by their submitted reviews (``programs.ranking``): two queries
-    whatever the number of applications, one for the scores and one for the applications."""
+    whatever the number of applications, one for the scores and one for the applications.
+
+    ``applications=False`` leaves the rows' ``application`` unset, for a caller that shows one
+    page of the rows: ``attach_applications`` reads that page's."""
     rubric = Rubric.objects.filter(call=call).first()
     scale = (rubric.scale_min, rubric.scale_max) if rubric else (1, 5)
     scores = [
-        ranking.Score(application_id, reviewer_id, float(total))
+        ranking.Score(application_id, reviewer_id, total)
         for application_id, reviewer_id, total in Review.objects.filter(
             assignment__application__call=call,
             assignment__status=AssignmentStatus.SUBMITTED,
             total__isnull=False,
         )
         .exclude(assignment__application__status=Status.WITHDRAWN)
-        .values_list("assignment__application_id", "assignment__reviewer_id", "total")
+        # A float from the database: converting thousands of decimals costs more than the ranking.
+        .annotate(score=Cast("total", FloatField()))
+        .values_list("assignment__application_id", "assignment__reviewer_id", "score")
     ]
     rows = ranking.rank(scores, capacity=call.capacity, scale=scale)
+    if applications:
+        attach_applications(rows)
+    raw = frozenset().union(*(r.raw_reviewers for r in rows)) if rows else frozenset()
+    return Ranking(call=call, rows=rows, raw_reviewers=raw)
+
+
+def attach_applications(rows) -> None:
+    """Set each ranking row's ``application``, with the columns a ranking shows, in one query."""
     applications = (
         Application.objects.filter(pk__in=[r.application_id for r in rows])
         .only("pk", "reference", "status", "enterprise_name_en", "enterprise_name_zh", "sector", "unit_id", "call_id")
@@ -196,8 +210,6 @@ def call_ranking(call: Call) -> Ranking:
     )
     for row in rows:
         row.application = applications[row.application_id]
-    raw = frozenset().union(*(r.raw_reviewers for r in rows)) if rows else frozenset()
-    return Ranking(call=call, rows=rows, raw_reviewers=raw)
 
 
 # --- Decisions, onboarding and the cohort --------------------------------------------------------

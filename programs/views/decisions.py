@@ -26,14 +26,20 @@ from .staff import _labels, _require_officer
 RANKING_PAGE = 100
 
 
-def _ranking_rows(rows, statuses: dict) -> None:
-    """Attach each row's links, status label and whether the capacity line falls after it."""
-    for row, following in pairwise([*rows, None]):
+def _ranking_rows(rows, following, statuses: dict) -> None:
+    """Attach each row of a page its application, links, status label and whether the capacity
+    line falls after it (``following``: the first row of the next page, if any)."""
+    selectors.attach_applications(rows)
+    for row, after in pairwise([*rows, following]):
         application = row.application
         row.url = reverse("programs:staff_application", args=[application.reference])
         row.decide_url = f"{row.url}#action-approve" if application.status == Status.REVIEWED else ""
         row.status_label = statuses.get(application.status, application.status)
-        row.capacity_line = row.within_capacity and following is not None and not following.within_capacity
+        row.capacity_line = row.within_capacity and after is not None and not after.within_capacity
+        # Formatted here: the floatformat filter, three times a row, took longer than the rest of the table.
+        row.raw_shown, row.normalised_shown, row.spread_shown = (
+            f"{x:.2f}" for x in (row.raw, row.normalised, row.spread)
+        )
 
 
 @login_required
@@ -43,16 +49,18 @@ def ranking(request, slug):
     line; the officer decides from here. Then the call's cohort: its admitted enterprises."""
     _require_officer(request.user)
     call = selectors.unit_call(request.user, slug)
-    ranked = selectors.call_ranking(call)
-    _ranking_rows(ranked.rows, _labels(Status))
+    ranked = selectors.call_ranking(call, applications=False)
     page = Paginator(ranked.rows, RANKING_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    following = ranked.rows[page.end_index()] if page.end_index() < len(ranked.rows) else None
+    _ranking_rows(rows, following, _labels(Status))
     return render(
         request,
         "programs/staff/ranking.html",
         {
             "call": call,
             "page": page,
-            "rows": page.object_list,
+            "rows": rows,
             "ranked": len(ranked.rows),
             "outside": sum(1 for row in ranked.rows if not row.within_capacity),
             "raw_reviewers": len(ranked.raw_reviewers),

@@ -112,6 +112,8 @@ def test_approve_with_conditions_and_space_then_the_applicant_reads_it(client, o
     assert "weighted score" not in html.lower()
     assert reverse("programs:application_accept", args=[application.reference]) in html
     assert reverse("programs:decision_letter", args=[application.reference]) in html
+    dashboard = as_applicant(application).get(reverse("dashboard")).content.decode()
+    assert "Waiting for you" in dashboard and application.reference in dashboard  # a place to accept
 
 
 def test_waitlist_at_the_next_free_place_then_the_applicant_reads_it(client, officer, call, application):
