@@ -157,18 +157,8 @@ ROW = re.compile(r'<tr class="(?:within|outside)-capacity"|<tr><td>|"rank":')
 
 
 def measure(client, scenarios, repeat, *, freeze=False):
-    for _label, url, params in scenarios:
-        for _ in range(3):
-            response = client.get(url, params)
-            assert response.status_code == 200, (url, params, response.status_code)
-    if freeze:
-        gc.freeze()  # what was loaded so far is never collected again, as in a server that freezes after loading
-    times = {label: [] for label, _url, _params in scenarios}
-    for _ in range(repeat):
-        for label, url, params in scenarios:
-            start = time.perf_counter()
-            client.get(url, params)
-            times[label].append((time.perf_counter() - start) * 1000)
+    # Frozen, what was loaded so far is never collected again, as in a server that freezes after loading.
+    times = directory.request_times(client, scenarios, repeat, warmed=gc.freeze if freeze else None)
     results = {}
     for label, url, params in scenarios:
         with CaptureQueriesContext(connection) as queries:

@@ -12,7 +12,7 @@ from programs.workflow import Status
 from tests.conftest import PortalClient
 from tests.factories import UnitFactory, user_with_role
 
-from .factories import decided, officer_of, reviewed, reviewing_call, terms
+from .factories import applicant_of_new_enterprise, decided, officer_of, reviewed, reviewing_call, terms
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +149,14 @@ def test_a_body_that_is_not_json_is_400(officer, application):
         f"/api/v1/applications/{application.reference}/decide/", "{not json", content_type="application/json"
     )
     assert response.status_code == 400
+
+
+def test_only_the_enterprises_members_accept_the_place(officer, application):
+    decided(application, officer)
+    url = f"/api/v1/applications/{application.reference}/accept_offer/"
+    assert signed_in(applicant_of_new_enterprise()).post(url).status_code == 404
+    assert signed_in(officer).post(url).status_code == 404  # no member of the enterprise
+    application.refresh_from_db()
+    assert application.status == Status.APPROVED
+    detail = signed_in(application.created_by).get(f"/api/v1/applications/{application.reference}/").json()
+    assert detail["decision"]["onboarding"] is None and detail["decision"]["reasons"] == ""
