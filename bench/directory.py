@@ -169,19 +169,29 @@ def sign_in(user) -> Client:
     return client
 
 
-def measure(client, scenarios, repeat):
-    """Time every scenario ``repeat`` times, round-robin, so that a busy neighbour on the machine
-    slows all of them alike; then count one request's queries apart from the timed ones."""
+def request_times(client, scenarios, repeat, *, warmed=None) -> dict[str, list[float]]:
+    """``{label: [ms, …]}``: every scenario ``(label, path, params)`` requested ``repeat`` times,
+    round-robin, so that a busy neighbour on the machine slows all of them alike, after three
+    warm-up requests each (then ``warmed()``, if given)."""
     for _label, path, params in scenarios:
         for _ in range(3):  # warm caches: templates, translations, the database's pages
             response = client.get(path, params)
             assert response.status_code == 200, (path, params, response.status_code)
+    if warmed is not None:
+        warmed()
     times = {label: [] for label, _path, _params in scenarios}
     for _ in range(repeat):
         for label, path, params in scenarios:
             start = time.perf_counter()
             client.get(path, params)
             times[label].append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def measure(client, scenarios, repeat):
+    """Time every scenario (``request_times``); then count one request's queries apart from the
+    timed ones."""
+    times = request_times(client, scenarios, repeat)
     results = []
     for label, path, params in scenarios:
         with CaptureQueriesContext(connection) as queries:

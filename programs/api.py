@@ -6,12 +6,14 @@ for a user who is a member of none (an officer included), as in the enterprises 
 """
 
 import re
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from enterprises.selectors import enterprises_of
@@ -20,10 +22,12 @@ from hkhz_portal.core.validators import validate_multiline_text
 
 from . import selectors
 from .answers import Question, form_schema
-from .choices import CallState
-from .models import Application, Call
+from .choices import CallState, Outcome, SpaceKind
+from .display import shown_decision
+from .models import Application, Call, Decision, Onboarding
 from .services import applications as svc
-from .workflow import TRANSITIONS, Actor, Status, transitions_by
+from .services import decisions
+from .workflow import TRANSITIONS, UNDECIDED_STATES, Actor, Status, transitions_by
 
 #: A call's short name in links.
 SLUG_REGEX = "[-a-zA-Z0-9_]{1,50}"
@@ -32,7 +36,7 @@ MESSAGE_MAX = 5000
 #: A database id: 18 digits fit a 64-bit integer.
 ID_MAX = 10**18 - 1
 #: The applicant's steps, each a POST route on the application (``…/submit/``).
-APPLICANT_STEPS = ("submit", "withdraw", "respond")
+APPLICANT_STEPS = ("submit", "withdraw", "respond", "accept_offer")
 
 
 def _question(q: Question) -> dict:
@@ -170,10 +174,36 @@ class ApplicationDetailSerializer(ApplicationSerializer):
     info_request = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+    decision = serializers.SerializerMethodField()
 
     class Meta(ApplicationSerializer.Meta):
-        fields = [*ApplicationSerializer.Meta.fields, "form_version", "answers", "info_request", "timeline", "actions"]
+        fields = [
+            *ApplicationSerializer.Meta.fields,
+            "form_version",
+            "answers",
+            "info_request",
+            "timeline",
+            "actions",
+            "decision",
+        ]
         read_only_fields = fields
+
+    def get_decision(self, application):
+        """The decision as the applicant reads it (no internal note), with the panel's comments to
+        the applicant and the onboarding's progress; ``None`` before a decision."""
+        if application.status in UNDECIDED_STATES:
+            return None
+        shown = shown_decision(application)
+        if shown is None:
+            return None
+        data = DecisionSerializer(shown.decision).data
+        data["reasons"] = shown.reasons
+        data["onboarding_ended"] = shown.onboarding_ended
+        data["onboarding"] = (
+            {step: getattr(shown.onboarding, step) for step in Onboarding.STEPS} if shown.onboarding else None
+        )
+        data["comments"] = selectors.comments_to_applicant(application)
+        return data
 
     def get_info_request(self, application):
         if application.status != Status.MORE_INFO_REQUESTED:
@@ -295,8 +325,8 @@ class ApplicationViewSet(
 
     ``POST`` (``{"call": slug, "enterprise": reference}``) starts a draft, or returns the live
     one the enterprise already has for the call; ``PATCH`` (``{"answers": {...}}``, optionally
-    ``"section"``) saves a draft's answers, all or none; ``…/submit/``, ``…/withdraw/`` and
-    ``…/respond/`` take the applicant's steps of the workflow.
+    ``"section"``) saves a draft's answers, all or none; ``…/submit/``, ``…/withdraw/``,
+    ``…/respond/`` and ``…/accept_offer/`` take the applicant's steps of the workflow.
     """
 
     lookup_field = "reference"
@@ -365,6 +395,13 @@ class ApplicationViewSet(
         svc.withdraw(actor=request.user, application=application, reason=data.get("reason", "").strip())
         return self._show(application)
 
+    @action(detail=True, methods=["post"], url_path="accept_offer", url_name="accept_offer")
+    def accept_offer(self, request, reference=None):
+        """Accept the place offered, and its conditions: the onboarding begins."""
+        application = self.get_object()
+        decisions.accept_offer(actor=request.user, application=application)
+        return self._show(application)
+
     @action(detail=True, methods=["post"])
     def respond(self, request, reference=None):
         application = self.get_object()
@@ -384,3 +421,140 @@ class ApplicationViewSet(
             documents=data["documents"],
         )
         return self._show(application)
+
+
+# --- Decisions and the ranking: officers of the call's unit ---------------------------------------
+
+
+class IsUnitOfficer(BasePermission):
+    """A program officer with a unit; what lies in another unit is then 404 (the selectors)."""
+
+    def has_permission(self, request, view):
+        return selectors.is_unit_officer(request.user)
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    outcome_label = serializers.CharField(source="get_outcome_display")
+    space_kind_label = serializers.CharField(source="get_space_kind_display")
+
+    class Meta:
+        model = Decision
+        fields = [
+            "outcome",
+            "outcome_label",
+            "decided_at",
+            "conditions",
+            "reasons",
+            "space_kind",
+            "space_kind_label",
+            "area_m2",
+            "move_in_on",
+            "term_months",
+            "waitlist_position",
+        ]
+        read_only_fields = fields
+
+
+def _note(**kwargs):
+    return serializers.CharField(
+        max_length=MESSAGE_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[validate_multiline_text],
+        **kwargs,
+    )
+
+
+class DecideSerializer(serializers.Serializer):
+    """An officer's decision: approve (with the space allocated), waitlist (at a place: the next
+    free one by default) or reject (with reasons for the applicant)."""
+
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    #: The state the officer saw: if someone moved the application since, 409 names who and when.
+    expected_status = serializers.ChoiceField(choices=Status.choices, required=False, default=None)
+    conditions = _note()
+    reasons = _note()
+    internal_note = _note()
+    space_kind = serializers.ChoiceField(choices=SpaceKind.choices, required=False, allow_blank=True, default="")
+    area_m2 = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=1,
+        min_value=Decimal("1"),
+        max_value=Decimal("10000"),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    move_in_on = serializers.DateField(required=False, allow_null=True, default=None)
+    term_months = serializers.IntegerField(min_value=1, max_value=120, required=False, allow_null=True, default=None)
+    waitlist_position = serializers.IntegerField(
+        min_value=1, max_value=decisions.WAITLIST_MAX, required=False, allow_null=True, default=None
+    )
+
+
+class OfficerApplicationViewSet(viewsets.GenericViewSet):
+    """The unit's applications, for its officers: ``POST …/{reference}/decide/``. Another unit's
+    application is 404; anyone but a program officer is refused (403)."""
+
+    permission_classes = [IsAuthenticated, IsUnitOfficer]
+    serializer_class = DecideSerializer
+    lookup_field = "reference"
+    lookup_value_regex = REFERENCE_REGEX
+
+    def get_queryset(self):
+        return selectors.unit_applications(self.request.user).select_related("call", "enterprise")
+
+    @action(detail=True, methods=["post"])
+    def decide(self, request, reference=None):
+        application = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = decisions.decide(actor=request.user, application=application, **serializer.validated_data)
+        data = {"reference": application.reference, "status": decision.application.status}
+        return Response({**data, "decision": DecisionSerializer(decision).data}, status=status.HTTP_201_CREATED)
+
+
+class RankingRowSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    reference = serializers.CharField(source="application.reference")
+    status = serializers.CharField(source="application.status")
+    raw = serializers.FloatField()
+    normalised = serializers.FloatField()
+    spread = serializers.FloatField()
+    large_spread = serializers.BooleanField()
+    reviews = serializers.IntegerField()
+    within_capacity = serializers.BooleanField()
+    raw_reviewers_count = serializers.SerializerMethodField()
+
+    def get_raw_reviewers_count(self, row):
+        return len(row.raw_reviewers)
+
+
+class RankingPagination(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class OfficerCallViewSet(viewsets.GenericViewSet):
+    """The unit's calls, for its officers: ``GET …/{slug}/ranking/``, the call's ranking best
+    first (``programs.ranking``), a page at a time (``?page=``, ``?page_size=`` up to 500), with
+    the call's capacity. Another unit's call is 404; anyone but a program officer is refused (403)."""
+
+    permission_classes = [IsAuthenticated, IsUnitOfficer]
+    serializer_class = RankingRowSerializer
+    pagination_class = RankingPagination
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
+
+    @action(detail=True, methods=["get"])
+    def ranking(self, request, slug=None):
+        call = selectors.unit_call(request.user, slug)
+        ranked = selectors.call_ranking(call, applications=False)
+        page = self.paginate_queryset(ranked.rows)
+        selectors.attach_applications(page)
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response.data["capacity"] = call.capacity
+        response.data["raw_reviewers"] = len(ranked.raw_reviewers)
+        return response

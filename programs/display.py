@@ -1,14 +1,18 @@
-"""Answers and reviews as a reader sees them: the applicant's, the officer's and the reviewer's
-pages show them alike."""
+"""Answers, reviews and decisions as a reader sees them: the applicant's pages, the officer's
+and the reviewer's pages and the decision letter show them alike."""
 
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from . import selectors
 from .answers import display_value, is_shown, shown_sections
-from .choices import FieldKind
+from .choices import FieldKind, Outcome
+from .models import Decision, Onboarding
+from .services.decisions import current_decision
+from .workflow import Status
 
 
 @dataclass
@@ -87,3 +91,50 @@ def review_rows(reviews, criteria, *, named: bool) -> list[ShownReview]:
         who = (reviewer.full_name or reviewer.email) if named else _("Reviewer %(n)s") % {"n": n}
         rows.append(ShownReview(who=who, scores=[(c.name, review.scores.get(c.key)) for c in criteria], review=review))
     return rows
+
+
+#: The state each outcome puts the application in, whose name says the decision to the applicant.
+DECIDED_AS = {Outcome.APPROVE: Status.APPROVED, Outcome.WAITLIST: Status.WAITLISTED, Outcome.REJECT: Status.REJECTED}
+
+
+@dataclass
+class ShownDecision:
+    """The application's decision (the latest), with what followed it."""
+
+    decision: Decision
+    #: The reasons the applicant reads: the rejection's, or why the onboarding ended.
+    reasons: str = ""
+    #: Approved, then the onboarding ended unfinished: the place is gone.
+    onboarding_ended: bool = False
+    onboarding: Onboarding | None = None
+
+    @property
+    def headline(self) -> str:
+        if self.onboarding_ended:
+            return _("Approved; the onboarding ended unfinished")
+        return DECIDED_AS[self.decision.outcome].label
+
+    @property
+    def onboarding_steps(self) -> list[tuple[str, object]]:
+        """Each formality of the onboarding and the day it was done (None: not yet)."""
+        if self.onboarding is None:
+            return []
+        return [
+            (capfirst(Onboarding._meta.get_field(name).verbose_name), getattr(self.onboarding, name))
+            for name in Onboarding.STEPS
+        ]
+
+
+def shown_decision(application) -> ShownDecision | None:
+    """The decision on ``application``, if one was taken, in at most three queries."""
+    decision = current_decision(application)
+    if decision is None:
+        return None
+    shown = ShownDecision(decision=decision, reasons=decision.reasons)
+    if decision.outcome == Outcome.APPROVE and application.status == Status.REJECTED:
+        shown.onboarding_ended = True
+        ended = application.status_changes.filter(transition="fail_onboarding").order_by("-created_at", "-id")
+        shown.reasons = ended.values_list("note", flat=True).first() or ""
+    if decision.outcome == Outcome.APPROVE:
+        shown.onboarding = Onboarding.objects.filter(application=application).first()
+    return shown

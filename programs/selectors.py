@@ -4,7 +4,8 @@ record of another enterprise or unit is a 404, never a hint that it exists."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, FloatField, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -26,7 +27,7 @@ from .models import (
     ScreeningCheck,
     StatusChange,
 )
-from .workflow import Status
+from .workflow import PLACE_STATES, Status
 
 
 def applications_of(user) -> QuerySet[Application]:
@@ -68,13 +69,6 @@ def unit_application(user, reference: str) -> Application:
     )
 
 
-def unit_call(user, slug: str) -> Call:
-    """One call of the officer's unit, with its programme (404 for another unit's)."""
-    if not is_unit_officer(user):
-        raise Http404
-    return get_object_or_404(Call.objects.select_related("programme"), programme__unit_id=user.unit_id, slug=slug)
-
-
 def call_exports(call: Call) -> QuerySet[Export]:
     """The call's exports, newest first, with who asked for each."""
     return call.exports.select_related("requested_by").order_by("-created_at", "-id")
@@ -97,8 +91,8 @@ def unit_export(user, call_slug: str, pk: int) -> Export:
 
 #: How long a closed call stays on the calls page.
 RECENTLY_CLOSED = datetime.timedelta(days=90)
-#: The states in which the applicant has something to do.
-APPLICANT_ACTION_STATES = (Status.DRAFT, Status.MORE_INFO_REQUESTED)
+#: The states in which the applicant has something to do (an approved place waits to be accepted).
+APPLICANT_ACTION_STATES = (Status.DRAFT, Status.MORE_INFO_REQUESTED, Status.APPROVED)
 
 
 def calls_by_state(now=None) -> dict[str, list[Call]]:
@@ -209,22 +203,35 @@ class Ranking:
     raw_reviewers: frozenset
 
 
-def call_ranking(call: Call) -> Ranking:
+def call_ranking(call: Call, *, applications: bool = True) -> Ranking:
     """Rank ``call``'s applications by their submitted reviews (``programs.ranking``): two queries
-    whatever the number of applications, one for the scores and one for the applications."""
+    whatever the number of applications, one for the scores and one for the applications.
+
+    ``applications=False`` leaves the rows' ``application`` unset, for a caller that shows one
+    page of the rows: ``attach_applications`` reads that page's."""
     rubric = Rubric.objects.filter(call=call).first()
     scale = (rubric.scale_min, rubric.scale_max) if rubric else (1, 5)
     scores = [
-        ranking.Score(application_id, reviewer_id, float(total))
+        ranking.Score(application_id, reviewer_id, total)
         for application_id, reviewer_id, total in Review.objects.filter(
             assignment__application__call=call,
             assignment__status=AssignmentStatus.SUBMITTED,
             total__isnull=False,
         )
         .exclude(assignment__application__status=Status.WITHDRAWN)
-        .values_list("assignment__application_id", "assignment__reviewer_id", "total")
+        # A float from the database: converting thousands of decimals costs more than the ranking.
+        .annotate(score=Cast("total", FloatField()))
+        .values_list("assignment__application_id", "assignment__reviewer_id", "score")
     ]
     rows = ranking.rank(scores, capacity=call.capacity, scale=scale)
+    if applications:
+        attach_applications(rows)
+    raw = frozenset().union(*(r.raw_reviewers for r in rows)) if rows else frozenset()
+    return Ranking(call=call, rows=rows, raw_reviewers=raw)
+
+
+def attach_applications(rows) -> None:
+    """Set each ranking row's ``application``, with the columns a ranking shows, in one query."""
     applications = (
         Application.objects.filter(pk__in=[r.application_id for r in rows])
         .only("pk", "reference", "status", "enterprise_name_en", "enterprise_name_zh", "sector", "unit_id", "call_id")
@@ -232,8 +239,69 @@ def call_ranking(call: Call) -> Ranking:
     )
     for row in rows:
         row.application = applications[row.application_id]
-    raw = frozenset().union(*(r.raw_reviewers for r in rows)) if rows else frozenset()
-    return Ranking(call=call, rows=rows, raw_reviewers=raw)
+
+
+# --- Decisions, onboarding and the cohort --------------------------------------------------------
+
+
+def unit_call(user, slug: str) -> Call:
+    """One of the officer's unit's calls, with its programme and unit; another unit's is 404."""
+    if not is_unit_officer(user):
+        raise Http404
+    return get_object_or_404(
+        Call.objects.filter(programme__unit_id=user.unit_id).select_related("programme__unit"), slug=slug
+    )
+
+
+def call_places(call: Call) -> dict:
+    """How many of the call's places are held and how many applications wait for one, in one query."""
+    counts = dict(
+        Application.objects.filter(call=call, status__in=[*PLACE_STATES, Status.WAITLISTED])
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    return {
+        "capacity": call.capacity,
+        "held": sum(counts.get(s.value, 0) for s in PLACE_STATES),
+        "waitlisted": counts.get(Status.WAITLISTED.value, 0),
+    }
+
+
+def cohort(call: Call, *, public: bool = False) -> QuerySet[Application]:
+    """The call's admitted applications, by enterprise name; ``public``: only the enterprises
+    that chose to be listed in the directory (what anyone may see)."""
+    admitted = Application.objects.filter(call=call, status=Status.ADMITTED)
+    if public:
+        admitted = admitted.filter(enterprise__listed_in_directory=True)
+    return (
+        admitted.select_related("enterprise")
+        .only("reference", "enterprise__legal_name_en", "enterprise__legal_name_zh")
+        .order_by("enterprise__legal_name_en", "pk")
+    )
+
+
+def comments_to_applicant(application: Application) -> list[str]:
+    """What the reviewers wrote to the applicant, without their names or scores, in a stable order."""
+    return list(
+        Review.objects.filter(
+            assignment__application=application,
+            assignment__status=AssignmentStatus.SUBMITTED,
+            submitted_at__isnull=False,
+        )
+        .exclude(comment_to_applicant="")
+        .order_by("submitted_at", "pk")
+        .values_list("comment_to_applicant", flat=True)
+    )
+
+
+def letter_application(user, reference: str) -> Application:
+    """An application whose decision letter the user may read: a member of the enterprise reads
+    it, an officer of the call's unit too; for anyone else it does not exist."""
+    found = unit_applications(user) if is_unit_officer(user) else applications_of(user)
+    return get_object_or_404(
+        found.select_related("call__programme__unit", "enterprise", "created_by"), reference=reference
+    )
 
 
 # --- Reviewers ---------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, calls, dashboard, drafts, exports, reviews, staff
+from .views import applicant, calls, dashboard, decisions, drafts, exports, reviews, staff
 
 app_name = "programs"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path(A + "status/", applicant.application_status, name="application_status"),
     path(A + "withdraw/", applicant.application_withdraw, name="application_withdraw"),
     path(A + "respond/", applicant.application_respond, name="application_respond"),
+    path(A + "accept/", applicant.application_accept, name="application_accept"),
+    path(A + "letter/", decisions.decision_letter, name="decision_letter"),
     path(A + "edit/", drafts.application_edit, name="application_edit"),
     path(A + "edit/<slug:section>/", drafts.application_step, name="application_step"),
     path(A + "edit/<slug:section>/autosave/", drafts.application_autosave, name="application_autosave"),
@@ -31,7 +33,6 @@ urlpatterns = [
         name="staff_reviewer_replace",
     ),
     path(S + "<ref:reference>/reviews/close/", staff.reviews_close, name="staff_reviews_close"),
-    path(S + "<ref:reference>/<slug:transition>/", staff.application_action, name="staff_application_action"),
     path("staff/calls/<slug:slug>/exports/", exports.call_exports, name="staff_exports"),
     path("staff/calls/<slug:slug>/exports/<int:pk>/", exports.download_export, name="staff_export_download"),
     path("staff/dashboard/", dashboard.dashboard, name="staff_dashboard"),
@@ -44,4 +45,7 @@ urlpatterns = [
         reviews.review_document_download,
         name="review_document_download",
     ),
+    path(S + "<ref:reference>/onboarding/", staff.record_onboarding, name="staff_onboarding"),
+    path(S + "<ref:reference>/<slug:transition>/", staff.application_action, name="staff_application_action"),
+    path("staff/calls/<slug:slug>/ranking/", decisions.ranking, name="staff_ranking"),
 ]

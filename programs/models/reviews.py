@@ -347,6 +347,9 @@ class Onboarding(models.Model):
     moved_in_on = models.DateField(_("moved in"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)
 
+    #: The formalities' dates, in the order they are usually done.
+    STEPS = ("tenancy_signed_on", "company_registered_on", "moved_in_on")
+
     class Meta:
         verbose_name = _("onboarding")
         verbose_name_plural = _("onboardings")
@@ -356,7 +359,7 @@ class Onboarding(models.Model):
 
     @property
     def complete(self) -> bool:
-        return all((self.tenancy_signed_on, self.company_registered_on, self.moved_in_on))
+        return all(getattr(self, step) for step in self.STEPS)
 
 
 def export_path(export, filename: str) -> str:

@@ -26,6 +26,9 @@ from ..models import Application, Decision, Onboarding
 from ..workflow import PLACE_STATES, Status
 from .applications import _guard, _lock, _move, is_officer_of
 
+#: The furthest place on a waiting list an officer may give.
+WAITLIST_MAX = 100_000
+
 
 def current_decision(application: Application) -> Decision | None:
     return application.decisions.order_by("-decided_at", "-id").first()
@@ -200,7 +203,7 @@ def _record_company(enterprise, *, name: str, hk_br: str, registered_on) -> None
 def admit(*, actor, application: Application, expected_status=None) -> Application:
     """Every formality done: the enterprise is admitted and joins the call's cohort."""
     application = _lock(application)
-    _guard(application, "admit", actor=actor, expected_status=expected_status)
+    _guard(application, "admit", actor=actor, expected_status=expected_status)  # who and when before what
     onboarding = Onboarding.objects.filter(application=application).first()
     if not (onboarding and onboarding.complete):
         raise DomainError(

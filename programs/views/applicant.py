@@ -19,11 +19,21 @@ from hkhz_portal.core.forms import add_service_error, call_service
 
 from .. import selectors
 from ..answers import form_schema
-from ..display import answer_sections
+from ..display import answer_sections, shown_decision
 from ..forms.answers import UPLOAD_SUFFIX, AnswersForm
 from ..forms.applications import RespondForm, WithdrawForm
 from ..services import applications as services
-from ..workflow import STATE_HELP, TRANSITIONS, WORKER_STATES, Actor, Status, transitions_by
+from ..services.decisions import accept_offer
+from ..workflow import (
+    STATE_HELP,
+    TRANSITIONS,
+    UNDECIDED_STATES,
+    WITHDRAWABLE_STATES,
+    WORKER_STATES,
+    Actor,
+    Status,
+    transitions_by,
+)
 
 
 def applicant_required(view):
@@ -73,11 +83,15 @@ def _timeline(application) -> list[TimelineEntry]:
     return entries
 
 
+#: Decided states the applicant may still withdraw from, giving up a place or a place in line.
+DECIDED_WITHDRAWABLE = WITHDRAWABLE_STATES - UNDECIDED_STATES
+
 #: The page of each step an applicant may take, by transition name.
 ACTION_URLS = {
     "submit": "programs:application_edit",
     "withdraw": "programs:application_withdraw",
     "respond": "programs:application_respond",
+    "accept_offer": "programs:application_accept",
 }
 
 
@@ -89,6 +103,7 @@ def _status_context(application) -> dict:
         if t.name in ACTION_URLS
     ]
     info_request = services.open_info_request(application) if status == Status.MORE_INFO_REQUESTED else None
+    decision = shown_decision(application) if status not in UNDECIDED_STATES else None
     return {
         "application": application,
         "status_help": STATE_HELP[status],
@@ -96,6 +111,8 @@ def _status_context(application) -> dict:
         "actions": actions,
         "timeline": _timeline(application),
         "info_request": info_request,
+        "decision": decision,
+        "comments": selectors.comments_to_applicant(application) if decision else [],
     }
 
 
@@ -123,6 +140,20 @@ def application_status(request, reference):
 # --- Withdrawing and answering an officer ----------------------------------------------------
 
 
+def _take_step(request, application, step, *, done: str):
+    """Take the applicant's ``step()`` and go back to the application, saying ``done`` or why the
+    step was refused (a refusal of who the user is stays an error page)."""
+    try:
+        step()
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("programs:application", reference=application.reference)
+
+
 @applicant_required
 @require_http_methods(["GET", "POST"])
 def application_withdraw(request, reference):
@@ -134,21 +165,39 @@ def application_withdraw(request, reference):
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         seen = request.POST.get("seen_status")
-        try:
-            services.withdraw(
+        return _take_step(
+            request,
+            application,
+            lambda: services.withdraw(
                 actor=request.user,
                 application=application,
                 reason=form.cleaned_data["reason"].strip(),
                 expected_status=seen if seen in Status.values else None,
-            )
-        except DomainError as error:
-            if error.status in (403, 404):
-                raise
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Application %(reference)s is withdrawn.") % {"reference": reference})
+            ),
+            done=_("Application %(reference)s is withdrawn.") % {"reference": reference},
+        )
+    context = {"application": application, "form": form, "holds_place": application.status in DECIDED_WITHDRAWABLE}
+    return render(request, "programs/applicant/withdraw.html", context)
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def application_accept(request, reference):
+    """The offer's terms again, and the button that accepts them: the onboarding begins."""
+    application = selectors.application_of(request.user, reference)
+    if not TRANSITIONS["accept_offer"].allowed_from(application.status):
+        messages.error(request, _("No place is waiting to be accepted on this application."))
         return redirect("programs:application", reference=reference)
-    return render(request, "programs/applicant/withdraw.html", {"application": application, "form": form})
+    if request.method == "POST":
+        return _take_step(
+            request,
+            application,
+            lambda: accept_offer(actor=request.user, application=application),
+            done=_("You accepted the place: the onboarding begins."),
+        )
+    return render(
+        request, "programs/applicant/accept.html", {"application": application, "decision": shown_decision(application)}
+    )
 
 
 def _respond_forms(request, application, info_request):

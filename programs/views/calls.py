@@ -97,13 +97,15 @@ def _self_check(call, enterprise) -> list[CheckedRule]:
 
 
 def call_detail(request, slug):
-    """The call, its rules in plain words and, for an applicant, the self-check of the chosen
-    enterprise and the button that starts (or resumes) its application."""
+    """The call, its rules in plain words, its cohort (the admitted enterprises listed in the
+    directory) and, for an applicant, the self-check of the chosen enterprise and the button
+    that starts (or resumes) its application."""
     call = selectors.call_page(slug)
     context = {
         "call": call,
         "row": _row(call, timezone.now()),
         "rules": [describe(rule) for rule in call.rules.all()],
+        "cohort": list(selectors.cohort(call, public=True)),
     }
     user = request.user
     if user.is_authenticated and user.has_role(Role.APPLICANT):

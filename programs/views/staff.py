@@ -7,7 +7,7 @@ who is not a program officer gets 403 on every page here.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,10 +23,10 @@ from .. import selectors
 from ..answers import form_schema
 from ..choices import AssignmentStatus
 from ..diagram import workflow_diagram
-from ..display import answer_sections, review_rows
+from ..display import answer_sections, review_rows, shown_decision
 from ..eligibility import check_label, explain
 from ..forms.reviews import AssignReviewerForm, ReplaceReviewerForm
-from ..forms.staff import ACTION_FORMS
+from ..forms.staff import ACTION_FORMS, OnboardingForm
 from ..queue import COUNT_CAP, CappedPaginator, QueueForm
 from ..services import reviews
 from ..services.applications import open_info_request
@@ -86,12 +86,14 @@ def queue(request):
             "count_cap": COUNT_CAP,
             # The call chosen in the filter, whose exports the page links to.
             "call_slug": form.cleaned_data.get("call") if form.is_bound else "",
+            "calls": calls,
         },
     )
 
 
 def _render_application(request, application, *, bound=None, status=200):
-    """The application page; ``bound`` is an action form sent with errors, shown in place of its blank one."""
+    """The application page; ``bound`` is a form of it (an action, a reviewer's assignment, the
+    onboarding checklist) sent with errors, shown in place of its blank one."""
     schema = form_schema(application.form_version)
     changes = list(selectors.timeline(application))
     checks = [
@@ -124,9 +126,18 @@ def _render_application(request, application, *, bound=None, status=200):
             "actions": actions,
             "status_help": STATE_HELP.get(application.status, ""),
             "reviewing": _reviewing(application, bound),
+            "decision": shown_decision(application),
+            "onboarding_form": _onboarding_form(application, bound),
         },
         status=status,
     )
+
+
+def _onboarding_form(application, bound) -> OnboardingForm | None:
+    """The onboarding checklist while the application is onboarding (``bound`` if it was sent with errors)."""
+    if isinstance(bound, OnboardingForm):
+        return bound
+    return OnboardingForm(application=application) if application.status == Status.ONBOARDING else None
 
 
 #: States in which the officer changes the reviewers (``services.reviews``).
@@ -193,18 +204,32 @@ def _act(request, application, form, perform, done: str):
     """Call ``perform()`` if ``form`` is valid and say ``done``. A refusal about what was typed
     shows on the form; a state changed meanwhile (another officer acted first) is a message on
     the page, naming who and when."""
+    page = redirect("programs:staff_application", reference=application.reference)
     if form.is_valid():
         try:
             perform()
         except DomainError as err:
             if err.status == 409:
                 messages.error(request, err.message)
-                return redirect("programs:staff_application", reference=application.reference)
+                return page
+            add_service_error(form, err)
+        except ValidationError as err:
             add_service_error(form, err)
         else:
             messages.success(request, done)
-            return redirect("programs:staff_application", reference=application.reference)
+            return page
     return _render_application(request, application, bound=form, status=400)
+
+
+@login_required
+@require_POST
+def record_onboarding(request, reference):
+    """Record the onboarding's formalities done so far; the page shows what is still missing."""
+    _require_officer(request.user)
+    application = selectors.unit_application(request.user, reference)
+    form = OnboardingForm(request.POST, application=application)
+    done = _("The onboarding of %(reference)s is recorded.") % {"reference": reference}
+    return _act(request, application, form, lambda: form.perform(request.user), done)
 
 
 @login_required

@@ -32,3 +32,22 @@ document.addEventListener("change", (event) => {
     showFieldsOfKind(event.target);
   }
 });
+
+// A button that prints the page (the decision letter); the browser saves it as PDF too.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
+
+// A link to a folded section (a <details> with an id, such as an officer's action from the
+// ranking's "Decide") unfolds it.
+function openTargetedDetails() {
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  const target = id && document.getElementById(id);
+  if (target && target.tagName === "DETAILS") {
+    target.open = true;
+  }
+}
+openTargetedDetails();
+window.addEventListener("hashchange", openTargetedDetails);

@@ -6,6 +6,7 @@ team group and conditional questions, so each test starts from a realistic form.
 
 import datetime
 import itertools
+import random
 from decimal import Decimal
 
 import factory
@@ -28,6 +29,8 @@ from programs.models import (
     FormVersion,
     PanelMember,
     Programme,
+    Review,
+    ReviewAssignment,
     Rubric,
 )
 from programs.workflow import Status
@@ -272,6 +275,15 @@ def panel_of(call, n: int, *, sectors=("biopharma",)) -> list:
     return members
 
 
+def reviewing_call(**fields):
+    """A call with the Science Park's rules, the demo's rubric and a panel of three reviewers."""
+    call = CallFactory(**fields)
+    park_rules(call)
+    rubric_for(call)
+    panel_of(call, 3)
+    return call
+
+
 def in_review(call, applicant=None, **answers):
     """An application that passed screening, without a worker: the screening services run here,
     and reviewers are not assigned (call ``services.reviews.assign_reviewers`` for that)."""
@@ -387,3 +399,82 @@ def onboarded(officer, application):
         company_registered_on=today - datetime.timedelta(days=3),
         moved_in_on=today,
     )
+
+
+def bulk_reviewed(call, enterprises, reviewers, *, per_application=3, seed=2026) -> list:
+    """One ``reviewed`` application to ``call`` per enterprise, each scored by ``per_application``
+    of ``reviewers`` in turn, written straight with ``bulk_create`` (no services, no worker): for
+    volume tests and ``bench/ranking.py``. Each reviewer has a bias (harsh or lenient) and each
+    application a quality, so the normalised ranking differs from the raw one."""
+    rng = random.Random(seed)
+    now = timezone.now()
+    low, high = 1, 5
+    bias = {r.pk: rng.uniform(-1, 1) for r in reviewers}
+    applications = Application.objects.bulk_create(
+        Application(
+            call=call,
+            programme_id=call.programme_id,
+            unit_id=call.programme.unit_id,
+            enterprise=enterprise,
+            form_version_id=call.form_version_id,
+            reference=f"HKSP-{now:%Y}-9{call.pk:03d}{n:05d}",
+            status="reviewed",
+            submitted_at=now,
+            enterprise_name_en=enterprise.legal_name_en,
+            enterprise_name_zh=enterprise.legal_name_zh,
+            sector=enterprise.sector,
+        )
+        for n, enterprise in enumerate(enterprises)
+    )
+    assignments = ReviewAssignment.objects.bulk_create(
+        ReviewAssignment(
+            application=application,
+            reviewer=reviewers[(n * per_application + k) % len(reviewers)],
+            status=AssignmentStatus.SUBMITTED,
+            due_on=now.date(),
+            declared_at=now,
+        )
+        for n, application in enumerate(applications)
+        for k in range(per_application)
+    )
+    quality = {a.pk: rng.uniform(low, high) for a in applications}
+    reviews = []
+    for assignment in assignments:
+        total = quality[assignment.application_id] + bias[assignment.reviewer_id] + rng.uniform(-0.5, 0.5)
+        total = round(min(high, max(low, total)), 3)
+        reviews.append(
+            Review(
+                assignment=assignment,
+                scores={key: round(total) for key, _weight in CRITERIA},
+                total=Decimal(str(total)),
+                recommendation="admit",
+                submitted_at=now,
+            )
+        )
+    Review.objects.bulk_create(reviews, batch_size=1000)
+    return applications
+
+
+def terms(**changes) -> dict:
+    """An approval's space allocation: a wet lab of 120 m², moving in in a month, for 48 months."""
+    return {
+        "space_kind": "wet_lab",
+        "area_m2": Decimal("120"),
+        "move_in_on": timezone.localdate() + datetime.timedelta(days=30),
+        "term_months": 48,
+        "conditions": "Open a Hong Kong bank account.",
+        **changes,
+    }
+
+
+def decided(application, officer, outcome="approve", **fields):
+    """``application`` (reviewed) decided by ``officer`` through the service; an approval with ``terms()``."""
+    from programs.services import decisions
+
+    if outcome == "approve":
+        fields = terms(**fields)
+    elif outcome == "reject":
+        fields.setdefault("reasons", "The market plan is too thin.")
+    decisions.decide(actor=officer, application=application, outcome=outcome, **fields)
+    application.refresh_from_db()
+    return application

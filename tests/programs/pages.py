@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from enterprises.services.documents import upload_document
@@ -40,3 +41,13 @@ def officer_of(call):
     officer.unit = call.programme.unit
     officer.save(update_fields=["unit"])
     return officer
+
+
+def staff_page(application):
+    """The officer's page of ``application``."""
+    return reverse("programs:staff_application", args=[application.reference])
+
+
+def staff_action(application, name):
+    """Where the officer's form for transition ``name`` posts."""
+    return reverse("programs:staff_application_action", args=[application.reference, name])

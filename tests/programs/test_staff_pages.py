@@ -18,6 +18,8 @@ from tests.factories import EnterpriseFactory, UnitFactory, member_of, user_with
 from tests.files import pdf
 
 from .factories import CallFactory, ProgrammeFactory, good_answers
+from .pages import staff_action as action
+from .pages import staff_page as page
 
 pytestmark = pytest.mark.django_db
 
@@ -67,14 +69,6 @@ def officer(client, call):
     user = officer_of(call.programme.unit, full_name="Officer Chan")
     client.force_login(user)
     return user
-
-
-def page(application):
-    return reverse("programs:staff_application", args=[application.reference])
-
-
-def action(application, name):
-    return reverse("programs:staff_application_action", args=[application.reference, name])
 
 
 # --- The page ------------------------------------------------------------------------------------
