@@ -255,19 +255,19 @@ def declare(*, actor, assignment: ReviewAssignment, conflict: bool, reason: str 
     never assigned the enterprise again) and the worker assigns someone else."""
     _reviewer_only(actor, assignment)
     assignment = _locked_assignment(assignment)
-    if assignment.status != AssignmentStatus.AWAITING_DECLARATION:
-        raise DomainError(
-            _("You have already declared for this application: it is “%(status)s”.")
-            % {"status": assignment.get_status_display()},
-            code="already_declared",
-            status=409,
-        )
     application = assignment.application
     if application.status not in REVIEWING_STATES or application.reviews_closed_at is not None:
         raise DomainError(
             _("This application is no longer in review: it is “%(status)s”.")
             % {"status": application.get_status_display()},
             code="not_in_review",
+            status=409,
+        )
+    if assignment.status != AssignmentStatus.AWAITING_DECLARATION:
+        raise DomainError(
+            _("You have already declared for this application: it is “%(status)s”.")
+            % {"status": assignment.get_status_display()},
+            code="already_declared",
             status=409,
         )
     assignment.declared_at = timezone.now()

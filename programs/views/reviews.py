@@ -37,7 +37,11 @@ GROUPS = (
     ("awaiting", gettext_lazy("Waiting for your declaration"), {AssignmentStatus.AWAITING_DECLARATION}),
     ("reviewing", gettext_lazy("Reviewing"), {AssignmentStatus.REVIEWING}),
     ("submitted", gettext_lazy("Submitted"), {AssignmentStatus.SUBMITTED}),
-    ("ended", gettext_lazy("Ended"), {AssignmentStatus.CONFLICT, AssignmentStatus.REPLACED}),
+    (
+        "ended",
+        gettext_lazy("Ended"),
+        {AssignmentStatus.CONFLICT, AssignmentStatus.REPLACED, AssignmentStatus.CANCELLED},
+    ),
 )
 
 

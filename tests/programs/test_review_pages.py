@@ -259,11 +259,11 @@ def test_a_withdrawn_application_cannot_be_declared_for(client, mine, assigned):
     applicant = assigned.enterprise.memberships.get().user
     app_svc.withdraw(actor=applicant, application=assigned, reason="")
     html = client.get(page(mine)).content.decode()
-    assert "This application is no longer in review" in html and declare_url(mine) not in html
+    assert "the application left review" in html and declare_url(mine) not in html
     response = client.post(declare_url(mine), {"conflict": "none"}, follow=True)
     assert "This application is no longer in review" in response.content.decode()
     mine.refresh_from_db()
-    assert mine.status == AssignmentStatus.AWAITING_DECLARATION
+    assert mine.status == AssignmentStatus.CANCELLED and mine.declared_at is None
 
 
 def test_declaring_twice_is_a_message(client, mine):
