@@ -39,7 +39,17 @@ from hkhz_portal.core.calendars import working_days_after
 
 from .choices import ACTIVE_ASSIGNMENTS, AssignmentStatus, Outcome, Recommendation, SpaceKind
 from .demo import OFFICER_EMAIL, SOUND_TEAM, _call, _t, _take_to, owner_of, seed_setup
-from .models import Application, Call, ConflictDeclaration, Criterion, CriterionLevel, PanelMember, Rubric
+from .models import (
+    Application,
+    Call,
+    ConflictDeclaration,
+    Criterion,
+    CriterionLevel,
+    Decision,
+    PanelMember,
+    Rubric,
+    StatusChange,
+)
 from .selectors import call_ranking
 from .services import applications as applications_svc
 from .services import decisions as decisions_svc
@@ -731,7 +741,46 @@ def _seed_closed_call(biomedical: Call, officer, users) -> int:
     call.closes_at = timezone.now()
     call.save(update_fields=["closes_at"])
     _decide(call, entries, officer)
+    _spread_over_months(call)
     return len(entries)
+
+
+#: Typical days an application of the closed call stayed in each state, so that the dashboard's
+#: time in each state reads like a real intake's (everything above happened within seconds).
+TYPICAL_DAYS = {
+    Status.DRAFT: 12,
+    Status.SUBMITTED: 0.02,
+    Status.SCREENING: 0.01,
+    Status.IN_REVIEW: 16,
+    Status.REVIEWED: 6,
+    Status.APPROVED: 8,
+    Status.ONBOARDING: 35,
+    Status.WAITLISTED: 20,
+}
+
+
+def _spread_over_months(call: Call) -> None:
+    """Date the closed call's steps as a real intake's: each application starts within the call's
+    first weeks and stays in each state about ``TYPICAL_DAYS`` (varied per application), ending
+    no later than today; its decision and status date follow its steps."""
+    now = timezone.now()
+    for application in call.applications.all():
+        changes = list(application.status_changes.order_by("created_at", "id"))
+        vary = 0.7 + (application.pk * 37 % 60) / 100
+        stays = [datetime.timedelta(days=TYPICAL_DAYS.get(c.to_status, 3) * vary) for c in changes[:-1]]
+        at = min(call.opens_at + datetime.timedelta(days=application.pk % 20), now - sum(stays, datetime.timedelta()))
+        for change, stay in zip(changes, [*stays, datetime.timedelta()], strict=True):
+            change.created_at = at
+            at += stay
+        StatusChange.objects.bulk_update(changes, ["created_at"])
+        by_step = {c.transition: c.created_at for c in changes}
+        application.status_changed_at = changes[-1].created_at
+        application.submitted_at = by_step.get("submit", application.submitted_at)
+        application.save(update_fields=["status_changed_at", "submitted_at"])
+        for decision in application.decisions.all():
+            Decision.objects.filter(pk=decision.pk).update(
+                decided_at=by_step.get(decision.outcome, by_step.get("offer_place", decision.decided_at))
+            )
 
 
 def _decide(call: Call, entries: dict, officer) -> None:

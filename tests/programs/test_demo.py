@@ -15,6 +15,7 @@ from enterprises.choices import Kind
 from enterprises.models import HongKongEntity
 from hkhz_portal.accounts.models import User
 from hkhz_portal.accounts.roles import Role
+from programs import figures
 from programs.assignment import conflicts
 from programs.choices import ACTIVE_ASSIGNMENTS, AssignmentStatus, CallState, Outcome
 from programs.demo_reviews import CLOSED_SLUG
@@ -33,7 +34,17 @@ def test_the_demo_shows_reviews_rankings_and_decisions(settings, tmp_path):
     assert set(Application.objects.values_list("status", flat=True)) == set(Status)
     the_closed_call_is_decided_into_every_end_state(closed)
     harsh_and_lenient_reviewers_reorder_the_raw_ranking(closed)
+    the_dashboard_reads_time_spent_in_each_state(closed)
     the_demo_reviewer_has_work_waiting_and_one_detected_conflict()
+
+
+def the_dashboard_reads_time_spent_in_each_state(call):
+    """The closed call's steps are dated over months, so its medians say something."""
+    medians = {row.status: row.median_days for row in figures.time_in_states(call.programme.unit_id)}
+    assert medians[Status.IN_REVIEW] >= 10 and medians[Status.ONBOARDING] >= 20
+    assert call.applications.filter(submitted_at__gte=timezone.now()).count() == 0
+    last = call.applications.order_by("-status_changed_at").first()
+    assert last.status_changed_at <= timezone.now()
 
 
 def the_closed_call_is_decided_into_every_end_state(call):
