@@ -126,6 +126,8 @@ def world(settings, tmp_path):
         "members": owner.memberships.get().pk,
         "invitations": invitation.pk,
         "notifications": notification.pk,
+        "reviews": applications["assignment"].pk,
+        "exports": applications["export"].pk,
     }
 
     def real(name, previous):
@@ -150,7 +152,7 @@ def world(settings, tmp_path):
             return ids.get(kind)
         return None
 
-    return {"owner": owner, "real": real}
+    return {"owner": owner, "real": real, "reviewer": applications["reviewer"]}
 
 
 def _admission(owner):
@@ -168,17 +170,46 @@ def _admission(owner):
     flagged = complete_draft(calls[1], owner, team=[{"name": "Solo", "full_time": True, "technical": True}])
     svc.submit(actor=owner, application=flagged, declaration=True)
     screen_application(flagged.pk)
-    return calls, {"draft": draft, "staff": flagged}
+    return calls, {"draft": draft, "staff": flagged, **_review_and_decision(calls[0])}
 
 
-def staff_client(role) -> Client:
-    """A staff member signed in with password and TOTP, as on the real sign-in page."""
-    staff = user_with_role(role)
+def _review_and_decision(call):
+    """On ``call``: an approved application with its reviews, an export of the call, and an
+    application in review assigned to the sweep's reviewer (waiting for their declaration)."""
+    from programs.models import PanelMember
+    from programs.services import exports, reviews
+    from tests.programs.factories import (
+        applicant_of_new_enterprise,
+        decided,
+        in_review,
+        officer_of,
+        panel_of,
+        reviewed,
+        rubric_for,
+    )
+
+    rubric_for(call)
+    panel_of(call, 3)
+    officer = officer_of(call)
+    approved = decided(reviewed(call), officer)
+    export = exports.request_export(actor=officer, call=call, format="xlsx")
+    exports.build_export(export.pk)
+    sweeper = user_with_role(Role.REVIEWER, email="sweep-reviewer@panel.example.org")
+    PanelMember.objects.create(call=call, reviewer=sweeper, sectors=["biopharma"])
+    waiting = in_review(call, applicant_of_new_enterprise())
+    assignment = reviews.assign_reviewer(actor=officer, application=waiting, reviewer=sweeper)
+    return {"approved": approved, "export": export, "assignment": assignment, "reviewer": sweeper}
+
+
+def staff_client(role, staff=None) -> Client:
+    """A staff member (``staff``, else a new one) signed in with password and TOTP, as on the real
+    sign-in page."""
+    staff = staff or user_with_role(role)
     client = Client(raise_request_exception=False)
     client.post("/accounts/login/", {"login": staff.email, "password": PASSWORD})
     response = client.post("/accounts/2fa/authenticate/", {"code": totp_code(TOTP_SECRET)})
     assert response.status_code == 302, f"the {role.label} could not pass MFA"
-    assert client.get("/staff/enterprises/").status_code == 200
+    assert client.get("/dashboard/").status_code == 200
     return client
 
 
@@ -313,11 +344,13 @@ def unthrottled(monkeypatch):
         monkeypatch.setattr(throttle, "THROTTLE_RATES", {"anon": None, "user": None})
 
 
-@pytest.mark.parametrize("who", ["anonymous", "applicant", "program officer", "admin"])
+@pytest.mark.parametrize("who", ["anonymous", "applicant", "reviewer", "program officer", "admin"])
 def test_no_url_answers_5xx_to_hostile_input(who, world):
     """The admin reaches every admin page, so its changelists' filters, searches and object
     ids are swept too."""
-    if who in ("program officer", "admin"):
+    if who == "reviewer":
+        client = staff_client(Role.REVIEWER, world["reviewer"])
+    elif who in ("program officer", "admin"):
         client = staff_client(Role.PROGRAM_OFFICER if who == "program officer" else Role.ADMIN)
     else:
         client = Client(raise_request_exception=False)
@@ -326,9 +359,15 @@ def test_no_url_answers_5xx_to_hostile_input(who, world):
     failures, forms = sweep(client, world["real"])
     assert not failures, f"{len(failures)} request(s) answered 5xx:\n" + "\n".join(failures)
     # The forms were found and sent (the sign-in form at least, for anyone).
-    assert len(forms) >= {"anonymous": 4, "applicant": 20, "program officer": 8, "admin": 30}[who], sorted(forms)
+    assert len(forms) >= {"anonymous": 4, "applicant": 20, "reviewer": 3, "program officer": 8, "admin": 30}[who], (
+        sorted(forms)
+    )
     # The admission pages with an application behind them were among those swept.
-    reached = {"applicant": "/applications/HKSP-", "program officer": "/staff/applications/HKSP-"}
+    reached = {
+        "applicant": "/applications/HKSP-",
+        "reviewer": "/reviews/",
+        "program officer": "/staff/applications/HKSP-",
+    }
     if who in reached:
         assert any(action.startswith(reached[who]) for action, _names in forms), sorted(forms)
 
