@@ -4,6 +4,7 @@ record of another enterprise or unit is a 404, never a hint that it exists."""
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, FloatField, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -203,27 +204,40 @@ class Ranking:
     raw_reviewers: frozenset
 
 
-def call_ranking(call: Call, *, applications: bool = True) -> Ranking:
-    """Rank ``call``'s applications by their submitted reviews (``programs.ranking``): two queries
-    whatever the number of applications, one for the scores and one for the applications.
+#: How long a computed ranking is kept; any change to its scores makes a new key before that.
+RANKING_CACHE_SECONDS = 600
 
-    ``applications=False`` leaves the rows' ``application`` unset, for a caller that shows one
-    page of the rows: ``attach_applications`` reads that page's."""
+
+def call_ranking(call: Call, *, applications: bool = True) -> Ranking:
+    """Rank ``call``'s applications by their submitted reviews (``programs.ranking``), in a fixed
+    number of queries whatever the number of applications.
+
+    The ranked rows are cached under a key made of what they are computed from: the count of the
+    reviews that count and their latest change (a review saved, submitted or corrected; an
+    application withdrawn takes its reviews out), the capacity and the scale. An officer paging
+    through the table or deciding down it reads the ranking once; a change to any score is a new
+    key. ``applications=False`` leaves the rows' ``application`` unset, for a caller that shows
+    one page of the rows: ``attach_applications`` reads that page's."""
     rubric = Rubric.objects.filter(call=call).first()
     scale = (rubric.scale_min, rubric.scale_max) if rubric else (1, 5)
-    scores = [
-        ranking.Score(application_id, reviewer_id, total)
-        for application_id, reviewer_id, total in Review.objects.filter(
-            assignment__application__call=call,
-            assignment__status=AssignmentStatus.SUBMITTED,
-            total__isnull=False,
-        )
-        .exclude(assignment__application__status=Status.WITHDRAWN)
-        # A float from the database: converting thousands of decimals costs more than the ranking.
-        .annotate(score=Cast("total", FloatField()))
-        .values_list("assignment__application_id", "assignment__reviewer_id", "score")
-    ]
-    rows = ranking.rank(scores, capacity=call.capacity, scale=scale)
+    reviews = Review.objects.filter(
+        assignment__application__call=call, assignment__status=AssignmentStatus.SUBMITTED, total__isnull=False
+    ).exclude(assignment__application__status=Status.WITHDRAWN)
+    stamp = reviews.aggregate(n=Count("id"), last=Max("updated_at"))
+    last = stamp["last"].isoformat() if stamp["last"] else "-"
+    key = f"programs:ranking:{call.pk}:{call.capacity}:{scale[0]}-{scale[1]}:{stamp['n']}:{last}"
+    rows = cache.get(key)
+    if rows is None:
+        scores = [
+            ranking.Score(application_id, reviewer_id, total)
+            for application_id, reviewer_id, total in reviews
+            # A float from the database: converting thousands of decimals costs more than ranking them.
+            .annotate(score=Cast("total", FloatField())).values_list(
+                "assignment__application_id", "assignment__reviewer_id", "score"
+            )
+        ]
+        rows = ranking.rank(scores, capacity=call.capacity, scale=scale)
+        cache.set(key, rows, RANKING_CACHE_SECONDS)
     if applications:
         attach_applications(rows)
     raw = frozenset().union(*(r.raw_reviewers for r in rows)) if rows else frozenset()

@@ -3,11 +3,14 @@ normalised score, the reviewers left raw marked, large spreads flagged, the capa
 of rows over the whole call's computation; the cohort; who may see it; queries that do not grow
 with the rows."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from hkhz_portal.accounts.roles import Role
 from programs import selectors
+from programs.models import Application, Review
 from programs.views import decisions as views
 from programs.workflow import Status
 from tests.conftest import PortalClient
@@ -173,3 +176,16 @@ def test_the_api_gives_the_ranking_a_page_at_a_time(client, officer, call):
     assert [r["reference"] for r in following["results"]] == [r.application.reference for r in rows[2:4]]
     assert following["results"][0]["within_capacity"] is False
     assert client.get(f"/api/v1/calls/{call.slug}/ranking/", {"page": "x"}).status_code == 404
+
+
+def test_a_corrected_score_or_a_withdrawal_changes_the_ranking_at_once(officer, call):
+    """The ranking is cached, keyed by its scores: a correction or a withdrawal is a new ranking."""
+    seeded(call, 4)
+    last = selectors.call_ranking(call).rows[-1].application
+    for review in Review.objects.filter(assignment__application=last):
+        review.total = Decimal("5.000")  # every reviewer's best mark
+        review.save()
+    assert selectors.call_ranking(call).rows[0].application_id == last.pk
+
+    Application.objects.filter(pk=last.pk).update(status=Status.WITHDRAWN)
+    assert last.pk not in {row.application_id for row in selectors.call_ranking(call).rows}
