@@ -10,21 +10,10 @@ from hkhz_portal.core.validators import validate_multiline_text, validate_plain_
 from ..choices import Recommendation
 from ..models import ConflictDeclaration
 from ..services.reviews import panel_reviewers
-from .staff import TEXT_MAX
+from .staff import TEXT_MAX, text_field
 
 #: The prefix of a criterion's field in the scoring form (``score-science``).
 SCORE_PREFIX = "score-"
-
-
-def _text(label, help_text="", *, required=False, rows=4):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        max_length=TEXT_MAX,
-        validators=[validate_multiline_text],
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
 
 
 def _as_conflict(value) -> bool:
@@ -41,9 +30,10 @@ class DeclarationForm(forms.Form):
         coerce=_as_conflict,
         widget=forms.RadioSelect,
     )
-    reason = _text(
+    reason = text_field(
         _("What ties you to the enterprise"),
         _("Only if you have a conflict. The officer reads it; the application goes to another reviewer."),
+        required=False,
         rows=3,
     )
 
@@ -55,7 +45,7 @@ class OrganisationForm(forms.Form):
         max_length=ConflictDeclaration._meta.get_field("organisation").max_length,
         validators=[validate_plain_text],
     )
-    reason = _text(_("How you are tied to it"), _("Optional. Officers read it."), rows=2)
+    reason = text_field(_("How you are tied to it"), _("Optional. Officers read it."), required=False, rows=2)
 
 
 class ReviewForm(forms.Form):
@@ -66,10 +56,14 @@ class ReviewForm(forms.Form):
     recommendation = forms.ChoiceField(
         label=_("Recommendation"), choices=Recommendation.choices, required=False, widget=forms.RadioSelect
     )
-    comment_to_officer = _text(
-        _("Comment to the officer"), _("Officers read it, and the other reviewers once they submit theirs.")
+    comment_to_officer = text_field(
+        _("Comment to the officer"),
+        _("Officers read it, and the other reviewers once they submit theirs."),
+        required=False,
     )
-    comment_to_applicant = _text(_("Comment to the applicant"), _("The applicant may read it with the decision."))
+    comment_to_applicant = text_field(
+        _("Comment to the applicant"), _("The applicant may read it with the decision."), required=False
+    )
 
     def __init__(self, *args, rubric, review=None, disabled=False, **kwargs):
         super().__init__(*args, **kwargs)

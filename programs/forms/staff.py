@@ -31,14 +31,15 @@ MAX_INFO_DAYS = 365
 TEXT_MAX = 5000
 
 
-def _text(label, help_text="", *, required=True):
+def text_field(label, help_text="", *, required=True, rows=4):
+    """A free text of the workflow's forms: several lines, no control characters, 5,000 characters at most."""
     return forms.CharField(
         label=label,
         help_text=help_text,
         required=required,
         max_length=TEXT_MAX,
         validators=[validate_multiline_text],
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": rows}),
     )
 
 
@@ -58,7 +59,7 @@ class ActionForm(forms.Form):
 
 class OverrideFlagForm(ActionForm):
     transition = "override_flag"
-    reason = _text(_("Reason"), _("Why the application goes on to review despite the failed checks. Staff only."))
+    reason = text_field(_("Reason"), _("Why the application goes on to review despite the failed checks. Staff only."))
 
     def perform(self, actor):
         return services.override_flag(
@@ -75,7 +76,7 @@ def _deadline_default():
 
 class RequestInfoForm(ActionForm):
     transition = "request_info"
-    message = _text(_("Message to the applicant"), _("What you need, in words the applicant will understand."))
+    message = text_field(_("Message to the applicant"), _("What you need, in words the applicant will understand."))
     fields = forms.MultipleChoiceField(
         label=_("Questions to reopen"),
         help_text=_("The applicant may change only the answers you reopen."),
@@ -119,7 +120,7 @@ class RequestInfoForm(ActionForm):
 class RejectIneligibleForm(ActionForm):
     transition = "reject_ineligible"
     danger = True
-    reasons = _text(_("Reasons for the applicant"), _("The applicant reads these with the decision."))
+    reasons = text_field(_("Reasons for the applicant"), _("The applicant reads these with the decision."))
 
     def perform(self, actor):
         return services.reject_ineligible(
@@ -136,7 +137,7 @@ class RejectIneligibleForm(ActionForm):
 class DecisionForm(ActionForm):
     """A decision: its fields are named as ``services.decisions.decide`` takes them."""
 
-    internal_note = _text(
+    internal_note = text_field(
         _("Internal note"), _("For the unit's officers only; the applicant never sees it."), required=False
     )
 
@@ -152,7 +153,7 @@ class DecisionForm(ActionForm):
 
 class ApproveForm(DecisionForm):
     transition = "approve"
-    conditions = _text(
+    conditions = text_field(
         _("Conditions"), _("What the enterprise agrees to with the place; the applicant reads them."), required=False
     )
     space_kind = forms.ChoiceField(label=_("Space"), choices=SpaceKind.choices)
@@ -185,7 +186,7 @@ class WaitlistForm(DecisionForm):
 class RejectForm(DecisionForm):
     transition = "reject"
     danger = True
-    reasons = _text(_("Reasons for the applicant"), _("The applicant reads these with the decision."))
+    reasons = text_field(_("Reasons for the applicant"), _("The applicant reads these with the decision."))
 
 
 class AdmitForm(ActionForm):
@@ -206,7 +207,9 @@ class AdmitForm(ActionForm):
 class FailOnboardingForm(ActionForm):
     transition = "fail_onboarding"
     danger = True
-    reasons = _text(_("Reasons for the applicant"), _("Why the onboarding ends; the place goes to the waiting list."))
+    reasons = text_field(
+        _("Reasons for the applicant"), _("Why the onboarding ends; the place goes to the waiting list.")
+    )
 
     def perform(self, actor):
         return decisions.fail_onboarding(

@@ -75,16 +75,27 @@ def remind_info_requests() -> int:
         created_at__lt=F("due_at") - REMINDER_WINDOW,
     )
     overdue = waiting.filter(overdue_reminded_at__isnull=True, due_at__lte=now)
+    return _remind_once(
+        ((ReminderKind.INFO_DUE_SOON, due_soon), (ReminderKind.INFO_OVERDUE, overdue)),
+        lambda request: (
+            request.application,
+            {"reference": request.application.reference, "due_at": request.due_at.isoformat()},
+        ),
+    )
+
+
+def _remind_once(batches, event) -> int:
+    """Send each reminder of ``batches`` (``(kind, rows)``: the due-soon ones first, then the
+    overdue ones) once: stamp the row (``reminded_at``, ``overdue_reminded_at``) and emit ``kind``
+    about ``event(row)``'s ``(target, payload)``. Returns how many were sent."""
+    now = timezone.now()
     sent = 0
-    for kind, requests, field in (
-        (ReminderKind.INFO_DUE_SOON, due_soon, "reminded_at"),
-        (ReminderKind.INFO_OVERDUE, overdue, "overdue_reminded_at"),
-    ):
-        for request in requests:
-            setattr(request, field, now)
-            request.save(update_fields=[field])
-            payload = {"reference": request.application.reference, "due_at": request.due_at.isoformat()}
-            events.emit(kind, target=request.application, payload=payload)
+    for (kind, rows), field in zip(batches, ("reminded_at", "overdue_reminded_at"), strict=True):
+        for row in rows:
+            setattr(row, field, now)
+            row.save(update_fields=[field])
+            target, payload = event(row)
+            events.emit(kind, target=target, payload=payload)
             sent += 1
     return sent
 
@@ -129,20 +140,14 @@ def remind_reviews() -> int:
     )
     due_soon = waiting.filter(reminded_at__isnull=True, due_on__gte=today, due_on__lte=soon)
     overdue = waiting.filter(overdue_reminded_at__isnull=True, due_on__lt=today)
-    now = timezone.now()
-    sent = 0
-    for kind, assignments, field in (
-        (ReminderKind.REVIEW_DUE_SOON, due_soon, "reminded_at"),
-        (ReminderKind.REVIEW_OVERDUE, overdue, "overdue_reminded_at"),
-    ):
-        for assignment in assignments:
-            setattr(assignment, field, now)
-            assignment.save(update_fields=[field])
-            payload = {
+    return _remind_once(
+        ((ReminderKind.REVIEW_DUE_SOON, due_soon), (ReminderKind.REVIEW_OVERDUE, overdue)),
+        lambda assignment: (
+            assignment,
+            {
                 "reference": assignment.application.reference,
                 "reviewer": assignment.reviewer_id,
                 "due_on": assignment.due_on.isoformat(),
-            }
-            events.emit(kind, target=assignment, payload=payload)
-            sent += 1
-    return sent
+            },
+        ),
+    )
