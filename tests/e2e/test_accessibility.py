@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 PASSWORD = "demo-password-for-e2e"
 APPLICANT = "applicant@demo.hkhz.local"
 OFFICER = "officer@demo.hkhz.local"
+REVIEWER = "reviewer@demo.hkhz.local"
 LANGUAGES = ["en", "zh-hant"]
 
 #: Links not followed: they act (sign out, download), leave the pages (the API, files), or lead
@@ -31,14 +32,15 @@ NOT_FOLLOWED = ("/accounts/logout/", "/api/", "/static/", "/media/", "/" + setti
 
 @pytest.fixture
 def demo_users():
-    """The demo data, with the officer's authenticator set up; made before the browser starts
-    (no ORM work while Playwright's loop runs)."""
+    """The demo data, with the officer's and the reviewer's authenticators set up; made before the
+    browser starts (no ORM work while Playwright's loop runs)."""
     from allauth.mfa.totp.internal.auth import TOTP
 
     from hkhz_portal.accounts.models import User
 
     call_command("seed_demo", password=PASSWORD)
-    TOTP.activate(User.objects.get(email=OFFICER), TOTP_SECRET)
+    for email in (OFFICER, REVIEWER):
+        TOTP.activate(User.objects.get(email=email), TOTP_SECRET)
 
 
 def pattern_of(path: str) -> str | None:
@@ -92,15 +94,16 @@ def in_language(page, base_url: str, language: str) -> None:
 
 def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(demo_users, live_server, new_page):
     base = live_server.url
-    visitor, applicant, officer = new_page(), new_page(), new_page()
-    for page in (visitor, applicant, officer):
+    visitor, applicant, officer, reviewer = new_page(), new_page(), new_page(), new_page()
+    for page in (visitor, applicant, officer, reviewer):
         page.collect_violations = True  # every page's findings in one report
     sign_in(applicant, base, APPLICANT)
     sign_in(officer, base, OFFICER)
+    sign_in(reviewer, base, REVIEWER)
 
     reached = {}
     for language in LANGUAGES:
-        for page in (visitor, applicant, officer):
+        for page in (visitor, applicant, officer, reviewer):
             in_language(page, base, language)
         seen = set()  # each URL pattern once per language, by the first user who reaches it
         reached["visitor", language] = crawl(visitor, base, ["/", "/accounts/login/"], seen)
@@ -119,8 +122,9 @@ def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(
         applicant.wait_for_selector(".has-error")
         # The officer's own pages: the dashboard, the directory, the staff view of an enterprise.
         reached["officer", language] = crawl(officer, base, ["/dashboard/"], seen)
+        reached["reviewer", language] = crawl(reviewer, base, ["/dashboard/"], seen)
 
-    violations = visitor.violations + applicant.violations + officer.violations
+    violations = visitor.violations + applicant.violations + officer.violations + reviewer.violations
     assert not violations, "Accessibility violations (axe-core):\n" + "\n".join(violations)
     # The crawl reached the pages of each role (a broken sign-in would make it pass on too little).
     for language in LANGUAGES:
@@ -128,4 +132,10 @@ def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(
         assert {"enterprises/<ref:reference>/edit/", "enterprises/<ref:reference>/products/<int:pk>/"} <= reached[
             "applicant", language
         ]
-        assert "staff/enterprises/<ref:reference>/" in reached["officer", language]
+        assert {
+            "staff/enterprises/<ref:reference>/",
+            "staff/dashboard/",
+            "staff/calls/<slug:slug>/ranking/",
+            "staff/calls/<slug:slug>/exports/",
+        } <= reached["officer", language]
+        assert {"reviews/", "reviews/<int:pk>/"} <= reached["reviewer", language]
