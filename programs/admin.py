@@ -520,23 +520,10 @@ class RubricAdmin(UnscoredOnly, Frozen, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class CriterionLevelForm(forms.ModelForm):
-    def clean_score(self):
-        score = self.cleaned_data["score"]
-        rubric = Rubric.objects.filter(pk=self.instance.criterion.rubric_id).first()
-        if rubric is not None and score not in rubric.scale:
-            raise forms.ValidationError(
-                _("Give a score on the rubric's scale, from %(low)s to %(high)s.")
-                % {"low": rubric.scale_min, "high": rubric.scale_max}
-            )
-        return score
-
-
 class CriterionLevelInline(OfCriterion, UnscoredOnly, FrozenInline, admin.TabularInline):
     """What each score of the criterion means, so that every reviewer reads the scale alike."""
 
     model = CriterionLevel
-    form = CriterionLevelForm
     extra = 0
     fields = ["score", *trilingual("description")]
 

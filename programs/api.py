@@ -27,7 +27,7 @@ from .display import shown_decision
 from .models import Application, Call, Decision, Onboarding
 from .services import applications as svc
 from .services import decisions
-from .workflow import TRANSITIONS, UNDECIDED_STATES, Actor, Status, transitions_by
+from .workflow import TRANSITIONS, Actor, Status, transitions_by
 
 #: A call's short name in links.
 SLUG_REGEX = "[-a-zA-Z0-9_]{1,50}"
@@ -191,8 +191,6 @@ class ApplicationDetailSerializer(ApplicationSerializer):
     def get_decision(self, application):
         """The decision as the applicant reads it (no internal note), with the panel's comments to
         the applicant and the onboarding's progress; ``None`` before a decision."""
-        if application.status in UNDECIDED_STATES:
-            return None
         shown = shown_decision(application)
         if shown is None:
             return None

@@ -120,8 +120,8 @@ def assignment_detail(assignment, request) -> dict:
     data["rubric"] = _rubric(rubric) if rubric is not None else None
     review = getattr(assignment, "review", None)
     data["review"] = _review(review, full=True) if review is not None else None
-    if review is not None and review.submitted_at is not None:
-        others = selectors.submitted_reviews(application).exclude(assignment=assignment)
+    others = selectors.reviews_seen_by(assignment)
+    if others is not None:
         data["other_reviews"] = [_review(other, full=False) for other in others]
     return data
 

@@ -12,7 +12,7 @@ from .answers import display_value, is_shown, shown_sections
 from .choices import FieldKind, Outcome
 from .models import Decision, Onboarding
 from .services.decisions import current_decision
-from .workflow import Status
+from .workflow import TRANSITIONS, UNDECIDED_STATES, Status
 
 
 @dataclass
@@ -93,10 +93,6 @@ def review_rows(reviews, criteria, *, named: bool) -> list[ShownReview]:
     return rows
 
 
-#: The state each outcome puts the application in, whose name says the decision to the applicant.
-DECIDED_AS = {Outcome.APPROVE: Status.APPROVED, Outcome.WAITLIST: Status.WAITLISTED, Outcome.REJECT: Status.REJECTED}
-
-
 @dataclass
 class ShownDecision:
     """The application's decision (the latest), with what followed it."""
@@ -112,7 +108,8 @@ class ShownDecision:
     def headline(self) -> str:
         if self.onboarding_ended:
             return _("Approved; the onboarding ended unfinished")
-        return DECIDED_AS[self.decision.outcome].label
+        # An outcome is the name of the step it takes: its target state says the decision.
+        return TRANSITIONS[self.decision.outcome].target.label
 
     @property
     def onboarding_steps(self) -> list[tuple[str, object]]:
@@ -126,7 +123,10 @@ class ShownDecision:
 
 
 def shown_decision(application) -> ShownDecision | None:
-    """The decision on ``application``, if one was taken, in at most three queries."""
+    """The decision on ``application``, if one was taken, in at most three queries (none before
+    the application could have one)."""
+    if application.status in UNDECIDED_STATES:
+        return None
     decision = current_decision(application)
     if decision is None:
         return None

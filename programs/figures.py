@@ -76,8 +76,6 @@ def funnel(unit_id: int, submitted_count: int) -> list[tuple[str, int]]:
 class TimeInState:
     status: Status
     median_days: float
-    #: How many stays in the state ended (a stay still going does not count).
-    stays: int
 
 
 def time_in_states(unit_id: int) -> list[TimeInState]:
@@ -94,16 +92,11 @@ def time_in_states(unit_id: int) -> list[TimeInState]:
         if previous is not None and previous[0] == application_id:
             stays[previous[1]].append((at - previous[2]) / datetime.timedelta(days=1))
         previous = (application_id, status, at)
-    return [
-        TimeInState(status, round(statistics.median(stays[status]), 1), len(stays[status]))
-        for status in Status
-        if stays[status]
-    ]
+    return [TimeInState(status, round(statistics.median(stays[status]), 1)) for status in Status if stays[status]]
 
 
 @dataclass(frozen=True)
 class ReviewerLoad:
-    reviewer_id: int
     name: str
     open: int
     overdue: int
@@ -118,10 +111,7 @@ def reviewer_loads(unit_id: int, today: datetime.date) -> list[ReviewerLoad]:
         .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
         .order_by("-open", "reviewer__full_name", "reviewer_id")
     )
-    return [
-        ReviewerLoad(r["reviewer_id"], r["reviewer__full_name"] or r["reviewer__email"], r["open"], r["overdue"])
-        for r in rows
-    ]
+    return [ReviewerLoad(r["reviewer__full_name"] or r["reviewer__email"], r["open"], r["overdue"]) for r in rows]
 
 
 def most_overdue(unit_id: int, today: datetime.date, *, limit: int = 10) -> list[ReviewAssignment]:

@@ -15,7 +15,7 @@ from enterprises.models import Document, Membership
 from hkhz_portal.accounts.roles import Role
 
 from . import ranking
-from .choices import OWED_ASSIGNMENTS, AssignmentStatus, CallState, ExportStatus
+from .choices import DECLARED_NONE, OWED_ASSIGNMENTS, AssignmentStatus, CallState, ExportStatus
 from .models import (
     Application,
     Call,
@@ -351,6 +351,15 @@ def submitted_reviews(application: Application) -> QuerySet[Review]:
         .select_related("assignment__reviewer")
         .order_by("submitted_at", "id")
     )
+
+
+def reviews_seen_by(assignment: ReviewAssignment) -> QuerySet[Review] | None:
+    """The other reviewers' submitted reviews as the assigned reviewer may see them: ``None`` (the
+    review is blind) until they declared no conflict and submitted their own. Pages and API alike."""
+    own = getattr(assignment, "review", None)
+    if assignment.status not in DECLARED_NONE or own is None or own.submitted_at is None:
+        return None
+    return submitted_reviews(assignment.application).exclude(assignment=assignment)
 
 
 def organisation_conflicts(user) -> QuerySet[ConflictDeclaration]:

@@ -116,6 +116,16 @@ class CriterionLevel(Trilingual):
     def description(self):
         return self.text("description")
 
+    def clean(self):
+        rubric = self.criterion.rubric if self.criterion_id else None
+        if rubric is not None and self.score is not None and self.score not in rubric.scale:
+            raise ValidationError(
+                {
+                    "score": _("Give a score on the rubric's scale, from %(low)s to %(high)s.")
+                    % {"low": rubric.scale_min, "high": rubric.scale_max}
+                }
+            )
+
 
 class PanelMember(models.Model):
     """A reviewer on a call's panel, with the sectors they know best."""

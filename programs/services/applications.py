@@ -45,7 +45,13 @@ def is_member(user, application: Application) -> bool:
 
 
 def is_officer_of(user, unit_id) -> bool:
-    return user.unit_id == unit_id and is_unit_officer(user)
+    return is_unit_officer(user) and user.unit_id == unit_id
+
+
+def require_officer_of(user, unit_id, message) -> None:
+    """Refuse (403, saying ``message``) anyone but a program officer of the unit."""
+    if not is_officer_of(user, unit_id):
+        raise DomainError(message, code="forbidden", status=403)
 
 
 def _may_act(actor_kind: Actor, user, application: Application) -> bool:

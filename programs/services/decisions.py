@@ -24,14 +24,14 @@ from ..audit_actions import AuditAction
 from ..choices import Outcome
 from ..models import Application, Decision, Onboarding
 from ..workflow import PLACE_STATES, Status
-from .applications import _guard, _lock, _move, is_officer_of
+from .applications import _guard, _lock, _move, require_officer_of
 
 #: The furthest place on a waiting list an officer may give.
 WAITLIST_MAX = 100_000
 
 
 def current_decision(application: Application) -> Decision | None:
-    return application.decisions.order_by("-decided_at", "-id").first()
+    return application.decisions.select_related("decided_by").order_by("-decided_at", "-id").first()
 
 
 def _required(value, field: str, message) -> None:
@@ -122,11 +122,6 @@ def accept_offer(*, actor, application: Application) -> Onboarding:
     return onboarding
 
 
-def _officer_only(actor, application: Application) -> None:
-    if not is_officer_of(actor, application.unit_id):
-        raise DomainError(_("Only an officer of the call's unit can record onboarding."), code="forbidden", status=403)
-
-
 @transaction.atomic(durable=True)
 def record_onboarding(
     *,
@@ -142,7 +137,7 @@ def record_onboarding(
     enterprise: a mainland or overseas enterprise's new Hong Kong company with its BR number; a
     Hong Kong enterprise is its own, so its BR number on the profile is confirmed."""
     application = _lock(application)
-    _officer_only(actor, application)
+    require_officer_of(actor, application.unit_id, _("Only an officer of the call's unit can record onboarding."))
     if application.status != Status.ONBOARDING:
         raise DomainError(
             _("Onboarding is recorded while the application is onboarding: it is “%(status)s”.")
@@ -152,11 +147,8 @@ def record_onboarding(
         )
     onboarding = Onboarding.objects.select_for_update().get(application=application)
     today = timezone.localdate()
-    for name, day in (
-        ("tenancy_signed_on", tenancy_signed_on),
-        ("company_registered_on", company_registered_on),
-        ("moved_in_on", moved_in_on),
-    ):
+    given = dict(zip(Onboarding.STEPS, (tenancy_signed_on, company_registered_on, moved_in_on), strict=True))
+    for name, day in given.items():
         if day is not None and day > today:
             raise DomainError(_("Record a date that has come."), code="date_in_future", field=name)
     if company_registered_on is None and (company_name.strip() or hk_br.strip()):
@@ -166,16 +158,12 @@ def record_onboarding(
     if company_registered_on is not None:
         _record_company(application.enterprise, name=company_name, hk_br=hk_br, registered_on=company_registered_on)
     changes = {}
-    for name, day in (
-        ("tenancy_signed_on", tenancy_signed_on),
-        ("company_registered_on", company_registered_on),
-        ("moved_in_on", moved_in_on),
-    ):
+    for name, day in given.items():
         if day is not None and getattr(onboarding, name) != day:
             setattr(onboarding, name, day)
             changes[name] = day.isoformat()
-    onboarding.save()
     if changes:
+        onboarding.save(update_fields=list(changes))
         audit.record(AuditAction.ONBOARDING_RECORDED, actor=actor, target=application, changes=changes)
     return onboarding
 

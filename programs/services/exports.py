@@ -36,17 +36,16 @@ from hkhz_portal.core.queueing import enqueue_after_commit
 
 from .. import selectors
 from ..audit_actions import AuditAction
-from ..choices import ExportFormat, ExportStatus, Outcome
+from ..choices import ExportFormat, ExportStatus
 from ..models import Application, Call, Decision, Export
-from ..workflow import Status
-from .applications import is_officer_of
+from ..workflow import TRANSITIONS, Status
+from .applications import require_officer_of
 
 logger = logging.getLogger(__name__)
 
 #: The worker writes its progress on the export's row once every this many rows.
 PROGRESS_EVERY = 250
 #: What a decision made of the application, in the words of the state it led to.
-DECIDED = {Outcome.APPROVE: Status.APPROVED, Outcome.WAITLIST: Status.WAITLISTED, Outcome.REJECT: Status.REJECTED}
 #: A text cell starting with one of these is a formula to a spreadsheet opening a CSV file.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -74,10 +73,7 @@ def request_export(*, actor, call: Call, format: str) -> Export:
     ranking and decision. Only an officer of the call's unit may; a call with no submitted
     application has nothing to export."""
     unit_id = call.programme.unit_id
-    if not is_officer_of(actor, unit_id):
-        raise DomainError(
-            _("Only an officer of the call's unit can export its applications."), code="forbidden", status=403
-        )
+    require_officer_of(actor, unit_id, _("Only an officer of the call's unit can export its applications."))
     if format not in ExportFormat.values:
         raise DomainError(_("Choose CSV or an Excel workbook."), code="invalid_format", field="format")
     residency = _residency(call)
@@ -106,10 +102,7 @@ def request_export(*, actor, call: Call, format: str) -> Export:
 @transaction.atomic(durable=True)
 def record_download(*, actor, export: Export) -> None:
     """Write the download of a finished export in the export log: the file leaves the portal."""
-    if not is_officer_of(actor, export.unit_id):
-        raise DomainError(
-            _("Only an officer of the call's unit can download its exports."), code="forbidden", status=403
-        )
+    require_officer_of(actor, export.unit_id, _("Only an officer of the call's unit can download its exports."))
     log_export(
         kind=ExportKind.CALL_EXPORT,
         actor=actor,
@@ -198,7 +191,7 @@ def export_rows(call: Call) -> tuple[list[str], list[tuple]]:
     """The headings and rows of an export of ``call``, in the active language: the submitted
     applications, ranked ones first (best first), then those without a review by reference.
     A fixed number of queries, whatever the number of applications."""
-    ranked = {row.application_id: row for row in selectors.call_ranking(call).rows}
+    ranked = {row.application_id: row for row in selectors.call_ranking(call, applications=False).rows}
     decisions = _latest_decisions(call)
     statuses, sectors, districts = (dict(choices.choices) for choices in (Status, Sector, HangzhouDistrict))
     columns = ("pk", "reference", "enterprise_name_en", "enterprise_name_zh", "uscc", "hk_br", "sector", "district")
@@ -224,7 +217,7 @@ def export_rows(call: Call) -> tuple[list[str], list[tuple]]:
                     round(score.raw, 3) if score else None,
                     round(score.normalised, 3) if score else None,
                     score.rank if score else None,
-                    str(DECIDED[outcome].label) if outcome else "",
+                    str(TRANSITIONS[outcome].target.label) if outcome else "",
                     place,
                 ),
             )

@@ -106,18 +106,20 @@ def requeue_stale_assignments(*, limit: int = 500) -> list[int]:
     assignment was asked for over ``SCREENING_STALE_AFTER`` seconds ago and never done (the
     broker was down, or the worker died mid-task). Assignment fills only empty places, so one that
     was only slow assigns nobody twice. Called by the beat with the screening sweep."""
-    from .reviews import enqueue_assignment
+    from ..tasks import assign_reviewers
 
-    cutoff = timezone.now() - timedelta(seconds=settings.SCREENING_STALE_AFTER)
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.SCREENING_STALE_AFTER)
     stale = (
         Application.objects.filter(status=Status.IN_REVIEW, assignment_enqueued_at__lt=cutoff)
         .order_by("assignment_enqueued_at")
         .select_for_update(skip_locked=True)
     )
-    applications = list(stale[:limit])
-    for application in applications:
-        enqueue_assignment(application)
-    return [a.pk for a in applications]
+    ids = list(stale.values_list("pk", flat=True)[:limit])
+    Application.objects.filter(pk__in=ids).update(assignment_enqueued_at=now)
+    for application_id in ids:
+        enqueue_after_commit(assign_reviewers, application_id)
+    return ids
 
 
 #: How many Hong Kong working days before its due date a reviewer is reminded.

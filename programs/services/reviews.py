@@ -27,7 +27,7 @@ from ..choices import ACTIVE_ASSIGNMENTS, OWED_ASSIGNMENTS, AssignmentStatus
 from ..events import ReviewEventKind
 from ..models import Application, ConflictDeclaration, Review, ReviewAssignment, Rubric
 from ..workflow import Status
-from .applications import _lock, _move, is_officer_of
+from .applications import _lock, _move, require_officer_of
 
 #: Application states in which reviewers are assigned and reviews change.
 REVIEWING_STATES = frozenset({Status.IN_REVIEW, Status.MORE_INFO_REQUESTED, Status.REVIEWED})
@@ -140,10 +140,7 @@ def _complete_if_all_in(application: Application) -> bool:
 
 
 def _officer_only(actor, application: Application) -> None:
-    if not is_officer_of(actor, application.unit_id):
-        raise DomainError(
-            _("Only an officer of the call's unit can change its reviewers."), code="forbidden", status=403
-        )
+    require_officer_of(actor, application.unit_id, _("Only an officer of the call's unit can change its reviewers."))
 
 
 def _reviewing(application: Application) -> None:
@@ -168,7 +165,8 @@ def assign_reviewer(*, actor, application: Application, reviewer) -> ReviewAssig
 
 
 def _assign_by_hand(application: Application, reviewer, *, actor) -> ReviewAssignment:
-    if not application.call.panel.filter(reviewer=reviewer).exists():
+    member = application.call.panel.filter(reviewer=reviewer).first()
+    if member is None:
         raise DomainError(_("Choose a reviewer on the call's panel."), code="not_on_panel", field="reviewer")
     if application.assignments.filter(reviewer=reviewer).exists():
         raise DomainError(
@@ -182,8 +180,7 @@ def _assign_by_hand(application: Application, reviewer, *, actor) -> ReviewAssig
             code="conflict",
             field="reviewer",
         )
-    sector = application.enterprise.sector
-    expertise = sector in (application.call.panel.get(reviewer=reviewer).sectors or ())
+    expertise = application.enterprise.sector in (member.sectors or ())
     assignment = _create(application, reviewer.pk, due=due_on(application), actor=actor, expertise=expertise)
     # A place the worker could not fill and the officer just did is no longer missing.
     empty = max(application.call.reviewers_per_application - _active(application).count(), 0)
@@ -199,10 +196,10 @@ def replace_reviewer(
 ) -> ReviewAssignment | None:
     """An officer takes an assignment back (an overdue or unresponsive reviewer) and gives its place
     to ``reviewer``, or to whoever the worker chooses. A submitted review is never taken back."""
-    application = _lock(assignment.application)
+    assignment = _locked_assignment(assignment)
+    application = assignment.application
     _officer_only(actor, application)
     _reviewing(application)
-    assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.status not in OWED_ASSIGNMENTS:
         raise DomainError(
             _("Only a reviewer who has not submitted a review can be replaced."), code="not_replaceable", status=409

@@ -16,6 +16,7 @@ from enterprises.services.documents import upload_document
 from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.forms import add_service_error, call_service
+from hkhz_portal.core.middleware import refusal_response
 
 from .. import selectors
 from ..answers import form_schema
@@ -103,7 +104,7 @@ def _status_context(application) -> dict:
         if t.name in ACTION_URLS
     ]
     info_request = services.open_info_request(application) if status == Status.MORE_INFO_REQUESTED else None
-    decision = shown_decision(application) if status not in UNDECIDED_STATES else None
+    decision = shown_decision(application)
     return {
         "application": application,
         "status_help": STATE_HELP[status],
@@ -142,16 +143,16 @@ def application_status(request, reference):
 
 def _take_step(request, application, step, *, done: str):
     """Take the applicant's ``step()`` and go back to the application, saying ``done`` or why the
-    step was refused (a refusal of who the user is stays an error page)."""
+    step was refused (on the page that puts such a refusal right, where there is one)."""
+    page = reverse("programs:application", args=[application.reference])
     try:
         step()
     except DomainError as error:
-        if error.status in (403, 404):
+        if error.status == 404:
             raise
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done)
-    return redirect("programs:application", reference=application.reference)
+        return refusal_response(request, error, back=page)
+    messages.success(request, done)
+    return redirect(page)
 
 
 @applicant_required

@@ -148,9 +148,9 @@ def _render_review(request, assignment, *, declaration=None, form=None, status=2
         context["rubric"] = rubric
         if rubric is not None:
             context["form"] = form or ReviewForm(rubric=rubric, review=own, disabled=not open_)
-        if own is not None and own.submitted_at is not None and rubric is not None:
+        others = selectors.reviews_seen_by(assignment)
+        if others is not None and rubric is not None:
             criteria = list(rubric.criteria.all())
-            others = selectors.submitted_reviews(application).exclude(assignment=assignment)
             context["criteria"] = criteria
             context["others"] = review_rows(others, criteria, named=False)
     return render(request, "programs/reviews/detail.html", context, status=status)

@@ -175,7 +175,8 @@ def _admission(owner):
 
 def _review_and_decision(call):
     """On ``call``: an approved application with its reviews, an export of the call, and an
-    application in review assigned to the sweep's reviewer (waiting for their declaration)."""
+    application in review assigned to the sweep's reviewer, who declared no conflict (its page
+    shows the scoring form)."""
     from programs.models import PanelMember
     from programs.services import exports, reviews
     from tests.programs.factories import (
@@ -198,6 +199,7 @@ def _review_and_decision(call):
     PanelMember.objects.create(call=call, reviewer=sweeper, sectors=["biopharma"])
     waiting = in_review(call, applicant_of_new_enterprise())
     assignment = reviews.assign_reviewer(actor=officer, application=waiting, reviewer=sweeper)
+    assignment = reviews.declare(actor=sweeper, assignment=assignment, conflict=False)
     return {"approved": approved, "export": export, "assignment": assignment, "reviewer": sweeper}
 
 
@@ -370,6 +372,8 @@ def test_no_url_answers_5xx_to_hostile_input(who, world):
     }
     if who in reached:
         assert any(action.startswith(reached[who]) for action, _names in forms), sorted(forms)
+    if who == "reviewer":  # the scoring form, the reviewer's most exposed, was sent hostile values
+        assert any(any(name.startswith("score-") for name in names) for _action, names in forms), sorted(forms)
 
 
 # --- What the sweep found, one by one ------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from programs.services import reviews
 from tests.programs.factories import (
+    REVIEW_COMMENT,
     CallFactory,
     applicant_of_new_enterprise,
     in_review,
@@ -24,7 +25,7 @@ from .test_admission_journey import sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 #: What the other two reviewers wrote to the officer: hidden from the third until they submit.
-OTHERS_COMMENT = "Solid science."
+OTHERS_COMMENT = REVIEW_COMMENT
 
 
 @pytest.fixture
@@ -102,5 +103,5 @@ def test_a_reviewer_scores_blind_the_officer_decides_and_the_applicant_reads_the
     assert letter.get_attribute("lang") == "zh-hant"
     assert "Open a Hong Kong bank account." in letter.inner_text()
     assert "An excellent antibody platform." in letter.inner_text()
-    assert "85" in letter.inner_text()
+    assert "濕實驗室，85 平方米" in letter.inner_text()  # the space allocated
     applicant_page.check_accessibility()

@@ -478,3 +478,23 @@ def decided(application, officer, outcome="approve", **fields):
     decisions.decide(actor=officer, application=application, outcome=outcome, **fields)
     application.refresh_from_db()
     return application
+
+
+def refusal(action):
+    """The ``DomainError`` that ``action()`` is refused with (the test fails if it is not refused)."""
+    import pytest
+
+    from hkhz_portal.core.errors import DomainError
+
+    with pytest.raises(DomainError) as refused:
+        action()
+    return refused.value
+
+
+def signed_in(user):
+    """A test client signed in as ``user`` (the second factor counted as passed)."""
+    from tests.conftest import PortalClient
+
+    client = PortalClient()
+    client.force_login(user)
+    return client

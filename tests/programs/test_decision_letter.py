@@ -13,7 +13,7 @@ from hkhz_portal.accounts.roles import Role
 from tests.conftest import PortalClient
 from tests.factories import EnterpriseFactory, UnitFactory, member_of, user_with_role
 
-from .factories import ProgrammeFactory, decided, officer_of, reviewed, reviewing_call
+from .factories import ProgrammeFactory, decided, officer_of, reviewed, reviewing_call, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +29,6 @@ def call():
 @pytest.fixture
 def officer(call):
     return officer_of(call, full_name="Officer Chan", preferred_language="en")
-
-
-def signed_in(user):
-    client = PortalClient()
-    client.force_login(user)
-    return client
 
 
 def letter(application):
@@ -60,7 +54,8 @@ def test_an_english_officer_reads_a_traditional_chinese_applicants_letter_in_tra
     assert "二〇二六年生物醫藥培育招募" in body  # the call's title
     assert "杭州西湖生物醫藥有限公司" in body  # the enterprise's Chinese legal name
     assert "年" in body.split('class="letter-date"')[1][:120]  # the date, written the Chinese way
-    assert "Open a Hong Kong bank account." in body and "120" in body
+    body = body[: body.index("</article>")]
+    assert "Open a Hong Kong bank account." in body and "濕實驗室，120 平方米" in body  # the space allocated
     assert "Strengthen the market plan." in body  # the panel's comment to the applicant
     assert "Solid science." not in body and "Officer Chan" not in body
 

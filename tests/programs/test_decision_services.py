@@ -29,6 +29,7 @@ from .factories import (
     officer_of,
     onboarded,
     panel_of,
+    refusal,
     reviewed,
     reviewer,
     rubric_for,
@@ -54,12 +55,6 @@ def officer(call):
 @pytest.fixture
 def application(call, panel):
     return reviewed(call)
-
-
-def refusal(action) -> DomainError:
-    with pytest.raises(DomainError) as refused:
-        action()
-    return refused.value
 
 
 def approve(officer, application, **changes):

@@ -12,7 +12,7 @@ from programs.workflow import Status
 from tests.conftest import PortalClient
 from tests.factories import UnitFactory, user_with_role
 
-from .factories import applicant_of_new_enterprise, decided, officer_of, reviewed, reviewing_call, terms
+from .factories import applicant_of_new_enterprise, decided, officer_of, reviewed, reviewing_call, signed_in, terms
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +32,6 @@ def application(call):
 @pytest.fixture
 def officer(call):
     return officer_of(call, full_name="Officer Chan")
-
-
-def signed_in(user):
-    client = PortalClient()
-    client.force_login(user)
-    return client
 
 
 def decide(client, application, body):

@@ -6,7 +6,6 @@ from functools import partial
 
 import pytest
 
-from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.models import Notification
 from programs.choices import AssignmentStatus
 from programs.models import Review, StatusChange
@@ -20,6 +19,7 @@ from .factories import (
     enqueued,
     officer_of,
     panel_of,
+    refusal,
     review,
     reviewer,
     rubric_for,
@@ -47,12 +47,6 @@ def application(call, panel):
 def assignment(application):
     first = application.assignments.order_by("reviewer_id").first()
     return svc.declare(actor=first.reviewer, assignment=first, conflict=False)
-
-
-def refusal(action) -> DomainError:
-    with pytest.raises(DomainError) as refused:
-        action()
-    return refused.value
 
 
 def save(assignment, scores, **changes):
