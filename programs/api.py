@@ -17,6 +17,7 @@ from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from enterprises.selectors import enterprises_of
+from hkhz_portal.accounts.api_keys import Scope, ScopePermission
 from hkhz_portal.core.converters import REFERENCE_REGEX
 from hkhz_portal.core.validators import validate_multiline_text
 
@@ -127,7 +128,8 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
     """Calls for applications, open to anyone: ``?state=open|upcoming|closed``, ``?programme=<slug>``
     and ``?unit=<code>`` narrow the list."""
 
-    permission_classes = [AllowAny]
+    permission_classes = [ScopePermission, AllowAny]
+    key_scopes = Scope.CALLS_READ
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
 
@@ -495,7 +497,7 @@ class OfficerApplicationViewSet(viewsets.GenericViewSet):
     """The unit's applications, for its officers: ``POST …/{reference}/decide/``. Another unit's
     application is 404; anyone but a program officer is refused (403)."""
 
-    permission_classes = [IsAuthenticated, IsUnitOfficer]
+    permission_classes = [ScopePermission, IsAuthenticated, IsUnitOfficer]
     serializer_class = DecideSerializer
     lookup_field = "reference"
     lookup_value_regex = REFERENCE_REGEX
@@ -540,7 +542,7 @@ class OfficerCallViewSet(viewsets.GenericViewSet):
     first (``programs.ranking``), a page at a time (``?page=``, ``?page_size=`` up to 500), with
     the call's capacity. Another unit's call is 404; anyone but a program officer is refused (403)."""
 
-    permission_classes = [IsAuthenticated, IsUnitOfficer]
+    permission_classes = [ScopePermission, IsAuthenticated, IsUnitOfficer]
     serializer_class = RankingRowSerializer
     pagination_class = RankingPagination
     lookup_field = "slug"

@@ -7,7 +7,8 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 
 from hkhz_portal.accounts import services
-from hkhz_portal.accounts.models import Unit, User
+from hkhz_portal.accounts.api_keys import Scope
+from hkhz_portal.accounts.models import PartnerOrganisation, Unit, User
 from hkhz_portal.accounts.roles import ROLE_UNIT_KINDS, Role, UnitKind
 
 PASSWORD = "correct-horse-battery-9"
@@ -58,6 +59,28 @@ def user_with_role(role: Role, *, mfa: bool = True, **fields) -> User:
     if mfa and user.is_staff_role:
         TOTP.activate(user, TOTP_SECRET)
     return user
+
+
+class PartnerOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerOrganisation
+
+    code = factory.Sequence(lambda n: f"partner-{n}")
+    name_en = factory.LazyAttribute(lambda o: f"Partner {o.code}")
+    name_zh_hans = factory.LazyAttribute(lambda o: f"合作机构 {o.code}")
+    name_zh_hant = factory.LazyAttribute(lambda o: f"合作機構 {o.code}")
+
+
+def partner_user(organisation=None, **fields) -> User:
+    """A partner user acting for ``organisation`` (a new one by default)."""
+    return user_with_role(Role.PARTNER, partner_organisation=organisation or PartnerOrganisationFactory(), **fields)
+
+
+def api_key(organisation=None, scopes=tuple(Scope.values), **fields) -> str:
+    """A new active key's secret, for ``Authorization: Bearer``, made by a partner user."""
+    user = partner_user(organisation)
+    _key, secret = services.create_api_key(actor=user, name=fields.pop("name", "Test key"), scopes=scopes, **fields)
+    return secret
 
 
 # --- Enterprises -------------------------------------------------------------------------

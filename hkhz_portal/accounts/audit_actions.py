@@ -11,3 +11,5 @@ class AuditAction(StrEnum):
     PROFILE_UPDATED = "account.profile_updated"
     ROLE_ASSIGNED = "account.role_assigned"
     ACCESS_CHANGED = "account.access_changed"
+    API_KEY_CREATED = "account.api_key_created"
+    API_KEY_REVOKED = "account.api_key_revoked"

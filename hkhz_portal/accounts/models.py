@@ -72,6 +72,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="staff",
         help_text=_("The unit a staff member works for."),
     )
+    partner_organisation = models.ForeignKey(
+        "PartnerOrganisation",
+        verbose_name=_("partner organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        help_text=_("The outside organisation a partner user acts for."),
+    )
     is_staff = models.BooleanField(
         _("admin site access"), default=False, help_text=_("Whether the user can log into the admin site.")
     )
@@ -110,3 +119,72 @@ class User(AbstractBaseUser, PermissionsMixin):
         """True for anyone who must use two-factor authentication: a staff role, or the Django
         flags that open the admin (a superuser or staff user without a role reaches as much)."""
         return self.is_superuser or self.is_staff or bool(self.roles & STAFF_ROLES)
+
+
+class PartnerKind(models.TextChoices):
+    BANK = "bank", _("Bank")
+    LAW_FIRM = "law_firm", _("Law firm")
+    INVESTOR = "investor", _("Investor")
+    GOVERNMENT = "government", _("Government bureau")
+    OTHER = "other", _("Other")
+
+
+class PartnerOrganisation(models.Model):
+    """An outside organisation that reads the portal through the API and receives webhooks.
+    Its partner users manage its API keys and webhook endpoints; its keys act for it, not for them."""
+
+    code = models.SlugField(_("code"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices, default=PartnerKind.OTHER)
+    name_en = models.CharField(_("name (English)"), max_length=200, validators=[validate_plain_text])
+    name_zh_hans = models.CharField(_("name (Simplified Chinese)"), max_length=200, validators=[validate_plain_text])
+    name_zh_hant = models.CharField(_("name (Traditional Chinese)"), max_length=200, validators=[validate_plain_text])
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return in_active_language(self, "name")
+
+
+class APIKey(models.Model):
+    """A partner organisation's API key. The secret is shown once and stored only as its SHA-256
+    (a key has 256 bits of entropy, so a fast hash is safe, and a request costs microseconds, not
+    a password hash's 0.4 s); ``prefix`` (the start of the key) tells keys apart on pages and logs."""
+
+    organisation = models.ForeignKey(
+        PartnerOrganisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="api_keys"
+    )
+    name = models.CharField(_("name"), max_length=100, validators=[validate_plain_text])
+    prefix = models.CharField(_("prefix"), max_length=32, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

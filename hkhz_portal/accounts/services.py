@@ -2,13 +2,16 @@
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hkhz_portal.core import audit
 from hkhz_portal.core.errors import DomainError
 
+from . import api_keys
+from .api_keys import Scope
 from .audit_actions import AuditAction
-from .models import Unit, User
+from .models import APIKey, PartnerOrganisation, Unit, User
 from .roles import ROLE_UNIT_KINDS, Role, UnitKind
 
 
@@ -145,3 +148,67 @@ def change_user_access(
     if changes:
         audit.record(AuditAction.ACCESS_CHANGED, target=user, actor=actor, changes=changes)
     return changes
+
+
+#: Active keys an organisation may hold at once: enough for a key per system and a rotation
+#: (the new key made before the old one is revoked), few enough that forgotten keys stand out.
+MAX_ACTIVE_KEYS = 5
+
+
+def require_partner(user) -> PartnerOrganisation:
+    """The organisation a partner user acts for; anyone else is refused (403)."""
+    if not user.is_authenticated or not user.has_role(Role.PARTNER) or user.partner_organisation_id is None:
+        raise DomainError(_("Only a partner organisation's users manage its API access."), code="forbidden", status=403)
+    return user.partner_organisation
+
+
+@transaction.atomic(durable=True)
+def create_api_key(*, actor: User, name: str, scopes, expires_at=None) -> tuple[APIKey, str]:
+    """A partner user makes a key for their organisation. Returns the key and its secret, which
+    is shown this once and never stored. Refuses an unknown scope, an expiry in the past or
+    beyond two years, and a sixth active key."""
+    organisation = require_partner(actor)
+    scopes = sorted(set(scopes))
+    if not scopes or any(scope not in Scope.values for scope in scopes):
+        raise DomainError(_("Choose one or more scopes."), code="invalid_scope", field="scopes")
+    now = timezone.now()
+    expires_at = expires_at or now + api_keys.DEFAULT_LIFETIME
+    if not now < expires_at <= now + 2 * api_keys.DEFAULT_LIFETIME:
+        raise DomainError(
+            _("Choose an expiry date within the next two years."), code="invalid_expiry", field="expires_at"
+        )
+    PartnerOrganisation.objects.select_for_update().get(pk=organisation.pk)
+    if api_keys.active_keys().filter(organisation=organisation).count() >= MAX_ACTIVE_KEYS:
+        raise DomainError(
+            _("Your organisation already has %(count)d active keys: revoke one first.") % {"count": MAX_ACTIVE_KEYS},
+            code="too_many_keys",
+            status=409,
+        )
+    secret = api_keys.new_secret()
+    key = APIKey.objects.create(
+        organisation=organisation,
+        name=name,
+        prefix=api_keys.shown_prefix(secret),
+        secret_hash=api_keys.hash_secret(secret),
+        scopes=scopes,
+        created_by=actor,
+        expires_at=expires_at,
+    )
+    audit.record(AuditAction.API_KEY_CREATED, target=key, actor=actor, changes={"prefix": key.prefix, "scopes": scopes})
+    return key, secret
+
+
+@transaction.atomic(durable=True)
+def revoke_api_key(key_id: int, *, actor: User) -> APIKey:
+    """A partner user revokes one of their organisation's keys; at once, it opens nothing.
+    Another organisation's key is not found."""
+    organisation = require_partner(actor)
+    key = APIKey.objects.select_for_update().filter(pk=key_id, organisation=organisation).first()
+    if key is None:
+        raise DomainError(_("No such key."), code="not_found", status=404)
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.revoked_by = actor
+        key.save(update_fields=["revoked_at", "revoked_by"])
+        audit.record(AuditAction.API_KEY_REVOKED, target=key, actor=actor, changes={"prefix": key.prefix})
+    return key

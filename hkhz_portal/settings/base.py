@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
     "django_htmx",
     "djmoney",
     "csp",
@@ -313,8 +316,17 @@ INVITATION_CLAIM_TIMEOUT = env.int("INVITATION_CLAIM_TIMEOUT", default=900)
 # --- REST framework ---------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["hkhz_portal.core.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A partner's key first (``Authorization: Bearer``), so that a 401 names the Bearer scheme.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "hkhz_portal.accounts.api_keys.APIKeyAuthentication",
+        "hkhz_portal.core.authentication.SessionAuthentication",
+    ],
+    # Every view's permissions start with the scope check: a key reaches only what it names.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "hkhz_portal.accounts.api_keys.ScopePermission",
+        "rest_framework.permissions.IsAuthenticated",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "EXCEPTION_HANDLER": "hkhz_portal.core.api.exception_handler",

@@ -44,7 +44,7 @@ def test_domain_error_becomes_a_4xx_problem_json():
 def test_an_anonymous_request_is_told_to_authenticate_with_401_and_the_scheme(client, method, path):
     response = getattr(client, method)(path)
     assert response.status_code == 401
-    assert response["WWW-Authenticate"] == 'Session realm="api"'
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
     assert response["Content-Type"] == "application/problem+json"
     assert response.json() == {
         "type": "not_authenticated",
