@@ -12,7 +12,8 @@ def endpoints_of(actor) -> QuerySet[Endpoint]:
     """The actor's organisation's endpoints, each with its count of deliveries to redeliver
     (failed, or stopped when the endpoint was disabled)."""
     failed = Count("deliveries", filter=Q(deliveries__status__in=REDELIVERABLE))
-    return Endpoint.objects.filter(organisation=organisation_of(actor)).annotate(failed_count=failed)
+    endpoints = Endpoint.objects.filter(organisation=organisation_of(actor)).annotate(failed_count=failed)
+    return endpoints.order_by("created_at", "pk")
 
 
 def endpoint_of(actor, endpoint_id) -> Endpoint:
