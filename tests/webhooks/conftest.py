@@ -60,6 +60,7 @@ def receiver():
     state = Receiver()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
     server.daemon_threads = True
+    server.block_on_close = False  # a request left sleeping does not hold the test's end
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks?source=hkhz"
