@@ -33,7 +33,7 @@ STATUS_CLASSES = {
 
 
 def _require_partner(user) -> None:
-    if not (user.has_role(Role.PARTNER) and user.partner_organisation_id):
+    if not user.has_role(Role.PARTNER):
         raise PermissionDenied
 
 
@@ -46,8 +46,11 @@ def _show_secret(request, endpoint, secret, *, rotated_until=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def endpoint_list(request):
-    """The organisation's endpoints, and the form to add one."""
+    """The organisation's endpoints, and the form to add one. A partner account not yet linked to
+    an organisation is told so (the administrator links it)."""
     _require_partner(request.user)
+    if request.user.partner_organisation_id is None:
+        return render(request, "webhooks/endpoint_list.html", {"unlinked": True})
     form = EndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created = call_service(form, lambda: services.create_endpoint(actor=request.user, **form.cleaned_data))
