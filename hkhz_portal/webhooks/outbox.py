@@ -6,14 +6,18 @@ and an event is never recorded twice (``webhook_delivery_once_per_event`` backs 
 first attempt of each delivery is enqueued once this transaction commits.
 """
 
+import logging
 from datetime import UTC
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from hkhz_portal.core.queueing import enqueue_after_commit
 
 from . import registry
 from .models import Delivery, Endpoint
+
+logger = logging.getLogger(__name__)
 
 
 def body(event_type: str, timestamp, data: dict) -> dict:
@@ -45,7 +49,13 @@ def record_deliveries(event) -> list[Delivery]:
     endpoints = subscribed_endpoints(mapping.type, audience)
     if not endpoints:
         return []
-    payload = body(mapping.type, event.created_at, mapping.data(event))
+    try:
+        payload = body(mapping.type, event.created_at, mapping.data(event))
+    except ObjectDoesNotExist:
+        # The record the event is about is gone: nothing to link to. Raising would roll back the
+        # whole dispatch, and with it the event's notices, again at every sweep.
+        logger.warning("Event %s (%s) is about a record that no longer exists: no webhook", event.pk, event.kind)
+        return []
     now = timezone.now()
     deliveries = Delivery.objects.bulk_create(
         Delivery(

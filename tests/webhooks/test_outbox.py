@@ -91,3 +91,12 @@ def test_an_event_partners_never_hear_of_makes_no_delivery():
     application = application_in_review(CallFactory(), EnterpriseFactory())
     event = events.emit(event_kind("start"), target=application, payload={"reference": application.reference})
     assert dispatch(event.pk) == []
+
+
+def test_an_event_about_a_record_since_deleted_makes_no_delivery_and_does_not_block_its_notices():
+    make_endpoint(event_types=["call.opened"])
+    call = CallFactory()
+    event = events.emit(CallEventKind.OPENED, target=call, payload={"call": call.slug})
+    DomainEvent.objects.filter(pk=event.pk).update(target_id="999999")
+    assert events.dispatch(event.pk)
+    assert not Delivery.objects.exists()
