@@ -18,6 +18,8 @@ urlpatterns = [
     path("api/v1/", include("hkhz_portal.core.api_urls")),
     path("api/v1/", include("enterprises.api_urls")),
     path("api/v1/", include("programs.api_urls")),
+    path("api/v1/", include("hkhz_portal.webhooks.api_urls")),
+    path("", include("hkhz_portal.webhooks.urls")),
     path("", include("enterprises.urls")),
     path("", include("programs.urls")),
     path("", include("hkhz_portal.core.urls")),

@@ -26,5 +26,13 @@ class ReviewEventKind(StrEnum):
     REVIEWERS_SHORT = "application.reviewers_short"
 
 
+class CallEventKind(StrEnum):
+    """A call's dates passing (``services.reminders.announce_calls``): nobody in the portal is
+    told, partners subscribed to the webhooks are."""
+
+    OPENED = "call.opened"
+    CLOSING = "call.closing"
+
+
 def event_kind(transition_name: str) -> EventKind:
     return EventKind(f"application.{transition_name}")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core import events
 
-from .events import ReminderKind, ReviewEventKind, event_kind
+from .events import CallEventKind, ReminderKind, ReviewEventKind, event_kind
 from .selectors import is_unit_officer
 from .workflow import STATE_HELP, TRANSITIONS, Status
 
@@ -201,6 +201,9 @@ def register() -> None:
         recipients=reviewer_and_officers,
         message=review_message,
     )
+    # Partners hear of these through their webhooks; nobody in the portal is notified.
+    events.register_kind(CallEventKind.OPENED, label=_("A call opened"))
+    events.register_kind(CallEventKind.CLOSING, label=_("A call closes in three days"))
     events.register_kind(
         ReviewEventKind.REVIEWERS_SHORT,
         label=_("Review places could not be filled"),

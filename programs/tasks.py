@@ -53,6 +53,14 @@ def remind_reviews() -> int:
     return remind()
 
 
+@shared_task(name="programs.announce_calls")
+def announce_calls() -> int:
+    """Beat: record that calls opened, or close within three days (partners' webhooks)."""
+    from .services.reminders import announce_calls as announce
+
+    return announce()
+
+
 @shared_task(name="programs.build_export")
 def build_export(export_id: int) -> int:
     """Build an export's file (on the ``exports`` queue); returns its number of rows."""

@@ -80,6 +80,13 @@ WORKSPACES = [
         _("Manage your organisation's API keys and webhook subscriptions."),
         _("API keys and webhooks arrive with the partner API release."),
     ),
+    Workspace(
+        "webhooks",
+        Role.PARTNER,
+        _("Webhooks"),
+        _("Subscribe your systems to events, follow each delivery and send failed ones again."),
+        url_name="webhooks:endpoint_list",
+    ),
 ]
 
 BY_SLUG = {w.slug: w for w in WORKSPACES}

@@ -15,13 +15,19 @@ from kombu.exceptions import OperationalError
 logger = logging.getLogger(__name__)
 
 
-def enqueue_after_commit(task, *args) -> None:
-    """``task.delay(*args)`` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(partial(_send, task, args))
+def enqueue_after_commit(task, *args, countdown: float | None = None) -> None:
+    """``task.delay(*args)`` once the current transaction commits (at once outside one).
+
+    ``countdown`` (seconds) holds the task in the broker first: keep it short (a minute at most),
+    since Redis hands a task held longer than its visibility timeout to a second worker."""
+    transaction.on_commit(partial(_send, task, args) if countdown is None else partial(_send, task, args, countdown))
 
 
-def _send(task, args) -> None:
+def _send(task, args, countdown=None) -> None:
     try:
-        task.delay(*args)
+        if countdown is None:
+            task.delay(*args)
+        else:
+            task.apply_async(args, countdown=countdown)
     except OperationalError:
         logger.warning("Broker unavailable; %s%s left for the sweep", task.name, args, exc_info=True)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "hkhz_portal.core",
     "hkhz_portal.accounts",
+    "hkhz_portal.webhooks",
     "enterprises",
     "programs",
     "funds",
@@ -167,9 +168,12 @@ CELERY_TASK_ROUTES = {
     "enterprises.send_invitation": {"queue": "mail"},
     "core.send_notification_email": {"queue": "mail"},
     "programs.build_export": {"queue": "exports"},
+    "webhooks.deliver": {"queue": "webhooks"},
+    "webhooks.enqueue_due": {"queue": "webhooks"},
+    "webhooks.delete_old_log": {"queue": "webhooks"},
 }
 # A worker started without -Q consumes all of these.
-CELERY_TASK_QUEUES = [Queue("workflow"), Queue("events"), Queue("mail"), Queue("exports")]
+CELERY_TASK_QUEUES = [Queue("workflow"), Queue("events"), Queue("mail"), Queue("exports"), Queue("webhooks")]
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.record_heartbeat", "schedule": 60.0},
     "invitation-sweep": {"task": "enterprises.send_stranded_invitations", "schedule": 300.0},
@@ -177,12 +181,23 @@ CELERY_BEAT_SCHEDULE = {
     "application-sweep": {"task": "programs.sweep_applications", "schedule": 300.0},
     "info-request-reminders": {"task": "programs.remind_info_requests", "schedule": 3600.0},
     "review-reminders": {"task": "programs.remind_reviews", "schedule": 3600.0},
+    "call-announcements": {"task": "programs.announce_calls", "schedule": 300.0},
+    # Webhook retries wait as rows, not as broker countdowns (see hkhz_portal/webhooks/delivery.py).
+    "webhook-retries": {"task": "webhooks.enqueue_due", "schedule": 30.0},
+    "webhook-log-sweep": {"task": "webhooks.delete_old_log", "schedule": 3600.0},
 }
 #: An application left in ``submitted`` or ``screening`` this long is screened again by the sweep.
 SCREENING_STALE_AFTER = env.int("SCREENING_STALE_AFTER_SECONDS", default=600)
 # Seconds after which a worker's claim on a notification's e-mail copy counts as abandoned (the
 # worker died) and the sweep may send it again. Keep it well above a slow send (EMAIL_TIMEOUT).
 NOTIFICATION_EMAIL_CLAIM_TIMEOUT = env.int("NOTIFICATION_EMAIL_CLAIM_TIMEOUT", default=900)
+
+# --- Partner webhooks ---------------------------------------------------------------------
+# Off everywhere by default, tests included: endpoints must be public HTTPS addresses. On, loopback,
+# private addresses and plain http are allowed too, for a receiver on this machine.
+WEBHOOKS_ALLOW_PRIVATE = env.bool("WEBHOOKS_ALLOW_PRIVATE", default=False)
+# Seconds one delivery's POST may take in all (connection, request, answer).
+WEBHOOKS_TIMEOUT = env.int("WEBHOOKS_TIMEOUT", default=15)
 
 # --- Accounts ------------------------------------------------------------------------------
 

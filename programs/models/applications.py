@@ -262,6 +262,9 @@ class Call(Trilingual):
         related_name="calls",
         limit_choices_to={"published_at__isnull": False},
     )
+    #: When the beat announced that the call opened, and that it closes soon (each once).
+    opened_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closing_announced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("call")

@@ -18,12 +18,14 @@ from hkhz_portal.core.calendars import working_days_after
 from hkhz_portal.core.queueing import enqueue_after_commit
 
 from ..choices import OWED_ASSIGNMENTS
-from ..events import ReminderKind
-from ..models import Application, InfoRequest, ReviewAssignment
+from ..events import CallEventKind, ReminderKind
+from ..models import Application, Call, InfoRequest, ReviewAssignment
 from ..workflow import WORKER_STATES, Status
 
 #: How long before its deadline the applicant is reminded of a request for more information.
 REMINDER_WINDOW = timedelta(days=2)
+#: How long before a call closes it is announced as closing (``call.closing``).
+CLOSING_NOTICE = timedelta(days=3)
 
 
 @transaction.atomic(durable=True)
@@ -153,3 +155,28 @@ def remind_reviews() -> int:
             },
         ),
     )
+
+
+@transaction.atomic(durable=True)
+def announce_calls() -> int:
+    """Record, once each, that a call opened (``call.opened``, once its opening time passed)
+    and that it closes within three days (``call.closing``), for partners' webhooks. A call that
+    closed before the beat saw it is not announced. Calls another beat is announcing are
+    skipped; the stamp commits with the event. Called by the beat (``programs.announce_calls``);
+    returns how many were announced."""
+    now = timezone.now()
+    live = Call.objects.filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now), opens_at__lte=now)
+    live = live.select_for_update(skip_locked=True)
+    opened = live.filter(opened_announced_at__isnull=True)
+    closing = live.filter(closes_at__lte=now + CLOSING_NOTICE, closing_announced_at__isnull=True)
+    sent = 0
+    for kind, calls, field in (
+        (CallEventKind.OPENED, opened, "opened_announced_at"),
+        (CallEventKind.CLOSING, closing, "closing_announced_at"),
+    ):
+        for call in calls.order_by("opens_at"):
+            setattr(call, field, now)
+            call.save(update_fields=[field])
+            events.emit(kind, target=call, payload={"call": call.slug})
+            sent += 1
+    return sent

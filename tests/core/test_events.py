@@ -195,7 +195,7 @@ def test_a_mail_server_error_is_retried_then_given_up(people, monkeypatch, mailo
     assert notifications.stranded_email_ids() == []
 
 
-def test_mail_events_and_exports_have_queues_of_their_own_and_everything_else_goes_to_the_workflow_queue(settings):
+def test_mail_events_exports_and_webhooks_have_queues_of_their_own_and_the_rest_goes_to_the_workflow_queue(settings):
     from hkhz_portal.celery import app
 
     router = app.amqp.router
@@ -203,8 +203,10 @@ def test_mail_events_and_exports_have_queues_of_their_own_and_everything_else_go
     assert router.route({}, dispatch_event.name)["queue"].name == "events"
     assert router.route({}, "programs.build_export")["queue"].name == "exports"
     assert router.route({}, "programs.screen_application")["queue"].name == "workflow"
+    for task in ("webhooks.deliver", "webhooks.enqueue_due", "webhooks.delete_old_log"):
+        assert router.route({}, task)["queue"].name == "webhooks"
     # A worker started without -Q consumes every declared queue: `make run`'s single worker.
-    assert {q.name for q in app.conf.task_queues} == {"workflow", "events", "mail", "exports"}
+    assert {q.name for q in app.conf.task_queues} == {"workflow", "events", "mail", "exports", "webhooks"}
 
 
 def test_every_task_beat_sends_is_registered(settings):

@@ -1,0 +1,229 @@
+"""The webhook API for partners: endpoints (CRUD, rotate the secret, send a test event) and
+their delivery log (list, one delivery with its attempts, redeliver).
+
+Open to keys with ``webhooks:manage`` and to partner users' sessions; writes go through
+``services``, reads through ``selectors``, so another organisation's endpoint is 404.
+"""
+
+from datetime import timedelta
+
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from hkhz_portal.accounts.api_keys import HasScope, Scope, ScopePermission
+from hkhz_portal.core.converters import ID_REGEX
+
+from . import selectors, services
+from .models import Delivery, DeliveryAttempt, DeliveryStatus, DisabledReason, Endpoint
+from .types import EventType
+
+
+class EndpointSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(max_length=500, help_text=_("An https:// address on the public internet."))
+    event_types = serializers.ListField(child=serializers.ChoiceField(choices=EventType.choices), allow_empty=False)
+    active = serializers.BooleanField(
+        source="is_active", required=False, help_text=_("False stops deliveries; true starts them again.")
+    )
+    disabled_reason = serializers.ChoiceField(choices=DisabledReason.choices, read_only=True, allow_blank=True)
+
+    class Meta:
+        model = Endpoint
+        fields = [
+            "id",
+            "url",
+            "description",
+            "event_types",
+            "active",
+            "disabled_at",
+            "disabled_reason",
+            "failing_since",
+            "created_at",
+        ]
+        read_only_fields = ["disabled_at", "failing_since", "created_at"]
+
+
+class NewEndpointSerializer(EndpointSerializer):
+    secret = serializers.CharField(read_only=True, help_text=_("The signing secret: shown only in this answer."))
+
+    class Meta(EndpointSerializer.Meta):
+        fields = [*EndpointSerializer.Meta.fields, "secret"]
+
+
+class RotateSerializer(serializers.Serializer):
+    overlap_hours = serializers.IntegerField(
+        min_value=0,
+        max_value=int(services.MAX_OVERLAP.total_seconds() // 3600),
+        default=int(services.DEFAULT_OVERLAP.total_seconds() // 3600),
+        help_text=_("How long the previous secret keeps signing beside the new one."),
+    )
+
+
+RotatedSerializer = inline_serializer(
+    "RotatedSecret",
+    {
+        "secret": serializers.CharField(help_text=_("The new signing secret: shown only in this answer.")),
+        "previous_valid_until": serializers.DateTimeField(),
+    },
+)
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Delivery
+        fields = [
+            "id",
+            "message_id",
+            "endpoint",
+            "event_type",
+            "payload",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_status_code",
+            "last_response",
+            "last_error",
+            "last_duration_ms",
+            "created_at",
+            "delivered_at",
+        ]
+        read_only_fields = fields
+
+
+class AttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeliveryAttempt
+        fields = ["started_at", "status_code", "response", "error", "duration_ms"]
+        read_only_fields = fields
+
+
+class DeliveryDetailSerializer(DeliverySerializer):
+    attempt_log = AttemptSerializer(many=True, read_only=True)
+
+    class Meta(DeliverySerializer.Meta):
+        fields = [*DeliverySerializer.Meta.fields, "attempt_log"]
+        read_only_fields = fields
+
+
+class WebhookAPIMixin:
+    """For keys with ``webhooks:manage`` and partner users' sessions."""
+
+    key_scopes = Scope.WEBHOOKS_MANAGE
+    permission_classes = [ScopePermission, HasScope]
+    lookup_value_regex = ID_REGEX
+
+    def faking(self) -> bool:
+        """Whether the schema generator, not a request, asks for the queryset."""
+        return getattr(self, "swagger_fake_view", False)
+
+
+class EndpointViewSet(WebhookAPIMixin, viewsets.ModelViewSet):
+    """Your organisation's webhook endpoints. Creating one answers with its signing secret,
+    once; so does rotating it."""
+
+    serializer_class = EndpointSerializer
+
+    def get_queryset(self):
+        return Endpoint.objects.none() if self.faking() else selectors.endpoints_of(self.request.user)
+
+    @extend_schema(responses={201: NewEndpointSerializer})
+    def create(self, request, *args, **kwargs):
+        given = self.get_serializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        fields = dict(given.validated_data)
+        fields.pop("is_active", None)
+        endpoint, secret = services.create_endpoint(actor=request.user, **fields)
+        endpoint = self.get_queryset().get(pk=endpoint.pk)
+        endpoint.secret = secret
+        return Response(NewEndpointSerializer(endpoint).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        endpoint = self.get_object()
+        given = self.get_serializer(endpoint, data=request.data, partial=partial)
+        given.is_valid(raise_exception=True)
+        fields = dict(given.validated_data)
+        active = fields.pop("is_active", None)
+        services.update_endpoint(endpoint.pk, actor=request.user, **fields)
+        if active is True:
+            services.enable_endpoint(endpoint.pk, actor=request.user)
+        elif active is False:
+            services.disable_endpoint(endpoint.pk, actor=request.user)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def perform_destroy(self, instance):
+        services.delete_endpoint(instance.pk, actor=self.request.user)
+
+    @extend_schema(request=RotateSerializer, responses={200: RotatedSerializer})
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        """A new signing secret, current at once; the previous one signs beside it for the overlap."""
+        endpoint = self.get_object()
+        given = RotateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        secret, until = services.rotate_secret(
+            endpoint.pk, actor=request.user, overlap=timedelta(hours=given.validated_data["overlap_hours"])
+        )
+        return Response({"secret": secret, "previous_valid_until": until})
+
+    @extend_schema(request=None, responses={202: DeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def test(self, request, pk=None):
+        """Send a ``webhook.test`` event to the endpoint; follow it in its deliveries."""
+        delivery = services.send_test_event(self.get_object().pk, actor=request.user)
+        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
+
+
+class DeliveryFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=DeliveryStatus.choices)
+    event_type = filters.CharFilter()
+
+    class Meta:
+        model = Delivery
+        fields = ["status", "event_type"]
+
+
+class DeliveryPagination(CursorPagination):
+    """Stable while new deliveries arrive: newest first, by id."""
+
+    ordering = "-pk"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class EndpointDeliveryViewSet(WebhookAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """An endpoint's delivery log (the last 30 days), newest first."""
+
+    serializer_class = DeliverySerializer
+    pagination_class = DeliveryPagination
+    filter_backends = [filters.DjangoFilterBackend]
+    filterset_class = DeliveryFilter
+
+    def get_queryset(self):
+        if self.faking():
+            return Delivery.objects.none()
+        return selectors.deliveries_of(selectors.endpoint_of(self.request.user, self.kwargs["endpoint_pk"]))
+
+
+class DeliveryViewSet(WebhookAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """One delivery with its attempts; a failed one can be sent again."""
+
+    serializer_class = DeliveryDetailSerializer
+
+    def get_queryset(self):
+        if self.faking():
+            return Delivery.objects.none()
+        return Delivery.objects.filter(endpoint__in=selectors.endpoints_of(self.request.user)).prefetch_related(
+            "attempt_log"
+        )
+
+    @extend_schema(request=None, responses={202: DeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def redeliver(self, request, pk=None):
+        """Send a failed delivery again, with the same ``webhook-id``."""
+        delivery = services.redeliver(self.get_object().pk, actor=request.user)
+        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

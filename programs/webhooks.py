@@ -1,0 +1,58 @@
+"""What partners' webhooks say of the admission (``hkhz_portal.webhooks.registry``).
+
+Each body's ``data`` is small: references and links to the API resource, which the receiver
+fetches with its key. Calls are public, so every subscriber hears of them; an application's
+events go only to organisations the enterprise shares its data with, and until that audience
+is registered here (``registry.set_audience``), to nobody.
+"""
+
+from django.urls import reverse
+
+from hkhz_portal.webhooks import registry
+from hkhz_portal.webhooks.types import EventType
+
+from .events import CallEventKind, event_kind
+from .models import Application, Call
+
+
+def call_data(event) -> dict:
+    call = Call.objects.get(pk=event.target_id)
+    return {
+        "call": call.slug,
+        "opens_at": call.opens_at.isoformat(),
+        "closes_at": call.closes_at.isoformat() if call.closes_at else None,
+        "links": {"call": registry.absolute(reverse("api-call-detail", args=[call.slug]))},
+    }
+
+
+def application_data(event) -> dict:
+    application = Application.objects.select_related("call", "enterprise").get(pk=event.target_id)
+    return {
+        "application": application.reference,
+        "call": application.call.slug,
+        "enterprise": application.enterprise.reference,
+        "status": event.payload["to"],
+        "links": {
+            "application": registry.absolute(reverse("api-application-detail", args=[application.reference])),
+            "call": registry.absolute(reverse("api-call-detail", args=[application.call.slug])),
+        },
+    }
+
+
+#: The workflow's steps partners hear of, by public type.
+APPLICATION_STEPS = {
+    "submit": EventType.APPLICATION_SUBMITTED,
+    "approve": EventType.APPLICATION_DECIDED,
+    "waitlist": EventType.APPLICATION_DECIDED,
+    "reject": EventType.APPLICATION_DECIDED,
+    "admit": EventType.ENTERPRISE_ADMITTED,
+}
+
+
+def register() -> None:
+    registry.map_kind(CallEventKind.OPENED, EventType.CALL_OPENED, data=call_data)
+    registry.map_kind(CallEventKind.CLOSING, EventType.CALL_CLOSING, data=call_data)
+    registry.set_audience(EventType.CALL_OPENED, registry.everyone)
+    registry.set_audience(EventType.CALL_CLOSING, registry.everyone)
+    for step, public_type in APPLICATION_STEPS.items():
+        registry.map_kind(event_kind(step), public_type, data=application_data)
