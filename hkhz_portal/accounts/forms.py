@@ -1,11 +1,16 @@
+import datetime
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hkhz_portal.core.forms import DateInput
 from hkhz_portal.core.validators import validate_plain_text
 
-from . import services
+from . import api_keys, services
+from .api_keys import Scope
 
 
 class SignupForm(forms.Form):
@@ -44,3 +49,41 @@ class NotificationSettingsForm(forms.Form):
             self.fields[kind.name] = forms.BooleanField(
                 label=kind.label, required=False, initial=current.get(kind.name, True)
             )
+
+
+class APIKeyForm(forms.Form):
+    """A new key: its name, its scopes and the day it stops working. The service checks the
+    scopes and the two-year limit; this form only turns the day into the moment it starts."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        validators=[validate_plain_text],
+        help_text=_("Say where the key will be used, so that you know which one to revoke: “Loans, production”."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Give the key only what the system using it needs."),
+        error_messages={"required": _("Choose one or more scopes.")},
+    )
+    expires_at = forms.DateField(
+        label=_("Expires on"),
+        widget=DateInput,
+        help_text=_("The key stops working at the start of this day, Hong Kong time; at most two years from today."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        field = self.fields["expires_at"]
+        field.initial = today + api_keys.DEFAULT_LIFETIME
+        field.widget.attrs.update(
+            min=(today + datetime.timedelta(days=1)).isoformat(),
+            max=(today + 2 * api_keys.DEFAULT_LIFETIME).isoformat(),
+        )
+
+    def clean_expires_at(self) -> datetime.datetime:
+        day = self.cleaned_data["expires_at"]
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

@@ -78,7 +78,7 @@ WORKSPACES = [
         Role.PARTNER,
         _("API access"),
         _("Manage your organisation's API keys and webhook subscriptions."),
-        _("API keys and webhooks arrive with the partner API release."),
+        url_name="partner_api_keys",
     ),
 ]
 
