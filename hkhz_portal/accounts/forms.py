@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.forms import DateInput
 from hkhz_portal.core.validators import validate_plain_text
 
@@ -52,11 +53,11 @@ class NotificationSettingsForm(forms.Form):
 
 
 class APIKeyForm(forms.Form):
-    """A new key: its name, its scopes and the day it stops working. The service checks the
-    scopes and the two-year limit; this form only turns the day into the moment it starts."""
+    """A new key: its name, its scopes and the day it stops working, which becomes the moment
+    that day starts, Hong Kong time. The service checks it all again."""
 
     name = forms.CharField(
-        label=_("Name"),
+        label=_("Key name"),
         max_length=100,
         validators=[validate_plain_text],
         help_text=_("Say where the key will be used, so that you know which one to revoke: “Loans, production”."),
@@ -85,5 +86,11 @@ class APIKeyForm(forms.Form):
         )
 
     def clean_expires_at(self) -> datetime.datetime:
-        day = self.cleaned_data["expires_at"]
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        """The start of the day chosen, checked here too so that its refusal shows beside the
+        form's others rather than after they are put right."""
+        expires_at = timezone.make_aware(datetime.datetime.combine(self.cleaned_data["expires_at"], datetime.time.min))
+        try:
+            api_keys.check_expiry(expires_at, now=timezone.now())
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+        return expires_at

@@ -147,7 +147,8 @@ def api_keys(request):
             key, secret = made
             request.session[NEW_KEY_SESSION] = {"id": key.pk, "secret": secret}
             return redirect("partner_api_key_created")
-    keys = list(selectors.organisation_keys(organisation))
+    # The keys that work first, newest first among each (the query's order; sorting is stable).
+    keys = sorted(selectors.organisation_keys(organisation), key=lambda key: not key.is_active)
     active = sum(key.is_active for key in keys)
     return render(
         request,

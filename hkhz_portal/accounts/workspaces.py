@@ -21,6 +21,9 @@ class Workspace:
     upcoming: str = ""
     #: The page the workspace opens on, once an app provides it.
     url_name: str = ""
+    #: Whether the dashboard shows the workspace's card: not where a dashboard panel of the same
+    #: role already leads there and says more.
+    card: bool = True
 
     @property
     def url(self) -> str:
@@ -79,6 +82,7 @@ WORKSPACES = [
         _("API access"),
         _("Manage your organisation's API keys and webhook subscriptions."),
         url_name="partner_api_keys",
+        card=False,  # the partner's panel (accounts.selectors.partner_dashboard_panel)
     ),
 ]
 

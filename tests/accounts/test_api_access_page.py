@@ -96,6 +96,7 @@ def test_the_header_and_the_dashboard_lead_a_partner_to_api_access(client, partn
     dashboard = client.get(reverse("dashboard")).content.decode()
     panel = re.search(r'<section class="card dashboard-partner".*?</section>', dashboard, flags=re.S).group(0)
     assert partner.partner_organisation.name in panel
+    assert dashboard.count("<h2>API access</h2>") == 1  # the panel, not the workspace's card too
     assert "1 active API key" in panel
     for link in (PAGE, "/partner/webhooks/", "/api/v1/docs/"):
         assert f'href="{link}"' in panel
@@ -121,7 +122,7 @@ def test_a_new_keys_secret_is_shown_once_on_a_page_not_cached_and_never_in_a_url
     assert timezone.localtime(key.expires_at) == timezone.make_aware(datetime.datetime(2027, 3, 1))
 
     shown = client.get(SHOWN)
-    secret = re.search(r'value="(hkhz_live_[^"]+)"', shown.content.decode()).group(1)
+    secret = re.search(r'data-testid="secret">(hkhz_live_[^<]+)</textarea>', shown.content.decode()).group(1)
     assert secret.startswith(key.prefix)
     assert "no-store" in shown["Cache-Control"]
     assert "only time the key is shown" in shown.content.decode()
@@ -234,3 +235,19 @@ def test_another_organisations_key_is_not_found(client, partner):
     assert client.post(revoke_url(theirs)).status_code == 404
     assert client.post(reverse("partner_api_key_revoke", args=[10**17])).status_code == 404
     assert APIKey.objects.get(pk=theirs.pk).revoked_at is None
+
+
+def test_keys_that_work_come_first(client, partner):
+    old, _secret = make_key(partner, name="Leaked")
+    services.revoke_api_key(old.pk, actor=partner)
+    live, _secret = make_key(partner, name="Live")
+    newer, _secret = make_key(partner, name="Retired")
+    services.revoke_api_key(newer.pk, actor=partner)
+    html = client.get(PAGE).content.decode()
+    rows = [html.index(f'id="key-{key.pk}"') for key in (live, newer, old)]
+    assert rows == sorted(rows)
+
+
+def test_every_refusal_of_the_form_shows_at_once(client, partner):
+    response = new_key(client, scopes=[], expires_at="2099-01-01")
+    assert set(response.context["form"].errors) == {"scopes", "expires_at"}
