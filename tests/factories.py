@@ -53,7 +53,10 @@ def unit_for(role: Role) -> Unit | None:
 
 
 def user_with_role(role: Role, *, mfa: bool = True, **fields) -> User:
-    """A user holding ``role`` (in a unit of the right kind); staff get TOTP unless mfa=False."""
+    """A user holding ``role`` (in a unit of the right kind; a partner acting for a new
+    organisation); staff get TOTP unless mfa=False."""
+    if role == Role.PARTNER:
+        fields.setdefault("partner_organisation", PartnerOrganisationFactory())
     user = UserFactory(**fields)
     services.assign_role(user, role, unit=unit_for(role), actor=None)
     if mfa and user.is_staff_role:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import authentication, exceptions, permissions
 
 from hkhz_portal.core.clients import client_ip
+from hkhz_portal.core.errors import DomainError
 
 from .roles import Role
 
@@ -49,6 +50,15 @@ SESSION_SCOPES: dict[str, frozenset[str]] = {
 }
 #: Open to everyone signed in (and calls to anyone at all, as the public pages show them).
 EVERYONE_SCOPES = frozenset({Scope.CALLS_READ, Scope.STATS_READ})
+
+
+def check_expiry(expires_at, *, now) -> None:
+    """Refuse an expiry that is not in the future or lies beyond two years: a forgotten key
+    stops working in time. The service and the API-access form both ask here."""
+    if not now < expires_at <= now + 2 * DEFAULT_LIFETIME:
+        raise DomainError(
+            _("Choose an expiry date within the next two years."), code="invalid_expiry", field="expires_at"
+        )
 
 
 def new_secret() -> str:

@@ -1,9 +1,10 @@
-"""Demo units and one user per role, for ``seed_demo``."""
+"""Demo units, one user per role, and the demo partner's organisation and API key, for ``seed_demo``."""
 
 from allauth.account.models import EmailAddress
 
 from . import services
-from .models import Unit, User
+from .api_keys import Scope
+from .models import APIKey, PartnerKind, PartnerOrganisation, Unit, User
 from .roles import Role, UnitKind
 
 UNITS = [
@@ -39,6 +40,17 @@ UNITS = [
 
 APPLICANT_EMAIL = "applicant@demo.hkhz.local"
 REVIEWER_EMAIL = "reviewer@demo.hkhz.local"
+PARTNER_EMAIL = "partner@demo.hkhz.local"
+
+#: The demo partner: a Hong Kong bank that lends to the platform's enterprises.
+PARTNER_ORGANISATION = {
+    "code": "lion-rock-bank",
+    "kind": PartnerKind.BANK,
+    "name_en": "Lion Rock Commercial Bank Limited",
+    "name_zh_hans": "狮子山商业银行有限公司",
+    "name_zh_hant": "獅子山商業銀行有限公司",
+}
+DEMO_KEY_NAME = "Demo key (seed_demo)"
 
 #: (e-mail, full name, role, unit code, language)
 USERS = [
@@ -48,7 +60,7 @@ USERS = [
     ("centre@demo.hkhz.local", "Chan Tai-man 陳大文", Role.CENTRE_STAFF, "hk-centre", "zh-hant"),
     ("fund@demo.hkhz.local", "Zhang Min 张敏", Role.FUND_MANAGER, "fund", "zh-hans"),
     ("committee@demo.hkhz.local", "Leung Siu-fai 梁兆輝", Role.COMMITTEE_MEMBER, "fund", "en"),
-    ("partner@demo.hkhz.local", "Sarah Lee", Role.PARTNER, None, "en"),
+    (PARTNER_EMAIL, "Sarah Lee 李詩雅", Role.PARTNER, None, "en"),
     ("admin@demo.hkhz.local", "Portal Administrator", Role.ADMIN, "platform", "en"),
 ]
 
@@ -65,6 +77,7 @@ def seed_units() -> dict[str, Unit]:
 def seed_users(password: str, *, reset_passwords: bool = False) -> list[User]:
     """Create the demo users that are missing; return the ones whose password was set."""
     units = seed_units()
+    organisation = seed_partner_organisation()
     services.sync_role_groups()
     created = []
     for email, name, role, unit_code, language in USERS:
@@ -72,6 +85,9 @@ def seed_users(password: str, *, reset_passwords: bool = False) -> list[User]:
         if user is None:
             user = User.objects.create_user(email, password, full_name=name, preferred_language=language)
             created.append(user)
+        if role == Role.PARTNER and user.partner_organisation_id is None:
+            user.partner_organisation = organisation
+            user.save(update_fields=["partner_organisation"])
         elif reset_passwords:
             user.set_password(password)
             user.save(update_fields=["password"])
@@ -80,3 +96,21 @@ def seed_users(password: str, *, reset_passwords: bool = False) -> list[User]:
         if not user.has_role(role):
             services.assign_role(user, role, unit=units.get(unit_code), actor=None)
     return created
+
+
+def seed_partner_organisation() -> PartnerOrganisation:
+    code = PARTNER_ORGANISATION["code"]
+    organisation, _ = PartnerOrganisation.objects.update_or_create(code=code, defaults=PARTNER_ORGANISATION)
+    return organisation
+
+
+def seed_partner_key() -> str | None:
+    """The demo partner's key, made through the service as a partner would; its secret is
+    returned this once (None when the key already exists: its secret cannot be shown again)."""
+    partner = User.objects.get(email=PARTNER_EMAIL)
+    if APIKey.objects.filter(organisation=partner.partner_organisation, name=DEMO_KEY_NAME).exists():
+        return None
+    _key, secret = services.create_api_key(
+        actor=partner, name=DEMO_KEY_NAME, scopes=[Scope.CALLS_READ, Scope.DIRECTORY_READ, Scope.STATS_READ]
+    )
+    return secret

@@ -1,11 +1,17 @@
+import datetime
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from hkhz_portal.core.errors import DomainError
+from hkhz_portal.core.forms import DateInput
 from hkhz_portal.core.validators import validate_plain_text
 
-from . import services
+from . import api_keys, services
+from .api_keys import Scope
 
 
 class SignupForm(forms.Form):
@@ -44,3 +50,47 @@ class NotificationSettingsForm(forms.Form):
             self.fields[kind.name] = forms.BooleanField(
                 label=kind.label, required=False, initial=current.get(kind.name, True)
             )
+
+
+class APIKeyForm(forms.Form):
+    """A new key: its name, its scopes and the day it stops working, which becomes the moment
+    that day starts, Hong Kong time. The service checks it all again."""
+
+    name = forms.CharField(
+        label=_("Key name"),
+        max_length=100,
+        validators=[validate_plain_text],
+        help_text=_("Say where the key will be used, so that you know which one to revoke: “Loans, production”."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Give the key only what the system using it needs."),
+        error_messages={"required": _("Choose one or more scopes.")},
+    )
+    expires_at = forms.DateField(
+        label=_("Expires on"),
+        widget=DateInput,
+        help_text=_("The key stops working at the start of this day, Hong Kong time; at most two years from today."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        field = self.fields["expires_at"]
+        field.initial = today + api_keys.DEFAULT_LIFETIME
+        field.widget.attrs.update(
+            min=(today + datetime.timedelta(days=1)).isoformat(),
+            max=(today + 2 * api_keys.DEFAULT_LIFETIME).isoformat(),
+        )
+
+    def clean_expires_at(self) -> datetime.datetime:
+        """The start of the day chosen, checked here too so that its refusal shows beside the
+        form's others rather than after they are put right."""
+        expires_at = timezone.make_aware(datetime.datetime.combine(self.cleaned_data["expires_at"], datetime.time.min))
+        try:
+            api_keys.check_expiry(expires_at, now=timezone.now())
+        except DomainError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+        return expires_at

@@ -153,6 +153,14 @@ class PartnerOrganisation(models.Model):
         return in_active_language(self, "name")
 
 
+class KeyState(models.TextChoices):
+    """What a key does now: opens what its scopes allow, or nothing any more (and why)."""
+
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
 class APIKey(models.Model):
     """A partner organisation's API key. The secret is shown once and stored only as its SHA-256
     (a key has 256 bits of entropy, so a fast hash is safe, and a request costs microseconds, not
@@ -187,4 +195,10 @@ class APIKey(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None and self.expires_at > timezone.now()
+        return self.state == KeyState.ACTIVE
+
+    @property
+    def state(self) -> KeyState:
+        if self.revoked_at is not None:
+            return KeyState.REVOKED
+        return KeyState.ACTIVE if self.expires_at > timezone.now() else KeyState.EXPIRED

@@ -32,6 +32,25 @@ def assign_role(user: User, role: Role, *, unit: Unit | None = None, actor: User
     _grant_role(user, role, unit=unit, actor=actor)
 
 
+def check_role_organisation(roles, organisation: PartnerOrganisation | None) -> None:
+    """Refuse the partner role without the organisation it acts for (its keys and webhooks are
+    the organisation's), and an organisation for someone who is not a partner, so that nobody
+    holds another organisation's access by a leftover field."""
+    is_partner = Role.PARTNER in roles
+    if is_partner and organisation is None:
+        raise DomainError(
+            _("A partner must act for a partner organisation."),
+            code="organisation_required",
+            field="partner_organisation",
+        )
+    if organisation is not None and not is_partner:
+        raise DomainError(
+            _("Only a partner acts for a partner organisation."),
+            code="organisation_without_partner",
+            field="partner_organisation",
+        )
+
+
 def check_role_unit(role: Role, unit: Unit | None) -> None:
     """Refuse a unit-bound staff role without a unit of a kind it may belong to, so that every
     officer's reach is defined. Forms call it to show the refusal on the field."""
@@ -47,6 +66,8 @@ def check_role_unit(role: Role, unit: Unit | None) -> None:
 
 def _grant_role(user: User, role: Role, *, unit: Unit | None, actor: User | None) -> None:
     """``assign_role``'s work, inside the caller's transaction."""
+    if role == Role.PARTNER:
+        check_role_organisation({role}, user.partner_organisation)
     if ROLE_UNIT_KINDS[role] is not None:
         unit = unit or user.unit
         check_role_unit(role, unit)
@@ -105,14 +126,22 @@ ACCOUNT_FLAGS = ("is_active", "is_staff", "is_superuser")
 
 @transaction.atomic(durable=True)
 def change_user_access(
-    user: User, *, actor: User, roles, unit: Unit | None, details: dict | None = None, **flags: bool
+    user: User,
+    *,
+    actor: User,
+    roles,
+    unit: Unit | None,
+    partner_organisation: PartnerOrganisation | None,
+    details: dict | None = None,
+    **flags: bool,
 ) -> dict:
-    """An administrator sets what ``user`` may reach: roles, unit and the flags in ``ACCOUNT_FLAGS``,
-    and with them, in the same transaction, ``details``: other fields of the admin's form (name,
-    language…), which are not access and are not audited.
+    """An administrator sets what ``user`` may reach: roles, unit, partner organisation and the
+    flags in ``ACCOUNT_FLAGS``, and with them, in the same transaction, ``details``: other fields
+    of the admin's form (name, language…), which are not access and are not audited.
 
-    ``roles`` is the whole new set of role names. Refuses a name that is not a role and a
-    unit-bound role without a unit of its kind (nothing is changed then). Audits the access
+    ``roles`` is the whole new set of role names. Refuses a name that is not a role, a
+    unit-bound role without a unit of its kind, and a partner without an organisation or an
+    organisation without the partner role (nothing is changed then). Audits the access
     difference, and only when there is one; returns it.
     """
     unknown = set(flags) - set(ACCOUNT_FLAGS)
@@ -124,6 +153,7 @@ def change_user_access(
         raise DomainError(_("Choose roles only."), code="not_a_role", field="groups") from exc
     for role in roles:
         check_role_unit(role, unit)
+    check_role_organisation(roles, partner_organisation)
     user = User.objects.select_for_update().get(pk=user.pk)
     held = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
     changes = {}
@@ -136,9 +166,15 @@ def change_user_access(
     if user.unit_id != (unit.pk if unit else None):
         changes["unit"] = [user.unit.code if user.unit else None, unit.code if unit else None]
         fields["unit"] = unit
+    if user.partner_organisation_id != (partner_organisation.pk if partner_organisation else None):
+        changes["partner_organisation"] = [
+            user.partner_organisation.code if user.partner_organisation else None,
+            partner_organisation.code if partner_organisation else None,
+        ]
+        fields["partner_organisation"] = partner_organisation
     for name, value in fields.items():
         setattr(user, name, value)
-        if name != "unit":
+        if name in ACCOUNT_FLAGS:
             changes[name] = [not value, value]
     for name, value in (details or {}).items():
         setattr(user, name, value)
@@ -173,10 +209,7 @@ def create_api_key(*, actor: User, name: str, scopes, expires_at=None) -> tuple[
         raise DomainError(_("Choose one or more scopes."), code="invalid_scope", field="scopes")
     now = timezone.now()
     expires_at = expires_at or now + api_keys.DEFAULT_LIFETIME
-    if not now < expires_at <= now + 2 * api_keys.DEFAULT_LIFETIME:
-        raise DomainError(
-            _("Choose an expiry date within the next two years."), code="invalid_expiry", field="expires_at"
-        )
+    api_keys.check_expiry(expires_at, now=now)
     PartnerOrganisation.objects.select_for_update().get(pk=organisation.pk)
     if api_keys.active_keys().filter(organisation=organisation).count() >= MAX_ACTIVE_KEYS:
         raise DomainError(
@@ -202,8 +235,23 @@ def create_api_key(*, actor: User, name: str, scopes, expires_at=None) -> tuple[
 def revoke_api_key(key_id: int, *, actor: User) -> APIKey:
     """A partner user revokes one of their organisation's keys; at once, it opens nothing.
     Another organisation's key is not found."""
-    organisation = require_partner(actor)
-    key = APIKey.objects.select_for_update().filter(pk=key_id, organisation=organisation).first()
+    return _revoke(APIKey.objects.filter(organisation=require_partner(actor)), key_id, actor=actor)
+
+
+@transaction.atomic(durable=True)
+def revoke_api_key_as_admin(key_id: int, *, actor: User) -> APIKey:
+    """An administrator revokes any organisation's key (a leaked key, a partner gone), from the
+    admin site. Audited as the partner's own revocation is, with the administrator as actor.
+    Needs the admin's permission to change API keys (a superuser has it)."""
+    if not actor.has_perm("accounts.change_apikey"):
+        raise DomainError(_("Only an administrator revokes another organisation's keys."), code="forbidden", status=403)
+    return _revoke(APIKey.objects.all(), key_id, actor=actor)
+
+
+def _revoke(keys, key_id: int, *, actor: User) -> APIKey:
+    """Revoke the key ``key_id`` among ``keys``, inside the caller's transaction; revoking a
+    revoked key changes nothing. A key not among ``keys`` is not found."""
+    key = keys.select_for_update().filter(pk=key_id).first()
     if key is None:
         raise DomainError(_("No such key."), code="not_found", status=404)
     if key.revoked_at is None:

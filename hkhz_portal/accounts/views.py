@@ -12,16 +12,19 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from hkhz_portal.core import dashboard as dashboard_panels
 from hkhz_portal.core import events, notifications
+from hkhz_portal.core.errors import DomainError
+from hkhz_portal.core.forms import call_service
 from hkhz_portal.core.navigation import safe_next
 
-from . import services
+from . import selectors, services
 from .allauth_forms import LoginForm
-from .forms import NotificationSettingsForm, ProfileForm
+from .forms import APIKeyForm, NotificationSettingsForm, ProfileForm
 from .roles import Role
 from .workspaces import BY_SLUG
 
@@ -118,3 +121,73 @@ class VerificationSent(EmailVerificationSentView):
         form = LoginForm(request=self.request)
         form.fields.pop("remember", None)
         return {**super().get_context_data(**kwargs), "resend_form": form}
+
+
+#: Where a new key's secret waits, in the session, for the one page that shows it.
+NEW_KEY_SESSION = "new_api_key"
+
+
+def _partner_organisation(request):
+    """The organisation the signed-in partner acts for; anyone else is refused (403)."""
+    try:
+        return services.require_partner(request.user)
+    except DomainError:
+        raise PermissionDenied from None
+
+
+@login_required
+def api_keys(request):
+    """The organisation's API access: its keys, and a form to make one. A new key's secret goes
+    to the session, not the URL, for ``api_key_created`` to show once."""
+    organisation = _partner_organisation(request)
+    form = APIKeyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        made = call_service(form, lambda: services.create_api_key(actor=request.user, **form.cleaned_data))
+        if made:
+            key, secret = made
+            request.session[NEW_KEY_SESSION] = {"id": key.pk, "secret": secret}
+            return redirect("partner_api_key_created")
+    # The keys that work first, newest first among each (the query's order; sorting is stable).
+    keys = sorted(selectors.organisation_keys(organisation), key=lambda key: not key.is_active)
+    active = sum(key.is_active for key in keys)
+    return render(
+        request,
+        "partner/api_keys.html",
+        {
+            "organisation": organisation,
+            "keys": keys,
+            "form": form,
+            "active_count": active,
+            "max_keys": services.MAX_ACTIVE_KEYS,
+            "at_limit": active >= services.MAX_ACTIVE_KEYS,
+        },
+    )
+
+
+@never_cache
+@login_required
+def api_key_created(request):
+    """The new key's secret, this once: it leaves the session as the page is made, and the
+    page is not cached, so neither reloading nor going back shows it again."""
+    organisation = _partner_organisation(request)
+    shown = request.session.pop(NEW_KEY_SESSION, None)
+    key = shown and selectors.organisation_keys(organisation).filter(pk=shown["id"]).first()
+    if not key:
+        messages.info(request, _("A key's secret is shown only once, just after the key is made."))
+        return redirect("partner_api_keys")
+    return render(request, "partner/api_key_created.html", {"key": key, "secret": shown["secret"]})
+
+
+@require_POST
+@login_required
+def api_key_revoke(request, pk):
+    """Revoke one of the organisation's keys (the page asks to confirm first); another
+    organisation's key is not found."""
+    _partner_organisation(request)
+    key = services.revoke_api_key(pk, actor=request.user)
+    messages.success(
+        request,
+        _("The key “%(name)s” (%(prefix)s…) was revoked: requests made with it are refused from now on.")
+        % {"name": key.name, "prefix": key.prefix},
+    )
+    return redirect("partner_api_keys")

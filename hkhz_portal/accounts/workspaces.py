@@ -21,6 +21,9 @@ class Workspace:
     upcoming: str = ""
     #: The page the workspace opens on, once an app provides it.
     url_name: str = ""
+    #: Whether the dashboard shows the workspace's card: not where a dashboard panel of the same
+    #: role already leads there and says more.
+    card: bool = True
 
     @property
     def url(self) -> str:
@@ -78,7 +81,8 @@ WORKSPACES = [
         Role.PARTNER,
         _("API access"),
         _("Manage your organisation's API keys and webhook subscriptions."),
-        _("API keys and webhooks arrive with the partner API release."),
+        url_name="partner_api_keys",
+        card=False,  # the partner's panel (accounts.selectors.partner_dashboard_panel)
     ),
     Workspace(
         "webhooks",

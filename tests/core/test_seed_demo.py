@@ -1,3 +1,4 @@
+import re
 from collections import Counter
 
 import pytest
@@ -7,7 +8,7 @@ from enterprises.choices import Kind, MemberRole
 from enterprises.identifiers import validate_uscc
 from enterprises.models import DocumentVersion, Enterprise, Milestone
 from enterprises.uploads import detect_kind
-from hkhz_portal.accounts.models import User
+from hkhz_portal.accounts.models import APIKey, User
 from hkhz_portal.accounts.roles import Role
 from programs.answers import form_schema
 from programs.choices import FieldKind
@@ -119,3 +120,20 @@ def test_seed_demo_adds_programmes_calls_and_applications_in_every_state_of_part
     officer = User.objects.get(email="officer@demo.hkhz.local")
     waiting = unit_applications(officer).filter(status__in=[Status.NEEDS_ATTENTION, Status.IN_REVIEW])
     assert waiting.count() >= 3
+
+
+def test_seed_demo_gives_the_demo_partner_a_bank_and_a_key_printed_once(capsys, client):
+    call_command("seed_demo", password="demo-password-1")
+    first = capsys.readouterr().out
+    secret = re.search(r"hkhz_live_[A-Za-z0-9_-]{43}", first).group(0)
+    assert f'curl -H "Authorization: Bearer {secret}"' in first
+    call_command("seed_demo")
+    second = capsys.readouterr().out
+    assert "hkhz_live_" not in second and "Demo partner API key already present" in second
+
+    partner = User.objects.get(email="partner@demo.hkhz.local")
+    bank = partner.partner_organisation
+    assert (bank.kind, bank.name_zh_hant) == ("bank", "獅子山商業銀行有限公司")
+    key = APIKey.objects.get(organisation=bank)
+    assert key.created_by == partner and key.is_active
+    assert client.get("/api/v1/calls/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200

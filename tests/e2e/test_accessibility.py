@@ -1,8 +1,8 @@
 """Every page a user can reach passes axe-core, for each kind of user and in English and 繁體中文.
 
 A browser follows the links of each page, from the landing page for a visitor and from the
-dashboard for a signed-in applicant (with the demo enterprises) and a program officer (second
-factor passed), and opens one page per URL pattern: a page added later is checked as soon as a
+dashboard for a signed-in applicant (with the demo enterprises), a program officer (second
+factor passed), a reviewer and a partner, and opens one page per URL pattern: a page added later is checked as soon as a
 link leads to it. The axe check itself is the ``page`` fixture's (conftest.py).
 """
 
@@ -23,6 +23,7 @@ PASSWORD = "demo-password-for-e2e"
 APPLICANT = "applicant@demo.hkhz.local"
 OFFICER = "officer@demo.hkhz.local"
 REVIEWER = "reviewer@demo.hkhz.local"
+PARTNER = "partner@demo.hkhz.local"
 LANGUAGES = ["en", "zh-hant"]
 
 #: Links not followed: they act (sign out, download), leave the pages (the API, files), or lead
@@ -94,16 +95,17 @@ def in_language(page, base_url: str, language: str) -> None:
 
 def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(demo_users, live_server, new_page):
     base = live_server.url
-    visitor, applicant, officer, reviewer = new_page(), new_page(), new_page(), new_page()
-    for page in (visitor, applicant, officer, reviewer):
+    visitor, applicant, officer, reviewer, partner = (new_page() for _ in range(5))
+    for page in (visitor, applicant, officer, reviewer, partner):
         page.collect_violations = True  # every page's findings in one report
     sign_in(applicant, base, APPLICANT)
     sign_in(officer, base, OFFICER)
     sign_in(reviewer, base, REVIEWER)
+    sign_in(partner, base, PARTNER)
 
     reached = {}
     for language in LANGUAGES:
-        for page in (visitor, applicant, officer, reviewer):
+        for page in (visitor, applicant, officer, reviewer, partner):
             in_language(page, base, language)
         seen = set()  # each URL pattern once per language, by the first user who reaches it
         reached["visitor", language] = crawl(visitor, base, ["/", "/accounts/login/"], seen)
@@ -123,8 +125,18 @@ def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(
         # The officer's own pages: the dashboard, the directory, the staff view of an enterprise.
         reached["officer", language] = crawl(officer, base, ["/dashboard/"], seen)
         reached["reviewer", language] = crawl(reviewer, base, ["/dashboard/"], seen)
+        reached["partner", language] = crawl(partner, base, ["/dashboard/"], seen)
+        # The API-access form refused, then a key made: the page that shows its secret once.
+        partner.goto(base + "/partner/api-keys/")
+        partner.locator("main form.form button[type=submit]").click()
+        partner.wait_for_selector(".has-error")
+        partner.fill("input[name=name]", f"Axe ({language})")
+        partner.check("input[value='calls:read']")
+        partner.locator("main form.form button[type=submit]").click()
+        partner.wait_for_url("**/partner/api-keys/new/")
 
-    violations = visitor.violations + applicant.violations + officer.violations + reviewer.violations
+    pages = (visitor, applicant, officer, reviewer, partner)
+    violations = [violation for page in pages for violation in page.violations]
     assert not violations, "Accessibility violations (axe-core):\n" + "\n".join(violations)
     # The crawl reached the pages of each role (a broken sign-in would make it pass on too little).
     for language in LANGUAGES:
@@ -138,4 +150,5 @@ def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(
             "staff/calls/<slug:slug>/ranking/",
             "staff/calls/<slug:slug>/exports/",
         } <= reached["officer", language]
+        assert "partner/api-keys/" in reached["partner", language]
         assert {"reviews/", "reviews/<int:pk>/"} <= reached["reviewer", language]

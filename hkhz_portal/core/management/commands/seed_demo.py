@@ -27,6 +27,13 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"  password: {password}"))
         else:
             self.stdout.write("Demo users already present; passwords unchanged (use --reset-passwords for new ones).")
+        secret = accounts_demo.seed_partner_key()
+        if secret:
+            self.stdout.write(self.style.SUCCESS("Demo partner API key (shown only now; see /partner/api-keys/):"))
+            self.stdout.write(self.style.WARNING(f"  {secret}"))
+            self.stdout.write(f'  curl -H "Authorization: Bearer {secret}" http://127.0.0.1:8000/api/v1/calls/')
+        else:
+            self.stdout.write("Demo partner API key already present; its secret was shown once, at its making.")
         # Each app's demo data (enterprises, later programmes and the fund), registered in its AppConfig.ready().
         for seeder in demo.seeders():
             self.stdout.write(seeder())
