@@ -80,7 +80,7 @@ WORKSPACES = [
         "api-access",
         Role.PARTNER,
         _("API access"),
-        _("Manage your organisation's API keys and webhook subscriptions."),
+        _("Manage your organisation's API keys."),
         url_name="partner_api_keys",
         card=False,  # the partner's panel (accounts.selectors.partner_dashboard_panel)
     ),
