@@ -178,3 +178,13 @@ class HasScope(permissions.BasePermission):
         if not request.user.is_authenticated:
             raise exceptions.NotAuthenticated
         raise exceptions.PermissionDenied(_("Your account lacks the scope %(scope)s.") % {"scope": scope})
+
+
+def request_organisation(request):
+    """The partner organisation a request acts for: its key's, or a partner user's own; None
+    for anyone else."""
+    if isinstance(request.user, PartnerClient):
+        return request.user.organisation
+    if request.user.is_authenticated and request.user.has_role(Role.PARTNER):
+        return request.user.partner_organisation
+    return None
