@@ -26,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -252,7 +253,7 @@ def main() -> int:
         seeded = time.perf_counter() - started
         auth = {"Authorization": f"Bearer {secret}"}
         port = free_port()
-        log = Path(f"/tmp/hkhz-bench-api-{os.getpid()}.log")
+        log = Path(tempfile.mkdtemp(prefix="hkhz-bench-api-")) / "gunicorn.log"
         server = start_gunicorn(env, port, args.workers, log)
         admitted = same_rows(port, auth)
         for path, headers in ((PATH, auth), (BASELINE, {})):  # warm both workers' caches

@@ -55,7 +55,13 @@ def admissions_by_year() -> list[tuple[str, str, int]]:
 def register() -> None:
     """Called from ``ProgramsConfig.ready()``."""
     stats.register_table("applications", "call", title=_("Applications by call"), rows=applications_by_call)
-    stats.register_table("applications", "status", title=_("Applications by status"), rows=applications_by_status)
+    stats.register_table(
+        "applications",
+        "status",
+        title=_("Applications by status"),
+        rows=applications_by_status,
+        disclosed={Status.ADMITTED},  # the total of admissions by year
+    )
     stats.register_table("applications", "sector", title=_("Applications by sector"), rows=applications_by_sector)
     stats.register_table(
         "applications", "month", title=_("Applications by month of submission"), rows=applications_by_month

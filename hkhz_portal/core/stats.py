@@ -23,6 +23,9 @@ class Table:
     by: str
     title: str
     rows: Callable[[], Iterable[tuple[str, str, int]]]
+    #: Keys whose counts another table gives anyway (applications by status: ``admitted`` is the
+    #: total of admissions by year), so hiding them hides nothing.
+    disclosed: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -32,9 +35,9 @@ class Table:
 _tables: dict[str, Table] = {}
 
 
-def register_table(dataset: str, by: str, *, title, rows) -> None:
+def register_table(dataset: str, by: str, *, title, rows, disclosed=()) -> None:
     """Add a table (again under the same names replaces it; ``ready()`` may run twice)."""
-    table = Table(dataset=dataset, by=by, title=title, rows=rows)
+    table = Table(dataset=dataset, by=by, title=title, rows=rows, disclosed=frozenset(disclosed))
     _tables[table.name] = table
 
 
@@ -42,7 +45,9 @@ def tables() -> list[Table]:
     return list(_tables.values())
 
 
-def suppress(counts: Mapping[str, int], threshold: int = THRESHOLD) -> tuple[set[str], bool]:
+def suppress(
+    counts: Mapping[str, int], threshold: int = THRESHOLD, *, disclosed: frozenset[str] = frozenset()
+) -> tuple[set[str], bool]:
     """Which cells of a one-way table, and whether its total, to withhold.
 
     1. Every cell under ``threshold`` is withheld (primary suppression).
@@ -50,6 +55,8 @@ def suppress(counts: Mapping[str, int], threshold: int = THRESHOLD) -> tuple[set
        while that sum would tell too much, the smallest published cell is withheld too
        (complementary suppression): too much is one withheld cell (its exact count), or a sum
        under ``threshold`` (withheld cells count at least one each, so 1 + 1 = 2 pins both).
+       A cell in ``disclosed`` is never taken for this: another table publishes its count, so
+       withholding it here would hide nothing.
     3. If that still tells too much, because no published cell is left, or if the total itself
        is under ``threshold``, the total is withheld.
 
@@ -58,7 +65,9 @@ def suppress(counts: Mapping[str, int], threshold: int = THRESHOLD) -> tuple[set
     """
     withheld = {key for key, count in counts.items() if count < threshold}
     published = sorted(
-        (count, position, key) for position, (key, count) in enumerate(counts.items()) if key not in withheld
+        (count, position, key)
+        for position, (key, count) in enumerate(counts.items())
+        if key not in withheld and key not in disclosed
     )
 
     def tells_too_much() -> bool:
@@ -74,7 +83,7 @@ def publish(table: Table, threshold: int = THRESHOLD) -> dict:
     """The table as the API serves it: each cell's count, or ``None`` with ``suppressed: true``."""
     rows = list(table.rows())
     counts = {key: count for key, _label, count in rows}
-    withheld, total_withheld = suppress(counts, threshold)
+    withheld, total_withheld = suppress(counts, threshold, disclosed=table.disclosed)
     total = sum(counts.values())
     return {
         "dataset": table.dataset,

@@ -36,6 +36,15 @@ def test_an_empty_table_publishes_no_total():
     assert suppress({}) == (set(), True)
 
 
+def test_a_cell_another_table_discloses_never_hides_a_small_one():
+    # Hiding "admitted" (8) would hide nothing: admissions by year publish 8 as their total, and
+    # 20 - 9 - 8 gives rejected = 3 back. So the total goes instead.
+    counts = {"in_review": 9, "admitted": 8, "rejected": 3}
+    assert suppress(counts) == ({"rejected", "admitted"}, False)
+    assert suppress(counts, disclosed=frozenset({"admitted"})) == ({"rejected", "in_review"}, False)
+    assert suppress({"admitted": 8, "rejected": 3}, disclosed=frozenset({"admitted"})) == ({"rejected"}, True)
+
+
 def test_equal_cells_are_hidden_in_their_given_order():
     assert suppress({"x": 9, "a": 2, "y": 9}) == ({"a", "x"}, False)
 

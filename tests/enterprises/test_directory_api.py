@@ -166,3 +166,9 @@ def test_the_query_count_does_not_grow_with_the_page_size(client, key):
 
     client.get(URL, **key)  # the key's first use notes it (at most once a minute): not counted
     assert count(10) == count(100) == 2  # the key, the page
+
+
+def test_parameters_that_are_not_filters_change_nothing_and_filters_beside_them_still_apply(client, key):
+    biotech, devices = listed(), listed(sector="medical_devices")
+    assert references(client.get(URL, {"utm_source": "newsletter"}, **key)) == [biotech.reference, devices.reference]
+    assert references(client.get(URL, {"utm_source": "x", "sector": "medical_devices"}, **key)) == [devices.reference]

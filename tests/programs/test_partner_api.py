@@ -26,7 +26,7 @@ from tests.factories import (
     user_with_role,
 )
 
-from .factories import CallFactory, ProgrammeFactory, application_in_review, signed_in
+from .factories import CallFactory, ProgrammeFactory, application_in_review
 
 pytestmark = pytest.mark.django_db
 
