@@ -21,6 +21,7 @@ from .models import (
     Consent,
     ConsentNotice,
     ContactPerson,
+    DataSharing,
     Document,
     DocumentVersion,
     Enterprise,
@@ -315,6 +316,16 @@ class ContactPersonAdmin(ReadOnlyAdmin):
 class ExportLogAdmin(ReadOnlyAdmin):
     """Read-only: written by the portal whenever personal data leaves it."""
 
-    list_display = ["created_at", "kind", "actor", "enterprise", "data_residency", "description"]
+    list_display = ["created_at", "kind", "actor", "organisation", "enterprise", "data_residency", "description"]
     list_filter = ["kind", "data_residency"]
-    list_select_related = ["actor", "enterprise"]
+    list_select_related = ["actor", "organisation", "enterprise"]
+
+
+@admin.register(DataSharing)
+class DataSharingAdmin(ReadOnlyAdmin):
+    """Read-only: an enterprise's owners grant and revoke sharing on its profile."""
+
+    list_display = ["enterprise", "organisation", "granted_at", "granted_by", "revoked_at", "revoked_by"]
+    list_filter = ["organisation"]
+    list_select_related = ["enterprise", "organisation", "granted_by", "revoked_by"]
+    search_fields = ["enterprise__reference", "enterprise__legal_name_en", "organisation__code"]

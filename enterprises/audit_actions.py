@@ -26,3 +26,5 @@ class AuditAction(StrEnum):
     PRODUCT_DELETED = "product.deleted"
     MILESTONE_SAVED = "milestone.saved"
     MILESTONE_DELETED = "milestone.deleted"
+    SHARING_GRANTED = "sharing.granted"
+    SHARING_REVOKED = "sharing.revoked"

@@ -155,6 +155,8 @@ class Enterprise(models.Model):
         ordering = ["legal_name_en"]
         indexes = [
             models.Index(fields=["sector", "legal_name_en"]),
+            # The partner directory's pages: the listed enterprises in reference order.
+            models.Index(fields=["reference"], condition=Q(listed_in_directory=True), name="enterprise_listed_idx"),
             models.Index(fields=["district"]),
             models.Index(fields=["stage"]),
             models.Index(fields=["kind"]),
@@ -647,6 +649,15 @@ class ExportLog(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     enterprise = models.ForeignKey(Enterprise, on_delete=models.SET_NULL, null=True, related_name="exports")
     data_residency = models.CharField(_("data residency"), max_length=16, choices=LOGGED_RESIDENCIES)
+    #: The partner organisation the data went to, when it left through the partner API.
+    organisation = models.ForeignKey(
+        "accounts.PartnerOrganisation",
+        verbose_name=_("partner organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     description = models.CharField(_("what"), max_length=255)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -658,3 +669,58 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.kind} {self.description}"
+
+
+class DataSharing(models.Model):
+    """An enterprise's consent that one partner organisation reads its applications through the
+    partner API (``applications:read``). Granted and revoked by an owner; a revoked grant stays
+    as a record of what was shared when, and granting again adds a new row."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="data_sharings"
+    )
+    organisation = models.ForeignKey(
+        "accounts.PartnerOrganisation",
+        verbose_name=_("partner organisation"),
+        on_delete=models.CASCADE,
+        related_name="data_sharings",
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data sharing with a partner")
+        verbose_name_plural = _("data sharing with partners")
+        ordering = ["-granted_at", "-pk"]
+        indexes = [
+            # What a partner reads: its organisation's active grants.
+            models.Index(
+                fields=["organisation", "enterprise"], condition=Q(revoked_at__isnull=True), name="sharing_active_idx"
+            ),
+        ]
+        constraints = [
+            # One active grant per enterprise and organisation, so parallel grants record one.
+            models.UniqueConstraint(
+                fields=["enterprise", "organisation"],
+                condition=Q(revoked_at__isnull=True),
+                name="sharing_one_active_per_pair",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} → {self.organisation}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

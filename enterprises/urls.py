@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import consent, directory, documents, members, profile, regulatory
+from .views import consent, directory, documents, members, profile, regulatory, sharing
 
 E = "enterprises/<ref:reference>/"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path(E + "contacts/", profile.contact_list, name="contact_list"),
     path(E + "contacts/<int:pk>/remove/", profile.contact_remove, name="contact_remove"),
     path(E + "contacts/<int:pk>/withdraw-consent/", profile.contact_consent_withdraw, name="contact_consent_withdraw"),
+    path(E + "sharing/<slug:code>/grant/", sharing.sharing_grant, name="sharing_grant"),
+    path(E + "sharing/<slug:code>/revoke/", sharing.sharing_revoke, name="sharing_revoke"),
     path(E + "members/", members.member_list, name="member_list"),
     path(E + "members/invite/", members.member_invite, name="member_invite"),
     path(E + "members/<int:pk>/role/", members.member_role, name="member_role"),

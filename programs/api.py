@@ -23,9 +23,9 @@ from hkhz_portal.core.validators import validate_multiline_text
 
 from . import selectors
 from .answers import Question, form_schema
-from .choices import CallState, Outcome, SpaceKind
+from .choices import CallState, Outcome, ProgrammeKind, SpaceKind
 from .display import shown_decision
-from .models import Application, Call, Decision, Onboarding
+from .models import Application, Call, Decision, Onboarding, Programme
 from .services import applications as svc
 from .services import decisions
 from .workflow import TRANSITIONS, Actor, Status, transitions_by
@@ -142,6 +142,49 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
         filters = CallFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return selectors.calls(**filters.validated_data)
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    name = serializers.CharField()
+    description = serializers.SerializerMethodField()
+    unit = serializers.CharField(source="unit.code")
+    url = serializers.HyperlinkedIdentityField(view_name="api-programme-detail", lookup_field="slug")
+    calls = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Programme
+        fields = ["slug", "name", "kind", "unit", "description", "duration_months", "url", "calls"]
+        read_only_fields = fields
+
+    def get_description(self, programme) -> str:
+        return programme.text("description")
+
+    def get_calls(self, programme) -> str:
+        """The programme's calls, as a link to the calls list narrowed to it."""
+        return f"{self.context['request'].build_absolute_uri(reverse('api-call-list'))}?programme={programme.slug}"
+
+
+class ProgrammeFilterSerializer(serializers.Serializer):
+    unit = serializers.SlugField(max_length=50, required=False)
+    kind = serializers.ChoiceField(choices=ProgrammeKind.choices, required=False)
+
+
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Programmes, open to anyone, each with a link to its calls: ``?unit=<code>`` and
+    ``?kind=<kind>`` narrow the list."""
+
+    permission_classes = [ScopePermission, AllowAny]
+    key_scopes = Scope.CALLS_READ
+    serializer_class = ProgrammeSerializer
+    lookup_field = "slug"
+    lookup_value_regex = SLUG_REGEX
+
+    def get_queryset(self):
+        if self.action == "retrieve":
+            return selectors.programmes()
+        filters = ProgrammeFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.programmes(**filters.validated_data)
 
 
 class ApplicationSerializer(serializers.ModelSerializer):

@@ -9,18 +9,23 @@ class ProgramsConfig(AppConfig):
 
     def ready(self):
         """Declare the workflow's event kinds and who hears of them, what partners' webhooks say
-        of them, add the applicant's and the
+        of them, tell the enterprise directory how to know an enterprise was admitted to the Park,
+        add the statistics tables, add the applicant's and the
         reviewer's dashboard panels, and add the demo data (applications, then their reviews and
         decisions) to ``seed_demo``'s, after the enterprises' (``hkhz_portal`` imports no app)."""
+        from enterprises.partners import register_admission
         from hkhz_portal.core import dashboard, demo
 
-        from . import notices, webhooks
+        from . import notices, stats, webhooks
         from .demo import seed_demo_applications
         from .demo_reviews import seed_demo_reviews
+        from .partners import admitted_to_park
         from .selectors import dashboard_panel, reviewer_dashboard_panel
 
         notices.register()
         webhooks.register()
+        register_admission(admitted_to_park)
+        stats.register()
         demo.register_seeder("programs", seed_demo_applications, order=20)
         demo.register_seeder("programs-reviews", seed_demo_reviews, order=30)
         dashboard.register(

@@ -22,6 +22,7 @@ from .models import (
     ConflictDeclaration,
     Criterion,
     Export,
+    Programme,
     Review,
     ReviewAssignment,
     Rubric,
@@ -177,6 +178,16 @@ def calls(*, state: str | None = None, programme: str | None = None, unit: str |
         found = found.filter(programme__slug=programme)
     if unit:
         found = found.filter(programme__unit__code=unit)
+    return found
+
+
+def programmes(*, unit: str | None = None, kind: str | None = None) -> QuerySet[Programme]:
+    """Programmes, which anyone may see, with their unit; narrowed by unit code and kind when given."""
+    found = Programme.objects.select_related("unit")
+    if unit:
+        found = found.filter(unit__code=unit)
+    if kind:
+        found = found.filter(kind=kind)
     return found
 
 

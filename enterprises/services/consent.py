@@ -88,10 +88,11 @@ def withdraw_contact_consent(contact: ContactPerson, *, actor) -> int:
     return count
 
 
-def log_export(*, kind, actor, enterprise, description: str, data_residency: str = "") -> ExportLog:
+def log_export(*, kind, actor, enterprise, description: str, data_residency: str = "", organisation=None) -> ExportLog:
     """Write one export-log row for personal data leaving the portal: of ``enterprise``, where it
     resides; or, with ``enterprise=None``, of several enterprises, residing where
-    ``data_residency`` says (``choices.LOGGED_RESIDENCIES``).
+    ``data_residency`` says (``choices.LOGGED_RESIDENCIES``). ``organisation`` is the partner
+    organisation it went to, through the partner API (a key has no user: ``actor`` is then None).
 
     One INSERT, so not an atomic block of its own: it joins the caller's transaction where
     there is one (the admin's change page runs in one), so the row and the page stand or fall
@@ -101,6 +102,7 @@ def log_export(*, kind, actor, enterprise, description: str, data_residency: str
         actor=actor if actor is not None and actor.is_authenticated else None,
         enterprise=enterprise,
         data_residency=enterprise.data_residency if enterprise is not None else data_residency,
+        organisation=organisation,
         description=description[:255],
         ip_address=audit.request_ip.get(),
     )

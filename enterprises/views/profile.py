@@ -19,7 +19,7 @@ from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.forms import add_service_error, call_service
 from hkhz_portal.core.i18n import language_variant
 
-from .. import selectors
+from .. import partners, selectors
 from ..completeness import completeness
 from ..forms.profile import (
     CITY_BY_KIND,
@@ -237,6 +237,8 @@ def enterprise_detail(request, reference):
             "completeness": filled,
             "missing": [(label, fix_url(enterprise, field)) for label, field in filled.missing_items],
             "descriptions": descriptions,
+            "sharing": partners.sharing_choices(enterprise),
+            "needs_consent": membership is not None and membership.is_owner and needs_consent(request.user),
         },
     )
 

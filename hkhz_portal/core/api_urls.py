@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .api import APIRootView, MeView, NotificationViewSet
+from .api_stats import stats_urls
 
 router = SimpleRouter()
 router.register("notifications", NotificationViewSet, basename="notification")
@@ -10,4 +11,5 @@ urlpatterns = [
     path("", APIRootView.as_view(), name="api_root"),
     path("me/", MeView.as_view(), name="api_me"),
     *router.urls,
+    *stats_urls(),
 ]

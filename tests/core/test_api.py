@@ -79,18 +79,30 @@ def test_the_api_root_links_every_resource_that_needs_no_argument(client, signed
     assert response.json() == {
         "applications": "http://testserver/api/v1/applications/",
         "calls": "http://testserver/api/v1/calls/",
+        "directory": "http://testserver/api/v1/directory/",
         "enterprises": "http://testserver/api/v1/enterprises/",
         "me": "http://testserver/api/v1/me/",
         "notifications": "http://testserver/api/v1/notifications/",
+        "partner/applications": "http://testserver/api/v1/partner/applications/",
+        "programmes": "http://testserver/api/v1/programmes/",
         "reviews": "http://testserver/api/v1/reviews/",
+        "stats": "http://testserver/api/v1/stats/",
+        "stats/admissions/year": "http://testserver/api/v1/stats/admissions/year/",
+        "stats/applications/call": "http://testserver/api/v1/stats/applications/call/",
+        "stats/applications/month": "http://testserver/api/v1/stats/applications/month/",
+        "stats/applications/sector": "http://testserver/api/v1/stats/applications/sector/",
+        "stats/applications/status": "http://testserver/api/v1/stats/applications/status/",
         "webhooks/endpoints": "http://testserver/api/v1/webhooks/endpoints/",
     }
-    # Each link leads somewhere real, for a user who may read it.
-    readers = {"webhooks/endpoints": partner_user()}
+    # Each link leads somewhere real, for a user who may read it; partners' resources refuse an
+    # applicant by name.
+    partner = partner_user()
+    readers = {"webhooks/endpoints": partner}
     applicant = user_with_role(Role.APPLICANT)
     for name, url in response.json().items():
         client.force_login(readers.get(name, applicant))
-        assert client.get(url).status_code == 200, url
+        expected = 403 if name in {"directory", "partner/applications"} else 200
+        assert client.get(url).status_code == expected, url
 
 
 def test_me_shows_roles_and_unit(client):
