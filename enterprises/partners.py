@@ -58,6 +58,14 @@ def shared_enterprise_ids(organisation) -> QuerySet:
     return DataSharing.objects.filter(organisation=organisation, revoked_at__isnull=True).values("enterprise_id")
 
 
+def sharing_organisation_ids(enterprise_id: int) -> QuerySet:
+    """Ids of the organisations ``enterprise_id`` currently shares its applications with (who may
+    hear of them by webhook)."""
+    return DataSharing.objects.filter(enterprise_id=enterprise_id, revoked_at__isnull=True).values_list(
+        "organisation_id", flat=True
+    )
+
+
 def sharing_choices(enterprise: Enterprise) -> list[dict]:
     """Every partner organisation with the enterprise's active grant to it (or None), for the
     profile's sharing section, in two queries."""

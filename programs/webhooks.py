@@ -2,14 +2,16 @@
 
 Each body's ``data`` is small: references and links to the API resource, which the receiver
 fetches with its key. Calls are public, so every subscriber hears of them; an application's
-events go only to organisations the enterprise shares its data with, and until that audience
-is registered here (``registry.set_audience``), to nobody.
+events go only to organisations the enterprise shares its applications with at the time of the
+event (``enterprises.DataSharing``), which read it at the partner route the link names.
 """
 
 from django.urls import reverse
 
 from hkhz_portal.webhooks import registry
 from hkhz_portal.webhooks.types import EventType
+
+from enterprises.partners import sharing_organisation_ids
 
 from .events import CallEventKind, event_kind
 from .models import Application, Call
@@ -33,7 +35,9 @@ def application_data(event) -> dict:
         "enterprise": application.enterprise.reference,
         "status": event.payload["to"],
         "links": {
-            "application": registry.absolute(reverse("api-application-detail", args=[application.reference])),
+            "application": registry.absolute(
+                reverse("api-partner-application-detail", args=[application.reference])
+            ),
             "call": registry.absolute(reverse("api-call-detail", args=[application.call.slug])),
         },
     }
@@ -49,6 +53,12 @@ APPLICATION_STEPS = {
 }
 
 
+def sharing_audience(event):
+    """The organisations the application's enterprise shares its applications with."""
+    enterprise_id = Application.objects.filter(pk=event.target_id).values("enterprise_id")[:1]
+    return sharing_organisation_ids(enterprise_id)
+
+
 def register() -> None:
     registry.map_kind(CallEventKind.OPENED, EventType.CALL_OPENED, data=call_data)
     registry.map_kind(CallEventKind.CLOSING, EventType.CALL_CLOSING, data=call_data)
@@ -56,3 +66,4 @@ def register() -> None:
     registry.set_audience(EventType.CALL_CLOSING, registry.everyone)
     for step, public_type in APPLICATION_STEPS.items():
         registry.map_kind(event_kind(step), public_type, data=application_data)
+        registry.set_audience(public_type, sharing_audience)

@@ -8,12 +8,13 @@ from django.utils import timezone
 
 from hkhz_portal.core import events
 from hkhz_portal.core.models import DomainEvent
-from hkhz_portal.webhooks import registry, services
+from enterprises.services.sharing import grant_sharing, revoke_sharing
+from hkhz_portal.webhooks import services
 from hkhz_portal.webhooks.models import Delivery
 from hkhz_portal.webhooks.outbox import record_deliveries
 from programs.events import CallEventKind, event_kind
 from programs.services.reminders import announce_calls
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, member_of
 from tests.programs.factories import CallFactory, application_in_review
 
 from .conftest import make_endpoint
@@ -67,22 +68,26 @@ def decided_event():
     )
 
 
-def test_an_application_event_goes_to_nobody_until_an_audience_says_who_may_see_it():
+def test_an_application_event_goes_to_nobody_while_its_enterprise_shares_with_nobody():
     make_endpoint(event_types=["application.decided"])
     _application, event = decided_event()
     assert dispatch(event.pk) == []
 
 
-def test_an_application_event_goes_only_to_the_organisations_its_audience_names(monkeypatch):
+def test_an_application_event_goes_only_to_the_organisations_its_enterprise_shares_with():
     shared, _s, _u = make_endpoint(event_types=["application.decided"])
     make_endpoint(event_types=["application.decided"])  # an organisation the enterprise shares nothing with
-    monkeypatch.setitem(registry._audiences, "application.decided", lambda event: [shared.organisation_id])
+    revoked, _s, _u = make_endpoint(event_types=["application.decided"])
     application, event = decided_event()
+    owner = member_of(application.enterprise, "owner")
+    grant_sharing(application.enterprise, actor=owner, organisation=shared.organisation)
+    grant_sharing(application.enterprise, actor=owner, organisation=revoked.organisation)
+    revoke_sharing(application.enterprise, actor=owner, organisation=revoked.organisation)
     [delivery] = dispatch(event.pk)
     assert delivery.endpoint_id == shared.pk
     data = delivery.payload["data"]
     assert (data["application"], data["status"]) == (application.reference, "approved")
-    assert data["links"]["application"].endswith(f"/api/v1/applications/{application.reference}/")
+    assert data["links"]["application"].endswith(f"/api/v1/partner/applications/{application.reference}/")
     assert delivery.payload["type"] == "application.decided"
 
 
