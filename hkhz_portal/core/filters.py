@@ -1,7 +1,7 @@
 """The API's list filters (``DEFAULT_FILTER_BACKENDS``): django-filter's ``filterset_class`` or
 ``filterset_fields``, ``?search=`` over ``search_fields``, and ``?ordering=`` over
-``ordering_fields``. Each does nothing on a view that names none of these, so the lists that
-filter by hand keep doing so."""
+``ordering_fields``. Each does nothing on a view that names none of these, and is then absent from
+its OpenAPI parameters, so the lists that filter by hand keep doing so and say only that."""
 
 from django.utils.translation import gettext as _
 from rest_framework import filters
@@ -43,3 +43,12 @@ class OrderingFilter(filters.OrderingFilter):
         return _("Order by one or more of %(choices)s, separated by commas (a leading - reverses).") % {
             "choices": ", ".join(allowed)
         }
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's ``?search=``, documented only on the views that name ``search_fields``."""
+
+    def get_schema_operation_parameters(self, view):
+        if not getattr(view, "search_fields", None):
+            return []
+        return super().get_schema_operation_parameters(view)

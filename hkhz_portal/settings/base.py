@@ -337,7 +337,7 @@ REST_FRAMEWORK = {
     # Each acts only on a view that names its fields (filterset_*, search_fields, ordering_fields).
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "hkhz_portal.core.filters.SearchFilter",
         "hkhz_portal.core.filters.OrderingFilter",
     ],
     "EXCEPTION_HANDLER": "hkhz_portal.core.api.exception_handler",

@@ -186,9 +186,17 @@ def test_a_product_created_through_the_real_api_is_created_once(client, tmp_path
     assert client.post(url, body, content_type="application/json").status_code == 201
     assert Product.objects.filter(enterprise=enterprise).count() == 2
 
+    # A DELETE sent twice: the second is told what the first was (204), not 404.
+    product = f"{url}{first.json()['id']}/"
+    deleted = client.delete(product, HTTP_IDEMPOTENCY_KEY="delete-qt7")
+    again = client.delete(product, HTTP_IDEMPOTENCY_KEY="delete-qt7")
+    assert (deleted.status_code, again.status_code, again["Idempotent-Replayed"]) == (204, 204, "true")
+    assert "Content-Type" not in again
+    assert client.delete(product).status_code == 404
+
 
 @conventions_urls
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_while_the_first_request_runs_the_same_key_is_409_then_replayed():
     auth = bearer(api_key())
     control.gate = threading.Event()
@@ -217,7 +225,7 @@ def test_while_the_first_request_runs_the_same_key_is_409_then_replayed():
 
 
 @conventions_urls
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_ten_parallel_requests_with_one_key_write_once():
     require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     auth = bearer(api_key())

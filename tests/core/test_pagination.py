@@ -129,3 +129,26 @@ def test_a_page_costs_the_same_queries_at_10_and_100_rows(reader):
             assert len(ids(reader.get(LIST, {"page_size": size}))) == size
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_schema_documents_the_page_and_its_parameters():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator(urlconf="tests.core.conventions_urls").get_schema(request=None, public=True)
+    operation = schema["paths"]["/api/test/heartbeats/"]["get"]
+    params = {p["name"]: p for p in operation["parameters"]}
+    assert set(params) == {"cursor", "page_size", "ordering"}
+    assert (params["page_size"]["schema"]["minimum"], params["page_size"]["schema"]["maximum"]) == (1, 100)
+    assert "name, seen_at" in params["ordering"]["description"]
+    ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    page = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert set(page["properties"]) == {"next", "previous", "results"}
+
+
+@pytest.mark.urls("hkhz_portal.urls")
+def test_lists_that_name_no_ordering_or_filters_get_no_such_parameters():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    params = [p["name"] for p in schema["paths"]["/api/v1/notifications/"]["get"]["parameters"]]
+    assert params == ["page"]

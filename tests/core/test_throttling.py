@@ -172,7 +172,7 @@ def test_behind_a_trusted_header_anonymous_clients_are_counted_by_what_it_says(s
 
 
 @pytest.mark.parametrize("make_cache", [locmem_cache, redis_cache], ids=["local-memory", "redis"])
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_32_parallel_clients_with_one_key_get_no_more_than_its_limit(make_cache, monkeypatch):
     limit = 20
     monkeypatch.setattr(KeyRateThrottle, "cache", make_cache())
