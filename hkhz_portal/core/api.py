@@ -3,6 +3,7 @@
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,6 +20,14 @@ from .models import Notification
 from .notifications import mark_read, notifications_for
 
 PROBLEM_JSON = "application/problem+json"
+#: Where the API lives: the middleware that serve only the API look at paths under it.
+API_PREFIX = "/api/"
+
+
+def problem_response(status: int, code: str, title: str) -> JsonResponse:
+    """A problem+json answer given before any view runs (by a middleware), shaped like the
+    exception handler's."""
+    return JsonResponse({"type": code, "title": str(title), "status": status}, status=status, content_type=PROBLEM_JSON)
 
 
 def exception_handler(exc, context):

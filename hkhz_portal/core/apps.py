@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
+        from . import schema  # noqa: F401 - registers the OpenAPI extensions
         from .converters import ReferenceConverter
 
         register_converter(ReferenceConverter, "ref")

@@ -1,15 +1,17 @@
+import hashlib
 from urllib.parse import unquote
 
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag, url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
-from .api import PROBLEM_JSON
+from .api import API_PREFIX, problem_response
 from .audit import request_ip
 from .clients import client_ip
 from .errors import DomainError, fix_page
@@ -89,7 +91,33 @@ class RejectNulMiddleware:
 
     def _bad_request(self, request):
         message = _("The request contains a NUL character, which no field accepts.")
-        if request.path.startswith("/api/"):
-            body = {"type": "nul_character", "title": str(message), "status": 400}
-            return JsonResponse(body, status=400, content_type=PROBLEM_JSON)
+        if request.path.startswith(API_PREFIX):
+            return problem_response(400, "nul_character", message)
         return bad_request(request, SuspiciousOperation(message))
+
+
+class APIConditionalGetMiddleware:
+    """The API's reads carry a strong ETag of their body, and ``If-None-Match`` with it is a 304
+    with no body: a client polling a list pays for the query, not for the transfer.
+
+    Django's ConditionalGetMiddleware would do it for every page and for GET only (not HEAD);
+    here it is the API's alone, and says how the answer may be cached: ``Vary: Authorization,
+    Cookie`` (one credential's answer is never served to another) and ``Cache-Control: private,
+    no-cache`` (kept by the client only, revalidated each time). ``If-None-Match`` is read by
+    Django's own rules: a list of tags, weak ones (``W/``) compared weakly, and ``*``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD") or not request.path.startswith(API_PREFIX):
+            return response
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        patch_cache_control(response, private=True, no_cache=True)
+        if response.status_code != 200 or response.streaming:
+            return response
+        if not response.has_header("ETag"):
+            response["ETag"] = quote_etag(hashlib.sha256(response.content).hexdigest())
+        return get_conditional_response(request, etag=response["ETag"], response=response)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -147,3 +148,28 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.kind}: {'e-mail' if self.email else 'portal only'}"
+
+
+class IdempotencyRecord(models.Model):
+    """One ``Idempotency-Key`` of one credential, and the answer to its first request.
+
+    The unique constraint is the lock: the request that inserts the row runs, every other one
+    with the same key reads it (``core.idempotency``). ``status`` is null while the first
+    request runs; then it holds the answer to replay.
+    """
+
+    credential = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.BinaryField(default=b"", blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["credential", "key"], name="idempotency_key_once_per_credential")
+        ]
+
+    def __str__(self):
+        return f"{self.credential} {self.key}"

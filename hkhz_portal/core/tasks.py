@@ -37,3 +37,11 @@ def sweep_events() -> int:
     for notification_id in email_ids:
         send_notification_email.delay(notification_id)
     return len(event_ids) + len(email_ids)
+
+
+@shared_task(name="core.sweep_idempotency_records")
+def sweep_idempotency_records() -> int:
+    """Beat: forget the API's Idempotency-Keys once their 24 hours are over."""
+    from .idempotency import sweep
+
+    return sweep()

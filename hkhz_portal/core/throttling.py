@@ -5,11 +5,17 @@ requests all read the same history, so a 600/min limit let 1,786 of 2,000 parall
 requests through. Here each window has one counter that the cache increments atomically
 (``INCR`` on Redis; LocMemCache increments under its lock), so no more than the limit
 ever pass in a window.
+
+Each request is counted once, against the most precise credential it has: an API key's against
+the key (``key``), a signed-in user's against the user (``user``), any other against its address
+(``anon``).
 """
 
 import math
 
 from rest_framework import throttling
+
+from hkhz_portal.accounts.api_keys import PartnerClient
 
 from .clients import client_ip
 
@@ -58,4 +64,22 @@ class AnonRateThrottle(FixedWindowThrottleMixin, throttling.AnonRateThrottle):
 
 
 class UserRateThrottle(FixedWindowThrottleMixin, throttling.UserRateThrottle):
-    """Signed-in users, per user, at the ``user`` rate (``API_RATE_USER``)."""
+    """Signed-in users, per user, at the ``user`` rate (``API_RATE_USER``). A key's client is
+    no user (it has no id): its requests are the key throttle's."""
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.user, PartnerClient):
+            return None
+        return super().get_cache_key(request, view)
+
+
+class KeyRateThrottle(FixedWindowThrottleMixin, throttling.SimpleRateThrottle):
+    """Requests made with an API key, per key, at the ``key`` rate (``API_RATE_KEY``): two keys
+    of one organisation count apart, so that a rotation does not halve the allowance."""
+
+    scope = "key"
+
+    def get_cache_key(self, request, view):
+        if not isinstance(request.user, PartnerClient):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.key.pk}

@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The API's conventions, on /api/ paths only: ETags on reads, Idempotency-Key on writes.
+    "hkhz_portal.core.middleware.APIConditionalGetMiddleware",
+    "hkhz_portal.core.idempotency.IdempotencyMiddleware",
     "hkhz_portal.accounts.middleware.PreferredLanguageMiddleware",
     "hkhz_portal.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -178,6 +181,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.record_heartbeat", "schedule": 60.0},
     "invitation-sweep": {"task": "enterprises.send_stranded_invitations", "schedule": 300.0},
     "event-sweep": {"task": "core.sweep_events", "schedule": 300.0},
+    "idempotency-sweep": {"task": "core.sweep_idempotency_records", "schedule": 3600.0},
     "application-sweep": {"task": "programs.sweep_applications", "schedule": 300.0},
     "info-request-reminders": {"task": "programs.remind_info_requests", "schedule": 3600.0},
     "review-reminders": {"task": "programs.remind_reviews", "schedule": 3600.0},
@@ -342,8 +346,15 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Existing lists page with ?page=; large partner lists opt in to core.pagination.CursorPage.
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
+    # Each acts only on a view that names its fields (filterset_*, search_fields, ordering_fields).
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "hkhz_portal.core.filters.SearchFilter",
+        "hkhz_portal.core.filters.OrderingFilter",
+    ],
     "EXCEPTION_HANDLER": "hkhz_portal.core.api.exception_handler",
     "DEFAULT_PARSER_CLASSES": [
         "hkhz_portal.core.parsers.JSONParser",
@@ -354,10 +365,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "hkhz_portal.core.throttling.AnonRateThrottle",
         "hkhz_portal.core.throttling.UserRateThrottle",
+        "hkhz_portal.core.throttling.KeyRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_RATE_ANON", default="60/min"),
         "user": env("API_RATE_USER", default="600/min"),
+        "key": env("API_RATE_KEY", default="1200/min"),
     },
     # Anonymous clients are counted by the address sign-ins see (core.throttling.get_ident, from
     # TRUSTED_PROXY_COUNT or TRUSTED_CLIENT_IP_HEADER); DRF's own fallback must not trust a

@@ -11,12 +11,16 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.utils import timezone
 
+from hkhz_portal.accounts.api_keys import PartnerClient
+from hkhz_portal.accounts.models import APIKey
 from hkhz_portal.accounts.roles import Role
-from hkhz_portal.core.throttling import AnonRateThrottle, UserRateThrottle
+from hkhz_portal.core.throttling import AnonRateThrottle, KeyRateThrottle, UserRateThrottle
 from tests.conftest import require
-from tests.factories import user_with_role
+from tests.factories import api_key, user_with_role
+from tests.threads import at_once
 
 LIMIT = 50
 THREADS = 32
@@ -45,6 +49,11 @@ def throttle_class(base, cache, rate=f"{LIMIT}/min"):
 
 def signed_in(pk):
     return SimpleNamespace(user=SimpleNamespace(is_authenticated=True, pk=pk), META={}, headers={})
+
+
+def with_key(pk):
+    client = PartnerClient(SimpleNamespace(pk=pk, organisation=None, scopes=[]))
+    return SimpleNamespace(user=client, META={"REMOTE_ADDR": "203.0.113.9"}, headers={})
 
 
 def anonymous(ip, forwarded_for=None):
@@ -85,6 +94,29 @@ def test_parallel_requests_of_one_user_never_pass_the_limit(make_cache, preempti
     assert hammer(throttle, signed_in(pk=7)) == LIMIT
     # Another user has a counter of their own.
     assert throttle().allow_request(signed_in(pk=8), None)
+
+
+@pytest.mark.parametrize("make_cache", [locmem_cache, redis_cache], ids=["local-memory", "redis"])
+def test_parallel_requests_with_one_key_never_pass_the_limit(make_cache, preemptive_threads):
+    cache = make_cache()
+    throttle = throttle_class(KeyRateThrottle, cache)
+    assert hammer(throttle, with_key(pk=3)) == LIMIT
+    # Another key, even of the same organisation, has a counter of its own.
+    assert throttle().allow_request(with_key(pk=4), None)
+
+
+def test_each_request_counts_against_one_credential_only():
+    """A key's requests are neither the (id-less) "user" of every key nor their address's; a
+    session's are not a key's."""
+    cache = locmem_cache()
+    key, user, anon = (
+        throttle_class(base, cache, rate="1/min") for base in (KeyRateThrottle, UserRateThrottle, AnonRateThrottle)
+    )
+    for _ in range(3):
+        assert user().allow_request(with_key(pk=3), None)
+        assert anon().allow_request(with_key(pk=3), None)
+        assert key().allow_request(signed_in(pk=7), None)
+        assert key().allow_request(anonymous("203.0.113.9"), None)
 
 
 def test_a_new_window_starts_a_new_count():
@@ -137,3 +169,24 @@ def test_behind_a_trusted_header_anonymous_clients_are_counted_by_what_it_says(s
 
     assert [throttle().allow_request(behind_proxy("203.0.113.5"), None) for _ in range(3)] == [True, True, False]
     assert throttle().allow_request(behind_proxy("203.0.113.6"), None)
+
+
+@pytest.mark.parametrize("make_cache", [locmem_cache, redis_cache], ids=["local-memory", "redis"])
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_32_parallel_clients_with_one_key_get_no_more_than_its_limit(make_cache, monkeypatch):
+    limit = 20
+    monkeypatch.setattr(KeyRateThrottle, "cache", make_cache())
+    monkeypatch.setattr(KeyRateThrottle, "rate", f"{limit}/min", raising=False)
+    monkeypatch.setattr(KeyRateThrottle, "timer", staticmethod(lambda: NOW))
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_key(scopes=['calls:read'])}"}
+    APIKey.objects.update(last_used_at=timezone.now())  # no last-use write: only reads race here
+
+    responses = at_once(*[lambda: Client().get("/api/v1/calls/", **auth)] * THREADS)
+
+    assert all(not isinstance(r, Exception) for r in responses), responses
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200] * limit + [429] * (THREADS - limit)
+    for refused in (r for r in responses if r.status_code == 429):
+        assert refused["Content-Type"] == "application/problem+json"
+        assert refused.json()["type"] == "throttled"
+        assert 1 <= int(refused["Retry-After"]) <= 60
