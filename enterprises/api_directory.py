@@ -16,29 +16,16 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, viewsets
-from rest_framework.filters import OrderingFilter
-from rest_framework.pagination import CursorPagination
 
 from hkhz_portal.accounts.api_keys import HasScope, Scope, ScopePermission
 from hkhz_portal.core.converters import REFERENCE_REGEX
+from hkhz_portal.core.filters import OrderingFilter
+from hkhz_portal.core.pagination import CursorPage
 from hkhz_portal.core.search import normalise_text
 
 from . import partners
 from .choices import HangzhouDistrict, Sector, Stage
 from .models import Enterprise
-
-
-class ReferencePagination(CursorPagination):
-    """Pages in order of reference (unique, never changed) that stay stable while rows are
-    added: the partner lists' (the directory, shared applications).
-
-    A stand-in for the project's shared cursor pagination (``hkhz_portal.core.pagination``,
-    being written beside this): swap it in on merge."""
-
-    page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 100
-    ordering = "reference"
 
 
 class DirectoryOrdering(OrderingFilter):
@@ -165,7 +152,7 @@ class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ScopePermission, HasScope]
     key_scopes = Scope.DIRECTORY_READ
     serializer_class = DirectoryEntrySerializer
-    pagination_class = ReferencePagination
+    pagination_class = CursorPage
     filter_backends = [DirectoryFilterBackend, DirectoryOrdering]
     filterset_class = DirectoryFilter
     ordering_fields = ["reference", "legal_name_en"]

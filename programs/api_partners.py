@@ -16,11 +16,11 @@ from django.utils.functional import cached_property
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from enterprises.api_directory import ReferencePagination
 from enterprises.choices import ExportKind
 from enterprises.services.consent import log_export
 from hkhz_portal.accounts.api_keys import HasScope, PartnerClient, Scope, ScopePermission, request_organisation
 from hkhz_portal.core.converters import REFERENCE_REGEX
+from hkhz_portal.core.pagination import CursorPage
 
 from . import partners
 from .models import Application
@@ -84,7 +84,8 @@ class PartnerApplicationViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [ScopePermission, HasScope]
     key_scopes = Scope.APPLICATIONS_READ
-    pagination_class = ReferencePagination
+    pagination_class = CursorPage
+    ordering = ["reference"]
     lookup_field = "reference"
     lookup_value_regex = REFERENCE_REGEX
 

@@ -8,10 +8,9 @@ event (``enterprises.DataSharing``), which read it at the partner route the link
 
 from django.urls import reverse
 
+from enterprises.partners import sharing_organisation_ids
 from hkhz_portal.webhooks import registry
 from hkhz_portal.webhooks.types import EventType
-
-from enterprises.partners import sharing_organisation_ids
 
 from .events import CallEventKind, event_kind
 from .models import Application, Call
@@ -35,9 +34,7 @@ def application_data(event) -> dict:
         "enterprise": application.enterprise.reference,
         "status": event.payload["to"],
         "links": {
-            "application": registry.absolute(
-                reverse("api-partner-application-detail", args=[application.reference])
-            ),
+            "application": registry.absolute(reverse("api-partner-application-detail", args=[application.reference])),
             "call": registry.absolute(reverse("api-call-detail", args=[application.call.slug])),
         },
     }

@@ -3,14 +3,16 @@
 DRF's CursorPagination remembers the first ordering field of the last row and an offset among the
 rows that share its value: a row inserted among those shifts the offset, and a row is then seen
 twice or skipped. Here the cursor holds the last row's value of every ordering field, the primary
-key last, and the next page is the rows strictly after it in that order (a keyset): whatever is
-inserted or deleted between two pages, no row is seen twice and none still there is skipped. No
-COUNT is run, so a page costs the same at any depth and for any size.
+key last (unless a unique column is already in the order), and the next page is the rows strictly
+after it in that order (a keyset): whatever is inserted or deleted between two pages, no row is
+seen twice and none still there is skipped. No COUNT is run, so a page costs the same at any
+depth and for any size.
 
 A view opts in with::
 
     pagination_class = CursorPage
     ordering = ("-created_at",)                # its default order; the primary key is added last
+                                               # unless a column of the order is unique
     ordering_fields = ("name_en", "created_at")  # what ?ordering= may name (core.filters)
 
 ``?page_size=`` takes 1 to 100 (default 25); any other value is a 400 rather than a silent clamp,
@@ -23,6 +25,7 @@ The lists that clients already page with ``?page=`` keep DRF's page numbers (the
 
 import operator
 from functools import reduce
+from types import SimpleNamespace
 
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ValidationError
@@ -101,7 +104,7 @@ class CursorPage(BasePagination):
         ordering = [ordering] if isinstance(ordering, str) else list(ordering or self.ordering)
         named = [name.removeprefix("-") for name in ordering]
         ordering = [name for i, name in enumerate(ordering) if named.index(named[i]) == i]  # each column once
-        if not any(name.removeprefix("-") in ("pk", queryset.model._meta.pk.name) for name in ordering):
+        if not any(_column(queryset.model, name.removeprefix("-")).unique for name in ordering):
             ordering.append("-pk" if ordering[0].startswith("-") else "pk")
         return ordering
 
@@ -129,6 +132,10 @@ class CursorPage(BasePagination):
         return [field.to_python(value) for (_name, field), value in zip(self._keys, position, strict=True)]
 
     def _position(self, row) -> list[str]:
+        """The row's ordering values as text; a row is a model instance or, from ``values()``, a dict
+        holding each ordering column under the name the ordering gives it."""
+        if isinstance(row, dict):
+            row = SimpleNamespace(**{field.attname: row[name] for name, field in self._keys})
         return [field.value_to_string(row) for _name, field in self._keys]
 
     def _beyond(self, position, less_than: list[bool]) -> Q:

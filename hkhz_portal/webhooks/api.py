@@ -12,11 +12,11 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from hkhz_portal.accounts.api_keys import HasScope, Scope, ScopePermission
 from hkhz_portal.core.converters import ID_REGEX
+from hkhz_portal.core.pagination import CursorPage
 
 from . import selectors, services
 from .models import Delivery, DeliveryAttempt, DeliveryStatus, DisabledReason, Endpoint
@@ -186,20 +186,11 @@ class DeliveryFilter(filters.FilterSet):
         fields = ["status", "event_type"]
 
 
-class DeliveryPagination(CursorPagination):
-    """Stable while new deliveries arrive: newest first, by id."""
-
-    ordering = "-pk"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
 class EndpointDeliveryViewSet(WebhookAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """An endpoint's delivery log (the last 30 days), newest first."""
 
     serializer_class = DeliverySerializer
-    pagination_class = DeliveryPagination
+    pagination_class = CursorPage
     filter_backends = [filters.DjangoFilterBackend]
     filterset_class = DeliveryFilter
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from enterprises.services.sharing import grant_sharing, revoke_sharing
 from hkhz_portal.core import events
 from hkhz_portal.core.models import DomainEvent
-from enterprises.services.sharing import grant_sharing, revoke_sharing
 from hkhz_portal.webhooks import services
 from hkhz_portal.webhooks.models import Delivery
 from hkhz_portal.webhooks.outbox import record_deliveries
