@@ -9,10 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
-from .api import PROBLEM_JSON
 from .audit import request_ip
 from .clients import client_ip
 from .errors import DomainError, fix_page
+from .problems import PROBLEM_JSON, problem
 
 
 class RequestContextMiddleware:
@@ -90,6 +90,6 @@ class RejectNulMiddleware:
     def _bad_request(self, request):
         message = _("The request contains a NUL character, which no field accepts.")
         if request.path.startswith("/api/"):
-            body = {"type": "nul_character", "title": str(message), "status": 400}
+            body = problem("nul_character", message, 400)
             return JsonResponse(body, status=400, content_type=PROBLEM_JSON)
         return bad_request(request, SuspiciousOperation(message))

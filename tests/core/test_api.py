@@ -26,6 +26,7 @@ def test_domain_error_becomes_a_4xx_problem_json():
         "type": "call_closed",
         "title": "The call is closed.",
         "status": 409,
+        "detail": "The call is closed.",
         "errors": {"call": ["The call is closed."]},
     }
 
@@ -50,6 +51,7 @@ def test_an_anonymous_request_is_told_to_authenticate_with_401_and_the_scheme(cl
         "type": "not_authenticated",
         "title": "Authentication credentials were not provided.",
         "status": 401,
+        "detail": "Authentication credentials were not provided.",
     }
 
 
@@ -79,10 +81,13 @@ def test_the_api_root_links_every_resource_that_needs_no_argument(client, signed
     assert response.json() == {
         "applications": "http://testserver/api/v1/applications/",
         "calls": "http://testserver/api/v1/calls/",
+        "docs": "http://testserver/api/v1/docs/",
         "enterprises": "http://testserver/api/v1/enterprises/",
         "me": "http://testserver/api/v1/me/",
         "notifications": "http://testserver/api/v1/notifications/",
+        "redoc": "http://testserver/api/v1/redoc/",
         "reviews": "http://testserver/api/v1/reviews/",
+        "schema": "http://testserver/api/v1/schema/",
     }
     # Each link leads somewhere real.
     client.force_login(user_with_role(Role.APPLICANT))
