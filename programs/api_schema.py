@@ -17,12 +17,6 @@ from .choices import CallState
 API = "https://portal.example.org/api/v1"
 
 
-def _optional(field):
-    """A key present only when it applies (a question's limits, a section's condition)."""
-    field.required = False
-    return field
-
-
 # --- Calls -----------------------------------------------------------------------------------------
 
 
@@ -48,33 +42,34 @@ class ShowIfShape(serializers.Serializer):
 
 
 class ColumnShape(serializers.Serializer):
-    """A question; a table's columns are questions too, without columns of their own."""
+    """A question; a table's columns are questions too, without columns of their own. Choices,
+    limits and the condition are there only when they apply."""
 
     key = serializers.CharField()
     kind = serializers.CharField(help_text="`short_text`, `long_text`, `number`, `money`, `date`, `choice`, …")
     label = serializers.CharField()
     help = serializers.CharField(allow_blank=True)
     required = serializers.BooleanField()
-    choices = _optional(ChoiceShape(many=True))
-    max_length = _optional(serializers.IntegerField())
-    max_words = _optional(serializers.IntegerField())
-    min_value = _optional(serializers.DecimalField(max_digits=20, decimal_places=2))
-    max_value = _optional(serializers.DecimalField(max_digits=20, decimal_places=2))
-    document_type = _optional(serializers.CharField(help_text="For a document question: the type to attach."))
-    min_rows = _optional(serializers.IntegerField())
-    max_rows = _optional(serializers.IntegerField())
-    show_if = _optional(ShowIfShape())
+    choices = ChoiceShape(many=True, required=False)
+    max_length = serializers.IntegerField(required=False)
+    max_words = serializers.IntegerField(required=False)
+    min_value = serializers.DecimalField(max_digits=20, decimal_places=2, required=False)
+    max_value = serializers.DecimalField(max_digits=20, decimal_places=2, required=False)
+    document_type = serializers.CharField(help_text="For a document question: the type to attach.", required=False)
+    min_rows = serializers.IntegerField(required=False)
+    max_rows = serializers.IntegerField(required=False)
+    show_if = ShowIfShape(required=False)
 
 
 class QuestionShape(ColumnShape):
-    columns = _optional(ColumnShape(many=True, help_text="A table's columns."))
+    columns = ColumnShape(many=True, help_text="A table's columns.", required=False)
 
 
 class SectionShape(serializers.Serializer):
     key = serializers.CharField()
     title = serializers.CharField()
     help = serializers.CharField(allow_blank=True)
-    show_if = _optional(ShowIfShape())
+    show_if = ShowIfShape(required=False)
     questions = QuestionShape(many=True)
 
 

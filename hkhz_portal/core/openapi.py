@@ -8,8 +8,9 @@ is derived here from the view itself, so a new endpoint is documented correctly 
 - 401 wherever a request can carry credentials (a bad key is refused even on open endpoints),
 - 403 wherever a permission other than ``AllowAny`` applies (a key's scope, a role, CSRF),
 - 404 on a route with a path parameter and on a paginated list (a page past the end),
-- 400 on a request body or a query filter, 409 and 422 on every write (a business rule, an
-  ``Idempotency-Key`` still in flight or reused with another body), 429 wherever throttled.
+- 400 everywhere (invalid input; and any request whose path, query or form holds a NUL
+  character is refused before it reaches a view), 409 and 422 on every write (a business rule,
+  an ``Idempotency-Key`` still in flight or reused with another body), 429 wherever throttled.
 """
 
 from django.conf import settings
@@ -25,8 +26,6 @@ from .problems import PROBLEM_JSON
 from .webhook_catalogue import EVENTS, payload
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-#: Query parameters that cannot be refused: a page past the end is 404, a bad page size is ignored.
-LENIENT_QUERY = {"page", "page_size", "cursor", "lang", "format"}
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -66,7 +65,7 @@ def problem_example(type_, title, status, detail=None, errors=None, *, name=None
 #: What each status means here, and the example an operation shows unless it gives its own.
 PROBLEMS = {
     400: (
-        "The input was refused: see `errors` by field.",
+        "The input was refused: see `errors` by field. Any request holding a NUL character is refused too.",
         problem_example(
             "invalid",
             "Invalid input.",
@@ -147,7 +146,8 @@ class AutoSchema(openapi.AutoSchema):
 
     def _problem_statuses(self) -> set[int]:
         view = self.view
-        statuses = {int(code) for e in self.get_examples() if e.media_type == PROBLEM_JSON for code in e.status_codes}
+        statuses = {400}
+        statuses |= {int(code) for e in self.get_examples() if e.media_type == PROBLEM_JSON for code in e.status_codes}
         if view.get_authenticators():
             statuses.add(401)
         if any(not isinstance(p, permissions.AllowAny) for p in view.get_permissions()):
@@ -156,11 +156,6 @@ class AutoSchema(openapi.AutoSchema):
             statuses.add(429)
         if "{" in self.path or (self._is_list_view() and self._get_paginator()):
             statuses.add(404)
-        query = {name for name, location in self._process_override_parameters() if location == "query"}
-        if (self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None) or (
-            query - LENIENT_QUERY
-        ):
-            statuses.add(400)
         if self.method in WRITE_METHODS:
             statuses |= {409, 422}
         return statuses

@@ -4,9 +4,9 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.defaults import page_not_found
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django.views.defaults import page_not_found
 
 from . import health
 from .notifications import mark_all_read, mark_read, notifications_for

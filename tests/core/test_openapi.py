@@ -83,13 +83,11 @@ def test_every_operation_has_a_summary_and_examples_of_its_request_and_response(
 def test_every_operation_documents_its_errors_as_problem_json(schema):
     for name, operation in operations(schema):
         method, path = name.split(" ", 1)
-        expected = {"401", "429"}
+        expected = {"400", "401", "429"}
         if "{" in path:
             expected.add("404")
         if method in ("POST", "PUT", "PATCH", "DELETE"):
             expected |= {"409", "422"}
-        if "requestBody" in operation:
-            expected.add("400")
         if operation["security"] != [{"partnerKey": []}, {"session": []}, {}]:  # not open to all
             expected.add("403")
         responses = operation["responses"]
