@@ -7,12 +7,15 @@ Bounded to run in the normal suite: a few derandomized examples per operation an
 the path parameters of real objects for valid input so that answers are more than 404s.
 """
 
+import datetime
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -30,7 +33,14 @@ from hkhz_portal.wsgi import application
 from programs.services import applications as svc
 from tests.conftest import PortalClient
 from tests.factories import api_key
-from tests.programs.factories import applicant_of_new_enterprise, business_plan, reviewing_call
+from tests.programs.factories import (
+    applicant_of,
+    applicant_of_new_enterprise,
+    business_plan,
+    officer_of,
+    reviewed,
+    reviewing_call,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +93,10 @@ def world():
     }
 
 
+def live_schema():
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application, config=CONFIG)
+
+
 def signed_in(user) -> dict:
     """The cookies and header of ``user``'s browser: the session, and the CSRF token for writes."""
     client = PortalClient()
@@ -123,7 +137,7 @@ def test_every_operation_answers_as_documented(world, credential, in_process_req
         credentials = signed_in(world["applicant"])
     else:
         credentials = {"headers": {"Authorization": f"Bearer {api_key()}"}}
-    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application, config=CONFIG)
+    schema = live_schema()
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 35
     for operation in operations:
@@ -134,3 +148,35 @@ def test_every_operation_answers_as_documented(world, credential, in_process_req
             fuzz(operation, GenerationMode.NEGATIVE, credentials, None)
         except Unsatisfiable:  # nothing to send wrong: no parameter, no body
             assert not operation.path_parameters and not operation.body, operation.label
+
+
+def test_the_officers_and_reviewers_answers_match_the_schema_too(in_process_requests):
+    """The answers the applicant's session cannot reach, built by hand in the views: a decision,
+    the ranking, a decided application with its onboarding, a submitted review beside another."""
+    call = reviewing_call()
+    application = reviewed(call)
+    officer, applicant = signed_in(officer_of(call)), signed_in(applicant_of(application))
+    assignment = application.assignments.first()
+    schema = live_schema()
+    reference = {"reference": application.reference}
+    move_in = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    decision = {
+        "outcome": "approve",
+        "space_kind": "wet_lab",
+        "area_m2": "45.5",
+        "move_in_on": move_in,
+        "term_months": 36,
+    }
+    steps = [
+        ("POST", "/api/v1/applications/{reference}/decide/", reference, decision, officer, 201),
+        ("GET", "/api/v1/calls/{slug}/ranking/", {"slug": call.slug}, None, officer, 200),
+        ("POST", "/api/v1/applications/{reference}/accept_offer/", reference, None, applicant, 200),
+        ("GET", "/api/v1/applications/{reference}/", reference, None, applicant, 200),
+        ("GET", "/api/v1/reviews/{id}/", {"id": assignment.pk}, None, signed_in(assignment.reviewer), 200),
+    ]
+    for method, path, parameters, body, credentials, status in steps:
+        extra = {} if body is None else {"body": body, "media_type": "application/json"}
+        case = schema[path][method].Case(path_parameters=parameters, **extra)
+        response = case.call_and_validate(checks=CHECKS, **credentials)
+        assert response.status_code == status, (path, response.text)
+    assert response.json()["other_reviews"], "the reviewer sees the others' reviews once theirs is in"
