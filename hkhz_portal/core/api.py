@@ -33,10 +33,8 @@ def _first_message(errors) -> str:
     return str(errors)
 
 
-def _error_summary(errors) -> str:
+def _error_summary(errors: dict) -> str:
     """One sentence naming each field at fault with its first message, for ``detail``."""
-    if not isinstance(errors, dict):
-        return _first_message(errors)
     parts = []
     for field, messages in errors.items():
         message = _first_message(messages)
