@@ -10,11 +10,14 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.validators import UniqueValidator
 
 from hkhz_portal.core.converters import ID_REGEX, REFERENCE_REGEX
 
+from . import api_schema as docs
 from . import selectors
 from .choices import CURRENCIES, ExportKind
 from .identifiers import IDENTIFIERS
@@ -36,6 +39,7 @@ from .services import consent, profile, regulatory
 CURRENCY_CODES = [code for code, _label in CURRENCIES]
 
 
+@extend_schema_field(docs.MONEY)
 class MoneyField(serializers.Field):
     """Money as ``{"amount": "123.00", "currency": "CNY"}``; ``null`` when not given.
 
@@ -109,6 +113,7 @@ class EnterpriseSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["reference", "data_residency", "created_at", "updated_at"]
 
+    @extend_schema_field(docs.LinksShape)
     def get_links(self, enterprise):
         request = self.context["request"]
         kwargs = {"reference": enterprise.reference}
@@ -126,6 +131,7 @@ class DocumentVersionSerializer(serializers.ModelSerializer):
         model = DocumentVersion
         fields = ["number", "file_name", "content_type", "size", "uploaded_at", "download_url"]
 
+    @extend_schema_field(OpenApiTypes.URI)
     def get_download_url(self, version):
         path = reverse(
             "document_download", args=[self.context["enterprise"].reference, version.document_id, version.number]
@@ -145,7 +151,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "type", "type_label", "created_at", "current_version", "versions"]
         read_only_fields = fields
 
-    def get_current_version(self, document):
+    def get_current_version(self, document) -> int | None:
         versions = document.versions.all()  # prefetched, newest first
         return versions[0].number if versions else None
 
@@ -202,6 +208,15 @@ class MilestoneSerializer(serializers.ModelSerializer):
         return product
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List your enterprises", examples=docs.ENTERPRISE_LIST),
+    retrieve=extend_schema(summary="Read one of your enterprises", examples=docs.ENTERPRISE_DETAIL),
+    partial_update=extend_schema(
+        summary="Update an enterprise's profile",
+        description="Needs your consent to the cross-border transfer of the data you enter (403 without it).",
+        examples=docs.ENTERPRISE_UPDATE,
+    ),
+)
 class EnterpriseViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
@@ -235,6 +250,10 @@ class EnterpriseScopedMixin:
         return {**super().get_serializer_context(), "enterprise": self.enterprise}
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List an enterprise's documents", examples=docs.DOCUMENT_LIST),
+    retrieve=extend_schema(summary="Read a document and its versions", examples=docs.DOCUMENT_DETAIL),
+)
 class DocumentViewSet(EnterpriseScopedMixin, viewsets.ReadOnlyModelViewSet):
     """The enterprise's documents (not the withdrawn ones) with every version and where to download it."""
 
@@ -244,6 +263,14 @@ class DocumentViewSet(EnterpriseScopedMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.documents(self.enterprise)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List an enterprise's members",
+        description="Fellow members' names and e-mail addresses: personal data, so every read is written to the "
+        "export log.",
+        examples=docs.MEMBER_LIST,
+    )
+)
 class MemberViewSet(EnterpriseScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Fellow members' names and e-mail addresses: personal data, so every read is an export-log row."""
 
@@ -264,6 +291,14 @@ class MemberViewSet(EnterpriseScopedMixin, mixins.ListModelMixin, viewsets.Gener
         return response
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List an enterprise's products", examples=docs.PRODUCT_LIST),
+    retrieve=extend_schema(summary="Read a product and its milestones", examples=docs.PRODUCT_DETAIL),
+    create=extend_schema(summary="Add a product", examples=docs.PRODUCT_WRITE),
+    update=extend_schema(summary="Replace a product", examples=docs.PRODUCT_WRITE),
+    partial_update=extend_schema(summary="Change a product", examples=docs.PRODUCT_WRITE),
+    destroy=extend_schema(summary="Delete a product and its milestones", examples=docs.PRODUCT_DELETE),
+)
 class ProductViewSet(EnterpriseScopedMixin, viewsets.ModelViewSet):
     serializer_class = ProductSerializer
 
@@ -284,6 +319,18 @@ class ProductViewSet(EnterpriseScopedMixin, viewsets.ModelViewSet):
         regulatory.delete_product(instance, actor=self.request.user)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the milestones of an enterprise's products",
+        parameters=[docs.PRODUCT_FILTER],
+        examples=[*docs.MILESTONE_LIST, docs.PRODUCT_FILTER_REFUSED],
+    ),
+    retrieve=extend_schema(summary="Read a milestone", examples=docs.MILESTONE_DETAIL),
+    create=extend_schema(summary="Add a milestone", examples=docs.MILESTONE_WRITE),
+    update=extend_schema(summary="Replace a milestone", examples=docs.MILESTONE_WRITE),
+    partial_update=extend_schema(summary="Change a milestone", examples=docs.MILESTONE_WRITE),
+    destroy=extend_schema(summary="Delete a milestone", examples=docs.MILESTONE_DELETE),
+)
 class MilestoneViewSet(EnterpriseScopedMixin, viewsets.ModelViewSet):
     """Milestones of the enterprise's products; ``?product=<id>`` narrows to one product."""
 

@@ -10,6 +10,8 @@ admin.site.site_title = _("HKHZ Portal")
 # which has both the rate limits and the second factor.
 admin.site.login = secure_admin_login(admin.site.login)
 
+handler404 = "hkhz_portal.core.views.not_found"
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # Before allauth's: it replaces two of allauth's views (see its urls).

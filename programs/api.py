@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
@@ -21,6 +23,7 @@ from hkhz_portal.accounts.api_keys import Scope, ScopePermission
 from hkhz_portal.core.converters import REFERENCE_REGEX
 from hkhz_portal.core.validators import validate_multiline_text
 
+from . import api_schema as docs
 from . import selectors
 from .answers import Question, form_schema
 from .choices import CallState, Outcome, ProgrammeKind, SpaceKind
@@ -93,10 +96,12 @@ class CallSerializer(serializers.ModelSerializer):
         fields = ["slug", "title", "summary", "programme", "unit", "state", "rolling", "opens_at", "closes_at", "url"]
         read_only_fields = fields
 
+    @extend_schema_field(docs.ProgrammeShape)
     def get_programme(self, call):
         programme = call.programme
         return {"slug": programme.slug, "name": programme.name, "kind": programme.kind}
 
+    @extend_schema_field(docs.CALL_STATE)
     def get_state(self, call):
         return call.state()
 
@@ -111,9 +116,11 @@ class CallDetailSerializer(CallSerializer):
         fields = [*CallSerializer.Meta.fields, "capacity", "rules", "form"]
         read_only_fields = fields
 
+    @extend_schema_field(docs.RuleShape(many=True))
     def get_rules(self, call):
         return [{"kind": rule.kind, "label": rule.get_kind_display()} for rule in call.rules.all()]
 
+    @extend_schema_field(docs.FormShape)
     def get_form(self, call):
         return form_data(call.form_version)
 
@@ -124,6 +131,16 @@ class CallFilterSerializer(serializers.Serializer):
     unit = serializers.SlugField(max_length=50, required=False)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List calls",
+        description="Calls for applications, open to anyone and to keys with `calls:read`, filtered by state, "
+        "programme and unit.",
+        parameters=[CallFilterSerializer],
+        examples=[*docs.CALL_LIST, docs.CALL_FILTER_REFUSED],
+    ),
+    retrieve=extend_schema(summary="Read a call, with its rules and form", examples=docs.CALL_DETAIL),
+)
 class CallViewSet(viewsets.ReadOnlyModelViewSet):
     """Calls for applications, open to anyone: ``?state=open|upcoming|closed``, ``?programme=<slug>``
     and ``?unit=<code>`` narrow the list."""
@@ -211,6 +228,53 @@ class ApplicationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DecisionSerializer(serializers.ModelSerializer):
+    outcome_label = serializers.CharField(source="get_outcome_display")
+    space_kind_label = serializers.CharField(source="get_space_kind_display")
+
+    class Meta:
+        model = Decision
+        fields = [
+            "outcome",
+            "outcome_label",
+            "decided_at",
+            "conditions",
+            "reasons",
+            "space_kind",
+            "space_kind_label",
+            "area_m2",
+            "move_in_on",
+            "term_months",
+            "waitlist_position",
+        ]
+        read_only_fields = fields
+
+
+class ShownDecisionSerializer(DecisionSerializer):
+    """The decision as the applicant reads it (no internal note), with the panel's comments to
+    the applicant and the onboarding's progress."""
+
+    onboarding_ended = serializers.BooleanField(help_text="Approved, then the onboarding ended unfinished.")
+    onboarding = docs.OnboardingShape(allow_null=True)
+    comments = serializers.ListField(
+        child=serializers.CharField(), help_text="The reviewers' comments to the applicant."
+    )
+
+    class Meta(DecisionSerializer.Meta):
+        fields = [*DecisionSerializer.Meta.fields, "onboarding_ended", "onboarding", "comments"]
+        read_only_fields = fields
+
+    def to_representation(self, shown):
+        data = DecisionSerializer(shown.decision, context=self.context).data
+        data["reasons"] = shown.reasons
+        data["onboarding_ended"] = shown.onboarding_ended
+        data["onboarding"] = (
+            {step: getattr(shown.onboarding, step) for step in Onboarding.STEPS} if shown.onboarding else None
+        )
+        data["comments"] = selectors.comments_to_applicant(shown.decision.application)
+        return data
+
+
 class ApplicationDetailSerializer(ApplicationSerializer):
     """An application as its applicant sees it: no internal notes, no screening details."""
 
@@ -233,21 +297,13 @@ class ApplicationDetailSerializer(ApplicationSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(ShownDecisionSerializer(allow_null=True))
     def get_decision(self, application):
-        """The decision as the applicant reads it (no internal note), with the panel's comments to
-        the applicant and the onboarding's progress; ``None`` before a decision."""
+        """``None`` before a decision."""
         shown = shown_decision(application)
-        if shown is None:
-            return None
-        data = DecisionSerializer(shown.decision).data
-        data["reasons"] = shown.reasons
-        data["onboarding_ended"] = shown.onboarding_ended
-        data["onboarding"] = (
-            {step: getattr(shown.onboarding, step) for step in Onboarding.STEPS} if shown.onboarding else None
-        )
-        data["comments"] = selectors.comments_to_applicant(application)
-        return data
+        return None if shown is None else ShownDecisionSerializer(shown).data
 
+    @extend_schema_field(docs.InfoRequestShape(allow_null=True))
     def get_info_request(self, application):
         if application.status != Status.MORE_INFO_REQUESTED:
             return None
@@ -256,6 +312,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
             return None
         return {"message": request.message, "questions": request.fields, "due_at": request.due_at}
 
+    @extend_schema_field(docs.TIMELINE)
     def get_timeline(self, application):
         return [
             {
@@ -270,6 +327,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
             for change in application.status_changes.all()
         ]
 
+    @extend_schema_field(docs.ActionShape(many=True))
     def get_actions(self, application):
         request = self.context["request"]
         return [
@@ -285,6 +343,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
         ]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class LookupField(serializers.SlugRelatedField):
     """An object by its short name or reference. A value of the wrong shape is not looked up
     (PostgreSQL refuses a NUL byte even in a query): it does not exist."""
@@ -357,6 +416,31 @@ def _unknown_questions(keys, known, message) -> dict:
     return {key: [str(message)] for key in keys if key not in known}
 
 
+def _step(summary, serializer, examples):
+    """The schema of one of the applicant's steps: ``serializer`` in, the application out."""
+    return extend_schema(summary=summary, request=serializer, responses=ApplicationDetailSerializer, examples=examples)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List your applications",
+        description="Your applications, across the enterprises you are a member of; another enterprise's is 404.",
+        examples=docs.APPLICATION_LIST,
+    ),
+    retrieve=extend_schema(summary="Read one of your applications", examples=docs.APPLICATION_DETAIL),
+    create=extend_schema(
+        summary="Start an application (or get the live one)",
+        description="201 with a new draft; 200 with the enterprise's live application to the call if it has one.",
+        request=StartSerializer,
+        responses={200: ApplicationDetailSerializer, 201: ApplicationDetailSerializer},
+        examples=docs.START,
+    ),
+    partial_update=_step("Save a draft's answers (all or none)", SaveSerializer, docs.SAVE),
+    submit=_step("Submit a draft", SubmitSerializer, docs.SUBMIT),
+    withdraw=_step("Withdraw an application", WithdrawSerializer, docs.WITHDRAW),
+    respond=_step("Answer an officer's request for more information", RespondSerializer, docs.RESPOND),
+    accept_offer=_step("Accept the place offered", None, docs.ACCEPT_OFFER),
+)
 class ApplicationViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -476,28 +560,6 @@ class IsUnitOfficer(BasePermission):
         return selectors.is_unit_officer(request.user)
 
 
-class DecisionSerializer(serializers.ModelSerializer):
-    outcome_label = serializers.CharField(source="get_outcome_display")
-    space_kind_label = serializers.CharField(source="get_space_kind_display")
-
-    class Meta:
-        model = Decision
-        fields = [
-            "outcome",
-            "outcome_label",
-            "decided_at",
-            "conditions",
-            "reasons",
-            "space_kind",
-            "space_kind_label",
-            "area_m2",
-            "move_in_on",
-            "term_months",
-            "waitlist_position",
-        ]
-        read_only_fields = fields
-
-
 def _note(**kwargs):
     return serializers.CharField(
         max_length=MESSAGE_MAX,
@@ -536,6 +598,12 @@ class DecideSerializer(serializers.Serializer):
     )
 
 
+class DecidedSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    decision = DecisionSerializer()
+
+
 class OfficerApplicationViewSet(viewsets.GenericViewSet):
     """The unit's applications, for its officers: ``POST …/{reference}/decide/``. Another unit's
     application is 404; anyone but a program officer is refused (403)."""
@@ -548,14 +616,24 @@ class OfficerApplicationViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.unit_applications(self.request.user).select_related("call", "enterprise")
 
+    @extend_schema(
+        summary="Decide an application (officers of its unit)",
+        description="Approve (with the space allocated), waitlist (at a place: the next free one by default) or "
+        "reject (with reasons for the applicant). `expected_status` is the state you saw: if someone moved the "
+        "application since, the answer is 409, naming who and when. Another unit's application is 404; anyone but "
+        "a program officer is refused (403).",
+        request=DecideSerializer,
+        responses={201: DecidedSerializer},
+        examples=docs.DECIDE,
+    )
     @action(detail=True, methods=["post"])
     def decide(self, request, reference=None):
         application = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         decision = decisions.decide(actor=request.user, application=application, **serializer.validated_data)
-        data = {"reference": application.reference, "status": decision.application.status}
-        return Response({**data, "decision": DecisionSerializer(decision).data}, status=status.HTTP_201_CREATED)
+        data = {"reference": application.reference, "status": decision.application.status, "decision": decision}
+        return Response(DecidedSerializer(data).data, status=status.HTTP_201_CREATED)
 
 
 class RankingRowSerializer(serializers.Serializer):
@@ -570,7 +648,7 @@ class RankingRowSerializer(serializers.Serializer):
     within_capacity = serializers.BooleanField()
     raw_reviewers_count = serializers.SerializerMethodField()
 
-    def get_raw_reviewers_count(self, row):
+    def get_raw_reviewers_count(self, row) -> int:
         return len(row.raw_reviewers)
 
 
@@ -578,6 +656,18 @@ class RankingPagination(PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_paginated_response_schema(self, schema):
+        """With the call's capacity and its reviewers scored raw, which the ranking view adds."""
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["capacity"] = {"type": "integer", "example": 20}
+        paginated["properties"]["raw_reviewers"] = {
+            "type": "integer",
+            "example": 0,
+            "description": "Reviewers in the call with too few reviews to normalise: their scores count raw.",
+        }
+        paginated["required"] = [*paginated.get("required", []), "capacity", "raw_reviewers"]
+        return paginated
 
 
 class OfficerCallViewSet(viewsets.GenericViewSet):
@@ -591,6 +681,14 @@ class OfficerCallViewSet(viewsets.GenericViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
 
+    @extend_schema(
+        summary="The call's ranking (officers of its unit)",
+        description="The applications best first by their weighted scores, each reviewer's scores normalised, a page "
+        "at a time (`page_size` up to 500), with the call's capacity. Another unit's call is 404; anyone but a "
+        "program officer is refused (403).",
+        responses=RankingRowSerializer(many=True),
+        examples=docs.RANKING,
+    )
     @action(detail=True, methods=["get"])
     def ranking(self, request, slug=None):
         call = selectors.unit_call(request.user, slug)

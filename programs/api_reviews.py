@@ -6,6 +6,7 @@ for a user who is not a reviewer. Every change goes through ``services.reviews``
 """
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 from hkhz_portal.core.converters import ID_REGEX
 from hkhz_portal.core.validators import validate_multiline_text
 
+from . import api_schema as docs
 from . import selectors
 from .answers import form_schema
 from .api import MESSAGE_MAX
@@ -126,6 +128,31 @@ def assignment_detail(assignment, request) -> dict:
     return data
 
 
+class AssignmentDetailSerializer(AssignmentSerializer):
+    """For the schema: what ``assignment_detail`` adds to an assignment. Keys beyond ``open`` are
+    there only once the reviewer declared no conflict; ``other_reviews`` only once their own
+    review is submitted."""
+
+    open = serializers.BooleanField(help_text="Whether the review can still be saved or submitted.")
+    answers = serializers.JSONField(required=False, help_text="The application's answers by question key.")
+    documents = docs.ReviewDocumentShape(many=True, required=False)
+    rubric = docs.RubricShape(allow_null=True, required=False)
+    review = docs.OwnReviewShape(allow_null=True, required=False)
+    other_reviews = docs.OtherReviewShape(many=True, required=False)
+
+    class Meta(AssignmentSerializer.Meta):
+        fields = [
+            *AssignmentSerializer.Meta.fields,
+            "open",
+            "answers",
+            "documents",
+            "rubric",
+            "review",
+            "other_reviews",
+        ]
+        read_only_fields = fields
+
+
 class DeclareSerializer(serializers.Serializer):
     conflict = serializers.BooleanField()
     reason = _text()
@@ -139,6 +166,29 @@ class ReviewSerializer(serializers.Serializer):
     submit = serializers.BooleanField(default=False)
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List your review assignments", examples=docs.ASSIGNMENT_LIST),
+    retrieve=extend_schema(
+        summary="Read an assignment",
+        description="Before your conflict declaration, only the enterprise's name and the call; once you declared "
+        "no conflict, the application's answers and documents and the rubric; the other reviews only once yours "
+        "is submitted.",
+        responses=AssignmentDetailSerializer,
+        examples=docs.ASSIGNMENT_DETAIL,
+    ),
+    update=extend_schema(
+        summary="Save or submit your review",
+        request=ReviewSerializer,
+        responses=AssignmentDetailSerializer,
+        examples=docs.SAVE_REVIEW,
+    ),
+    declare=extend_schema(
+        summary="Declare a conflict of interest, or none",
+        request=DeclareSerializer,
+        responses=AssignmentDetailSerializer,
+        examples=docs.DECLARE,
+    ),
+)
 class ReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The reviewer's own assignments. ``POST …/declare/`` (``{"conflict": bool, "reason": str}``)
     declares a conflict of interest or none; ``PUT`` (``{"scores": {key: int}, "recommendation",

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from hkhz_portal.core.api import PROBLEM_JSON
+from hkhz_portal.core.problems import PROBLEM_JSON, problem
 
 
 def saved_language(request) -> str | None:
@@ -75,7 +75,7 @@ class StaffMFAMiddleware:
 
     def _refuse(self, request, code, message, url_name):
         if request.path.startswith("/api/"):
-            body = {"type": code, "title": message, "status": 403}
+            body = problem(code, message, 403)
             return JsonResponse(body, status=403, content_type=PROBLEM_JSON)
         messages.warning(request, message)
         return redirect(f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}")

@@ -1,11 +1,14 @@
 """API plumbing shared by every app: errors as problem+json, and the signed-in user's own data.
 (The JSON parser is in ``parsers``: DRF imports it while loading its views, so it cannot import them.)"""
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -18,55 +21,78 @@ from .converters import ID_REGEX
 from .errors import DomainError
 from .models import Notification
 from .notifications import mark_read, notifications_for
-
-PROBLEM_JSON = "application/problem+json"
-#: Where the API lives: the middleware that serve only the API look at paths under it.
-API_PREFIX = "/api/"
+from .problems import PROBLEM_JSON, problem
 
 
-def problem_response(status: int, code: str, title: str) -> JsonResponse:
-    """A problem+json answer given before any view runs (by a middleware), shaped like the
-    exception handler's."""
-    return JsonResponse({"type": code, "title": str(title), "status": status}, status=status, content_type=PROBLEM_JSON)
+def _first_message(errors) -> str:
+    """The first message in DRF's nested errors (lists of messages, dicts by field or by row)."""
+    if isinstance(errors, dict):
+        errors = list(errors.values())
+    if isinstance(errors, list | tuple):
+        return next((found for item in errors if (found := _first_message(item))), "")
+    return str(errors)
+
+
+def _error_summary(errors: dict) -> str:
+    """One sentence naming each field at fault with its first message, for ``detail``."""
+    parts = []
+    for field, messages in errors.items():
+        message = _first_message(messages)
+        parts.append(message if field in ("non_field_errors", "__all__") else f"{field}: {message}")
+    return " ".join(parts)
 
 
 def exception_handler(exc, context):
     """Turn business-rule and validation failures into 4xx problem+json, never a 500.
 
-    Body: ``type`` (a stable code), ``title``, ``status``, and ``errors`` keyed by field
-    where the failure belongs to one (a domain error carrying ``errors`` by field gives them).
+    Body (``problem``): ``type`` (a stable code), ``title``, ``status``, ``detail``, and
+    ``errors`` keyed by field where the failure belongs to one (a domain error carrying
+    ``errors`` by field gives them).
     """
     if isinstance(exc, DomainError):
-        body = {"type": exc.code, "title": str(exc.message), "status": exc.status}
-        if getattr(exc, "errors", None):
-            body["errors"] = exc.errors
-        elif exc.field:
-            body["errors"] = {exc.field: [str(exc.message)]}
+        errors = getattr(exc, "errors", None) or ({exc.field: [str(exc.message)]} if exc.field else None)
+        body = problem(exc.code, exc.message, exc.status, errors=errors)
         return Response(body, status=exc.status, content_type=PROBLEM_JSON)
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        body = {"type": "invalid", "title": _("Invalid input."), "status": 400, "errors": errors}
+        body = problem("invalid", _("Invalid input."), 400, detail=_error_summary(errors), errors=errors)
         return Response(body, status=400, content_type=PROBLEM_JSON)
     if isinstance(exc, RequestDataTooBig):
-        body = {"type": "too_large", "title": _("The request body is larger than the API accepts."), "status": 413}
+        body = problem("too_large", _("The request body is larger than the API accepts."), 413)
         return Response(body, status=413, content_type=PROBLEM_JSON)
     if isinstance(exc, SuspiciousOperation):  # too many fields or files, a malformed body
-        body = {"type": "bad_request", "title": _("The request could not be accepted."), "status": 400}
+        body = problem("bad_request", _("The request could not be accepted."), 400)
         return Response(body, status=400, content_type=PROBLEM_JSON)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     detail = response.data
     if isinstance(detail, dict) and set(detail) == {"detail"}:
-        body = {"type": getattr(detail["detail"], "code", "error"), "title": str(detail["detail"])}
+        body = problem(getattr(detail["detail"], "code", "error"), detail["detail"], response.status_code)
     else:
-        body = {"type": "invalid", "title": _("Invalid input."), "errors": detail}
-    body["status"] = response.status_code
+        errors = detail if isinstance(detail, dict) else {"non_field_errors": detail}
+        summary = _error_summary(errors)
+        body = problem("invalid", _("Invalid input."), response.status_code, detail=summary, errors=errors)
     response.data = body
     response.content_type = PROBLEM_JSON
     return response
 
 
+API = "https://portal.example.org/api/v1"
+
+
+@extend_schema(
+    summary="Links to the resources",
+    tags=["discovery"],
+    responses={200: {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}}},
+    examples=[
+        OpenApiExample(
+            "Links",
+            value={name: f"{API}/{name}/" for name in ("calls", "docs", "me", "notifications", "redoc", "schema")},
+            response_only=True,
+        )
+    ],
+)
 class APIRootView(APIView):
     """The API's entry point: a link to each resource that needs no argument (``me``, the
     notifications, the enterprises…), open to anyone so that a client can find its way before
@@ -90,17 +116,57 @@ class APIRootView(APIView):
         return Response(dict(sorted(links.items())))
 
 
+class SchemaView(SpectacularAPIView):
+    """drf-spectacular's schema view, documented with an example of its own."""
+
+    @extend_schema(
+        summary="This OpenAPI schema",
+        description="The schema of this API (OpenAPI 3.1), in YAML unless JSON is asked for.",
+        responses={200: OpenApiTypes.OBJECT},
+        parameters=[
+            OpenApiParameter("format", str, enum=["json", "yaml"], description="YAML unless `json`."),
+            OpenApiParameter("lang", str, enum=[code for code, _name in settings.LANGUAGES]),
+        ],
+        examples=[
+            OpenApiExample(
+                "The schema",
+                value={"openapi": "3.1.0", "info": {"title": "HKHZ Portal API", "version": "1.0.0"}, "paths": {}},
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
 class MeSerializer(serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField()
     preferred_language = serializers.CharField()
     roles = serializers.SerializerMethodField()
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    unit = serializers.CharField(source="unit.code", allow_null=True, read_only=True)
 
-    def get_roles(self, user):
+    def get_roles(self, user) -> list[str]:
         return sorted(user.roles)
 
 
+@extend_schema(
+    summary="The signed-in user",
+    responses=MeSerializer,
+    examples=[
+        OpenApiExample(
+            "An applicant",
+            value={
+                "email": "chen.wei@helix.example.cn",
+                "full_name": "Chen Wei",
+                "preferred_language": "zh-hans",
+                "roles": ["applicant"],
+                "unit": None,
+            },
+            response_only=True,
+        )
+    ],
+)
 class MeView(APIView):
     """The signed-in user: name, language, roles and unit."""
 
@@ -114,6 +180,27 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "body", "url", "read_at", "created_at"]
 
 
+_NOTIFICATION = {
+    "id": 31,
+    "title": "Your application HKSP-2026-00042 was approved",
+    "body": "Open it to accept the place offered.",
+    "url": "/applications/HKSP-2026-00042/",
+    "read_at": None,
+    "created_at": "2026-06-20T15:00:00+08:00",
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List your notifications", examples=[OpenApiExample("Notifications", value=_NOTIFICATION)]
+    ),
+    retrieve=extend_schema(summary="Read a notification", examples=[OpenApiExample("Unread", value=_NOTIFICATION)]),
+    read=extend_schema(
+        summary="Mark a notification read",
+        request=None,
+        examples=[OpenApiExample("Read", value={**_NOTIFICATION, "read_at": "2026-06-20T15:02:00+08:00"})],
+    ),
+)
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The signed-in user's own notifications; anyone else's are not found (404)."""
 

@@ -41,8 +41,8 @@ from rest_framework.views import APIView
 
 from hkhz_portal.accounts.api_keys import PartnerClient
 
-from .api import API_PREFIX, problem_response
 from .models import IdempotencyRecord
+from .problems import API_PREFIX, problem_response
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -11,10 +11,10 @@ from django.utils.http import quote_etag, url_has_allowed_host_and_scheme, urlen
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
-from .api import API_PREFIX, problem_response
 from .audit import request_ip
 from .clients import client_ip
 from .errors import DomainError, fix_page
+from .problems import API_PREFIX, problem_response
 
 
 class RequestContextMiddleware:

@@ -3,11 +3,23 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django.views.defaults import page_not_found
 
 from . import health
 from .notifications import mark_all_read, mark_read, notifications_for
+from .problems import PROBLEM_JSON, problem
+
+
+def not_found(request, exception):
+    """The 404 of a URL that matched no route: problem+json under /api/ (one error format for
+    the whole API, a malformed id included), the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = problem("not_found", _("Not found."), 404)
+        return JsonResponse(body, status=404, content_type=PROBLEM_JSON)
+    return page_not_found(request, exception)
 
 
 def landing(request):

@@ -26,6 +26,7 @@ def test_domain_error_becomes_a_4xx_problem_json():
         "type": "call_closed",
         "title": "The call is closed.",
         "status": 409,
+        "detail": "The call is closed.",
         "errors": {"call": ["The call is closed."]},
     }
 
@@ -50,6 +51,7 @@ def test_an_anonymous_request_is_told_to_authenticate_with_401_and_the_scheme(cl
         "type": "not_authenticated",
         "title": "Authentication credentials were not provided.",
         "status": 401,
+        "detail": "Authentication credentials were not provided.",
     }
 
 
@@ -80,12 +82,15 @@ def test_the_api_root_links_every_resource_that_needs_no_argument(client, signed
         "applications": "http://testserver/api/v1/applications/",
         "calls": "http://testserver/api/v1/calls/",
         "directory": "http://testserver/api/v1/directory/",
+        "docs": "http://testserver/api/v1/docs/",
         "enterprises": "http://testserver/api/v1/enterprises/",
         "me": "http://testserver/api/v1/me/",
         "notifications": "http://testserver/api/v1/notifications/",
         "partner/applications": "http://testserver/api/v1/partner/applications/",
         "programmes": "http://testserver/api/v1/programmes/",
+        "redoc": "http://testserver/api/v1/redoc/",
         "reviews": "http://testserver/api/v1/reviews/",
+        "schema": "http://testserver/api/v1/schema/",
         "stats": "http://testserver/api/v1/stats/",
         "stats/admissions/year": "http://testserver/api/v1/stats/admissions/year/",
         "stats/applications/call": "http://testserver/api/v1/stats/applications/call/",

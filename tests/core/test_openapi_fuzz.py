@@ -1,0 +1,182 @@
+"""Schemathesis over the live schema, through the WSGI application: every operation, with a
+signed-in applicant's session and with a key holding every scope, with valid and invalid
+input. No answer may be a 5xx, every answer must match the schema (status, content type,
+body), and invalid input must be refused.
+
+Bounded to run in the normal suite: a few derandomized examples per operation and mode, with
+the path parameters of real objects for valid input so that answers are more than 404s.
+"""
+
+import datetime
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.utils import timezone
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from enterprises.services import regulatory
+from hkhz_portal.core.notifications import notify
+from hkhz_portal.wsgi import application
+from programs.services import applications as svc
+from tests.conftest import PortalClient
+from tests.factories import api_key
+from tests.programs.factories import (
+    applicant_of,
+    applicant_of_new_enterprise,
+    business_plan,
+    officer_of,
+    reviewed,
+    reviewing_call,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+EXAMPLES = 6
+#: The credentials are the test's, sent with every request: not parameters to generate (nor to
+#: leave out as "invalid input", which the credentials sent anyway would then make valid).
+CONFIG = schemathesis.Config.from_dict({"generation": {"with-security-parameters": False}})
+
+
+@pytest.fixture
+def in_process_requests():
+    """The WSGI handler closes the database connection after each request, as a server must;
+    here the requests run inside the test's transaction, so it must not (Django's test client
+    does the same)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world():
+    """An open call and an applicant with an enterprise, a document, a product with a milestone,
+    a draft and a notification: the objects the path parameters name."""
+    call = reviewing_call(slug="hksp-2026-spring")
+    applicant = applicant_of_new_enterprise()
+    enterprise = applicant.memberships.get().enterprise
+    document = business_plan(applicant)
+    product = regulatory.save_product(enterprise, actor=applicant, name="HLX-101", modality="biologic")
+    milestone = regulatory.save_milestone(product, actor=applicant, jurisdiction="fda", pathway="ind")
+    draft = svc.start_application(actor=applicant, call=call, enterprise=enterprise)
+    notification = notify(applicant, title="Hello", body="", url="/")
+    return {
+        "applicant": applicant,
+        "calls": {"slug": call.slug},
+        "enterprises": {"reference": enterprise.reference},
+        "documents": {"reference": enterprise.reference, "id": document.pk},
+        "products": {"reference": enterprise.reference, "id": product.pk},
+        "milestones": {"reference": enterprise.reference, "id": milestone.pk},
+        "applications": {"reference": draft.reference},
+        "notifications": {"id": notification.pk},
+    }
+
+
+def live_schema():
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application, config=CONFIG)
+
+
+def signed_in(user) -> dict:
+    """The cookies and header of ``user``'s browser: the session, and the CSRF token for writes."""
+    client = PortalClient()
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    token = get_token(request)
+    cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": request.META["CSRF_COOKIE"]}
+    return {"headers": {"X-CSRFToken": token}, "cookies": cookies}
+
+
+def real_objects(world, path: str) -> dict:
+    """The path parameters of ``path`` that name the world's objects (its last resource's)."""
+    for resource in ("documents", "products", "milestones", "notifications", "enterprises", "applications", "calls"):
+        if f"/{resource}/" in path:
+            return world[resource]
+    return {}
+
+
+def fuzz(operation, mode, credentials, path_parameters):
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
+    def run(case):
+        case.call_and_validate(checks=CHECKS, **credentials)
+
+    run()
+
+
+@pytest.mark.parametrize("credential", ["session", "key"])
+def test_every_operation_answers_as_documented(world, credential, in_process_requests):
+    if credential == "session":
+        credentials = signed_in(world["applicant"])
+    else:
+        credentials = {"headers": {"Authorization": f"Bearer {api_key()}"}}
+    schema = live_schema()
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) > 35
+    for operation in operations:
+        known = {p.name for p in operation.path_parameters}
+        objects = {name: value for name, value in real_objects(world, operation.path).items() if name in known}
+        fuzz(operation, GenerationMode.POSITIVE, credentials, objects)
+        try:
+            fuzz(operation, GenerationMode.NEGATIVE, credentials, None)
+        except Unsatisfiable:  # nothing to send wrong: no parameter, no body
+            assert not operation.path_parameters and not operation.body, operation.label
+
+
+def test_the_officers_and_reviewers_answers_match_the_schema_too(in_process_requests):
+    """The answers the applicant's session cannot reach, built by hand in the views: a decision,
+    the ranking, a decided application with its onboarding, a submitted review beside another."""
+    call = reviewing_call()
+    application = reviewed(call)
+    officer, applicant = signed_in(officer_of(call)), signed_in(applicant_of(application))
+    assignment = application.assignments.first()
+    schema = live_schema()
+    reference = {"reference": application.reference}
+    move_in = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    decision = {
+        "outcome": "approve",
+        "space_kind": "wet_lab",
+        "area_m2": "45.5",
+        "move_in_on": move_in,
+        "term_months": 36,
+    }
+    steps = [
+        ("POST", "/api/v1/applications/{reference}/decide/", reference, decision, officer, 201),
+        ("GET", "/api/v1/calls/{slug}/ranking/", {"slug": call.slug}, None, officer, 200),
+        ("POST", "/api/v1/applications/{reference}/accept_offer/", reference, None, applicant, 200),
+        ("GET", "/api/v1/applications/{reference}/", reference, None, applicant, 200),
+        ("GET", "/api/v1/reviews/{id}/", {"id": assignment.pk}, None, signed_in(assignment.reviewer), 200),
+    ]
+    for method, path, parameters, body, credentials, status in steps:
+        extra = {} if body is None else {"body": body, "media_type": "application/json"}
+        case = schema[path][method].Case(path_parameters=parameters, **extra)
+        response = case.call_and_validate(checks=CHECKS, **credentials)
+        assert response.status_code == status, (path, response.text)
+    assert response.json()["other_reviews"], "the reviewer sees the others' reviews once theirs is in"
