@@ -401,6 +401,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "programs.workflow.Status",
         "AssignmentStatusEnum": "programs.choices.AssignmentStatus",
+        "DeliveryStatusEnum": "hkhz_portal.webhooks.models.DeliveryStatus",
         "CallStateEnum": "programs.choices.CallState",
         "EnterpriseKindEnum": "enterprises.choices.Kind",
         "MemberRoleEnum": "enterprises.choices.MemberRole",
