@@ -10,7 +10,8 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +29,8 @@ KEY_PREFIX = "hkhz_live_"
 SHOWN_LENGTH = len(KEY_PREFIX) + 6
 #: Last-used time and address are written at most this often per key.
 LAST_USED_EVERY = timedelta(minutes=1)
+#: How long a key found by its hash is kept in the cache (``find_key``).
+CACHE_FOR = timedelta(minutes=1)
 DEFAULT_LIFETIME = timedelta(days=365)
 
 
@@ -103,6 +106,45 @@ def active_keys():
     return APIKey.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
+def _cached(digest: str) -> str:
+    return f"api-key:{digest}"
+
+
+def find_key(secret: str):
+    """The active key with this secret, or None. Every keyed request asks, so a found key is
+    kept in the cache for ``CACHE_FOR`` (by its hash; the secret itself is never kept): one
+    cache read instead of a database query. Revoking a key drops it from the cache when the
+    revocation commits (``forget_key``) and expiry is checked on each use, so a cached key
+    opens nothing more than a fresh read would."""
+    digest = hash_secret(secret)
+    key = cache.get(_cached(digest))
+    if key is None:
+        # The hash is unique: no ORDER BY (``first()`` adds one).
+        found = active_keys().select_related("organisation").filter(secret_hash=digest).order_by()
+        key = next(iter(found[:1]), None)
+        if key is None:
+            return None
+        cache.set(_cached(digest), key, CACHE_FOR.total_seconds())
+    return key if key.is_active else None
+
+
+def forget_key(key) -> None:
+    """Drop a key from the lookup cache once the caller's transaction commits (a revocation)."""
+    transaction.on_commit(lambda: cache.delete(_cached(key.secret_hash)))
+
+
+def note_use(key, request) -> None:
+    """Last use, written at most once a minute per key: the cache's atomic ``add`` lets one
+    request a minute through to a conditional UPDATE, which parallel requests, or a cache
+    emptied meanwhile, cannot make twice in the same minute either."""
+    if not cache.add(f"api-key-used:{key.pk}", True, LAST_USED_EVERY.total_seconds()):
+        return
+    now = timezone.now()
+    type(key).objects.filter(pk=key.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY)
+    ).update(last_used_at=now, last_used_ip=client_ip(request))
+
+
 class APIKeyAuthentication(authentication.BaseAuthentication):
     """``Authorization: Bearer hkhz_live_…``. A revoked, expired or unknown key is 401, told
     apart only by a generic message; any other scheme is left to the next authentication."""
@@ -117,27 +159,14 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
             secret = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("This API key is not valid.")) from None
-        # The hash is unique: no ORDER BY (``first()`` adds one), the lookup is every keyed request's.
-        found = active_keys().select_related("organisation").filter(secret_hash=hash_secret(secret)).order_by()
-        key = next(iter(found[:1]), None)
+        key = find_key(secret)
         if key is None:
             raise exceptions.AuthenticationFailed(_("This API key is not valid, expired or was revoked."))
-        self._note_use(key, request)
+        note_use(key, request)
         return PartnerClient(key), key
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
-
-    @staticmethod
-    def _note_use(key, request) -> None:
-        """Last use, written at most once a minute per key: one conditional UPDATE, which
-        parallel requests cannot make twice in the same minute."""
-        now = timezone.now()
-        if key.last_used_at and now - key.last_used_at < LAST_USED_EVERY:
-            return
-        type(key).objects.filter(pk=key.pk).filter(
-            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY)
-        ).update(last_used_at=now, last_used_ip=client_ip(request))
 
 
 def request_scopes(request) -> frozenset[str]:

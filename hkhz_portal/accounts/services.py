@@ -258,5 +258,6 @@ def _revoke(keys, key_id: int, *, actor: User) -> APIKey:
         key.revoked_at = timezone.now()
         key.revoked_by = actor
         key.save(update_fields=["revoked_at", "revoked_by"])
+        api_keys.forget_key(key)
         audit.record(AuditAction.API_KEY_REVOKED, target=key, actor=actor, changes={"prefix": key.prefix})
     return key

@@ -106,3 +106,21 @@ def test_an_unknown_or_empty_scope_is_refused(scopes):
     with pytest.raises(DomainError) as refused:
         services.create_api_key(actor=partner_user(), name="k", scopes=scopes)
     assert refused.value.field == "scopes"
+
+
+def test_a_key_revoked_while_cached_is_refused_at_once(client, django_capture_on_commit_callbacks):
+    user = partner_user()
+    key, secret = services.create_api_key(actor=user, name="k", scopes=[Scope.CALLS_READ])
+    assert client.get("/api/v1/calls/", **bearer(secret)).status_code == 200  # now in the lookup cache
+    with django_capture_on_commit_callbacks(execute=True):
+        services.revoke_api_key(key.pk, actor=user)
+    assert client.get("/api/v1/calls/", **bearer(secret)).status_code == 401
+
+
+def test_a_key_that_expires_while_cached_is_refused(client, monkeypatch):
+    user = partner_user()
+    key, secret = services.create_api_key(actor=user, name="k", scopes=[Scope.CALLS_READ])
+    assert client.get("/api/v1/calls/", **bearer(secret)).status_code == 200
+    later = key.expires_at + timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert client.get("/api/v1/calls/", **bearer(secret)).status_code == 401
