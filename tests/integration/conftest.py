@@ -16,8 +16,6 @@ from django.db import connection, transaction
 from tests.conftest import require
 from tests.programs.factories import CallFactory, park_rules
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
-
 
 def database_url() -> str:
     """The URL of the database this test run uses, for a worker in another process."""
@@ -32,9 +30,13 @@ def database_url() -> str:
 
 @contextmanager
 def celery_worker(*, redis_url: str = "", extra_args=(), extra_env=None):
-    """Start ``celery worker`` for the duration of the block; stop it by its pid afterwards."""
+    """Start ``celery worker`` for the duration of the block; stop it by its pid afterwards.
+
+    The worker is no xdist worker: without PYTEST_XDIST_WORKER its test settings take
+    ``redis_url`` (this xdist worker's own Redis database) as it is, instead of shifting it again.
+    """
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if not name.startswith("PYTEST_XDIST_")},
         "DJANGO_SETTINGS_MODULE": "hkhz_portal.settings.test",
         "DATABASE_URL": database_url(),
         "REDIS_URL": redis_url,
@@ -107,14 +109,15 @@ def call():
 
 
 def redis_client():
-    return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1)
 
 
 @pytest.fixture
 def broker():
-    """This run's Redis (REDIS_URL), emptied of tasks that earlier runs left behind."""
+    """This run's Redis (REDIS_URL; under xdist, this worker's own database of it), emptied of
+    tasks that earlier runs left behind."""
     try:
-        available = bool(REDIS_URL) and redis_client().ping()
+        available = bool(settings.REDIS_URL) and redis_client().ping()
     except redis.RedisError:
         available = False
     require(available, "Redis named by REDIS_URL")
@@ -122,7 +125,7 @@ def broker():
 
     app.control.purge()
     redis_client().delete("unacked", "unacked_index")
-    return REDIS_URL
+    return settings.REDIS_URL
 
 
 def waiting_for_locks() -> list[str]:
