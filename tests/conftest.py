@@ -16,7 +16,8 @@ PROCESS_FOLDERS = tuple(Path(__file__).parent / name for name in ("integration",
 
 
 def starts_processes(item: pytest.Item) -> bool:
-    """By its marker, its folder or its fixtures: a test elsewhere that asks for ``live_server``."""
+    """A test that starts a Celery worker, a live server or a browser: known by its marker, its
+    folder, or (anywhere) its asking for ``live_server``."""
     return (
         any(item.get_closest_marker(name) for name in ("integration", "e2e"))
         or "live_server" in getattr(item, "fixturenames", ())
