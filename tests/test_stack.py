@@ -1,6 +1,8 @@
 """On CI the suite must run on the real stack; a missing service fails instead of skipping."""
 
 import os
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -11,6 +13,7 @@ from django.db import connection
 
 from hkhz_portal.settings.test import redis_url_for_worker
 from tests.conftest import CI, require
+from tests.integration.conftest import worker_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +53,20 @@ def test_an_xdist_worker_clears_only_its_own_redis_database_which_its_broker_sha
         assert beyond.get(key) == b"kept"
     finally:
         beyond.delete(key)
+
+
+def test_a_process_a_test_starts_under_xdist_uses_the_redis_database_it_is_given(monkeypatch):
+    """A Celery worker started by a test on xdist worker gw3 consumes from gw3's database, the one
+    it is given, not the one three places further that its settings would make of it as a gw3."""
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw3")
+    given = "redis://127.0.0.1:6379/7"
+    show = "from django.conf import settings; print(settings.CELERY_BROKER_URL, settings.CACHES['default']['LOCATION'])"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {show}"],
+        cwd=settings.BASE_DIR,
+        env=worker_environment(redis_url=given),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split() == [given, given], result.stderr

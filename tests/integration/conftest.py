@@ -28,14 +28,12 @@ def database_url() -> str:
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-@contextmanager
-def celery_worker(*, redis_url: str = "", extra_args=(), extra_env=None):
-    """Start ``celery worker`` for the duration of the block; stop it by its pid afterwards.
-
-    The worker is no xdist worker: without PYTEST_XDIST_WORKER its test settings take
-    ``redis_url`` (this xdist worker's own Redis database) as it is, instead of shifting it again.
-    """
-    env = {
+def worker_environment(*, redis_url: str = "", extra_env=None) -> dict[str, str]:
+    """The environment of a process a test starts: this run's test database, broker folder and
+    stored files, and ``redis_url`` (this xdist worker's own Redis database) taken as it is. The
+    process is no xdist worker: with PYTEST_XDIST_WORKER its test settings would shift the
+    database once more, to another xdist worker's."""
+    return {
         **{name: value for name, value in os.environ.items() if not name.startswith("PYTEST_XDIST_")},
         "DJANGO_SETTINGS_MODULE": "hkhz_portal.settings.test",
         "DATABASE_URL": database_url(),
@@ -45,6 +43,12 @@ def celery_worker(*, redis_url: str = "", extra_args=(), extra_env=None):
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         **(extra_env or {}),
     }
+
+
+@contextmanager
+def celery_worker(*, redis_url: str = "", extra_args=(), extra_env=None):
+    """Start ``celery worker`` for the duration of the block; stop it by its pid afterwards."""
+    env = worker_environment(redis_url=redis_url, extra_env=extra_env)
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "hkhz_portal", "worker", "--pool=solo", "--loglevel=INFO", *extra_args],
         cwd=settings.BASE_DIR,
