@@ -1,5 +1,6 @@
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from allauth.account.internal.flows.login import record_authentication
@@ -9,6 +10,35 @@ from django.http import HttpRequest
 from django.test import Client
 
 CI = os.environ.get("CI", "").lower() == "true"
+
+#: The folders of the tests that start processes: Celery workers, a live server and Chromium.
+PROCESS_FOLDERS = tuple(Path(__file__).parent / name for name in ("integration", "e2e"))
+
+
+def starts_processes(item: pytest.Item) -> bool:
+    """A test that starts a Celery worker, a live server or a browser: known by its marker, its
+    folder, or (anywhere) its asking for ``live_server``."""
+    return (
+        any(item.get_closest_marker(name) for name in ("integration", "e2e"))
+        or "live_server" in getattr(item, "fixturenames", ())
+        or any(item.path.is_relative_to(folder) for folder in PROCESS_FOLDERS)
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (``-n``, ``--dist loadgroup`` in pyproject's addopts) the tests that start
+    processes run one after another on one xdist worker, while the other workers take the rest.
+
+    Each xdist worker has its own test database and Redis database (settings/test.py), and a
+    live server takes a free port, so they would not collide; but the processes they start need
+    a core of their own, and two Celery workers and two Chromiums on a two-core machine would
+    starve the timed waits of these tests (a task taken over after a 2-second visibility timeout).
+    ``tryfirst``: xdist reads the group when its own hook runs.
+    """
+    for item in items:
+        if starts_processes(item):
+            item.add_marker(pytest.mark.xdist_group("processes"))
 
 
 def require(available: bool, what: str) -> None:

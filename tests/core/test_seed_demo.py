@@ -29,17 +29,38 @@ from programs.workflow import Status, reachable_states
 
 pytestmark = pytest.mark.django_db
 
+ADMISSION = (
+    Programme,
+    Call,
+    Application,
+    StatusChange,
+    PanelMember,
+    ConflictDeclaration,
+    ReviewAssignment,
+    Review,
+    Decision,
+)
 
-def test_seed_demo_creates_a_portal_to_explore_and_is_idempotent(capsys):
+
+def test_seed_demo_creates_a_portal_to_explore_and_is_idempotent(capsys, settings, tmp_path):
+    """Seeding takes seconds, so one test seeds twice and checks each part of the demo in turn."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     call_command("seed_demo", password="demo-password-1")
     first = capsys.readouterr().out
     assert "password: demo-password-1" in first
+    counts = [model.objects.count() for model in ADMISSION]
     call_command("seed_demo")
     second = capsys.readouterr().out
     assert "password:" not in second
     assert "0 created, 40 already present" in second
     assert "Demo applications: 0 created, 9 already present" in second
+    assert [model.objects.count() for model in ADMISSION] == counts
 
+    the_demo_has_users_of_every_role_and_forty_firms()
+    the_demo_has_programmes_calls_and_applications_in_every_state_of_part_1()
+
+
+def the_demo_has_users_of_every_role_and_forty_firms():
     for role in Role:
         assert User.objects.filter(groups__name=role.value, email__endswith="@demo.hkhz.local").exists()
 
@@ -63,24 +84,7 @@ def test_seed_demo_creates_a_portal_to_explore_and_is_idempotent(capsys):
     assert set(Milestone.objects.values_list("jurisdiction", flat=True)) >= {"nmpa", "fda"}
 
 
-def test_seed_demo_adds_programmes_calls_and_applications_in_every_state_of_part_1(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    admission = (
-        Programme,
-        Call,
-        Application,
-        StatusChange,
-        PanelMember,
-        ConflictDeclaration,
-        ReviewAssignment,
-        Review,
-        Decision,
-    )
-    call_command("seed_demo", password="demo-password-1")
-    counts = [model.objects.count() for model in admission]
-    call_command("seed_demo")
-    assert [model.objects.count() for model in admission] == counts
-
+def the_demo_has_programmes_calls_and_applications_in_every_state_of_part_1():
     assert set(Programme.objects.values_list("kind", "duration_months")) == {
         ("biomedical_incubation", 48),
         ("technology_incubation", 36),

@@ -1,13 +1,13 @@
 """API rate limits: one atomic counter per client and window, so parallel requests cannot
 slip past the limit; a refused request gets 429 with Retry-After."""
 
-import os
 import sys
 import threading
 import uuid
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
@@ -33,7 +33,7 @@ def locmem_cache():
 
 
 def redis_cache():
-    url = os.environ.get("REDIS_URL", "")
+    url = settings.REDIS_URL
     cache = RedisCache(url, {"KEY_PREFIX": f"throttle-test-{uuid.uuid4().hex}"}) if url else None
     try:
         reachable = cache is not None and cache.add("ping", 1, 5) is not None

@@ -16,8 +16,6 @@ from django.db import connection, transaction
 from tests.conftest import require
 from tests.programs.factories import CallFactory, park_rules
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
-
 
 def database_url() -> str:
     """The URL of the database this test run uses, for a worker in another process."""
@@ -30,11 +28,13 @@ def database_url() -> str:
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-@contextmanager
-def celery_worker(*, redis_url: str = "", extra_args=(), extra_env=None):
-    """Start ``celery worker`` for the duration of the block; stop it by its pid afterwards."""
-    env = {
-        **os.environ,
+def worker_environment(*, redis_url: str = "", extra_env=None) -> dict[str, str]:
+    """The environment of a process a test starts: this run's test database, broker folder and
+    stored files, and ``redis_url`` (this xdist worker's own Redis database) taken as it is. The
+    process is no xdist worker: with PYTEST_XDIST_WORKER its test settings would shift the
+    database once more, to another xdist worker's."""
+    return {
+        **{name: value for name, value in os.environ.items() if not name.startswith("PYTEST_XDIST_")},
         "DJANGO_SETTINGS_MODULE": "hkhz_portal.settings.test",
         "DATABASE_URL": database_url(),
         "REDIS_URL": redis_url,
@@ -43,6 +43,12 @@ def celery_worker(*, redis_url: str = "", extra_args=(), extra_env=None):
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         **(extra_env or {}),
     }
+
+
+@contextmanager
+def celery_worker(*, redis_url: str = "", extra_args=(), extra_env=None):
+    """Start ``celery worker`` for the duration of the block; stop it by its pid afterwards."""
+    env = worker_environment(redis_url=redis_url, extra_env=extra_env)
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "hkhz_portal", "worker", "--pool=solo", "--loglevel=INFO", *extra_args],
         cwd=settings.BASE_DIR,
@@ -107,14 +113,15 @@ def call():
 
 
 def redis_client():
-    return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1)
 
 
 @pytest.fixture
 def broker():
-    """This run's Redis (REDIS_URL), emptied of tasks that earlier runs left behind."""
+    """This run's Redis (REDIS_URL; under xdist, this worker's own database of it), emptied of
+    tasks that earlier runs left behind."""
     try:
-        available = bool(REDIS_URL) and redis_client().ping()
+        available = bool(settings.REDIS_URL) and redis_client().ping()
     except redis.RedisError:
         available = False
     require(available, "Redis named by REDIS_URL")
@@ -122,7 +129,7 @@ def broker():
 
     app.control.purge()
     redis_client().delete("unacked", "unacked_index")
-    return REDIS_URL
+    return settings.REDIS_URL
 
 
 def waiting_for_locks() -> list[str]:

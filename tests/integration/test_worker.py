@@ -1,4 +1,3 @@
-import os
 import socket
 import threading
 import time
@@ -20,7 +19,7 @@ from .conftest import celery_worker, wait_for
 # serialized_rollback: rows written by data migrations (roles, the consent notice) survive the flush.
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+REDIS_URL = settings.REDIS_URL or "redis://127.0.0.1:6379/15"
 
 
 def redis_available() -> bool:
@@ -66,10 +65,9 @@ def test_an_invitation_is_mailed_by_the_worker_after_commit():
 
     enterprise = EnterpriseFactory()
     owner = member_of(enterprise, "owner")
-    broker_redis = os.environ.get("REDIS_URL", "")
-    if broker_redis:
+    if settings.REDIS_URL:
         require(redis_available(), f"Redis at {REDIS_URL}")
-    with celery_worker(redis_url=broker_redis):
+    with celery_worker(redis_url=settings.REDIS_URL):
         invitation = invite_member(enterprise, actor=owner, email="new.colleague@example.com")
         sent = wait_for(lambda: Invitation.objects.get(pk=invitation.pk).sent_at is not None, timeout=60)
     assert sent, "the worker did not send the invitation within 60 s"
