@@ -1,8 +1,8 @@
 """No 500 on bad input, anywhere: every URL pattern of the project, found by walking the
 resolver (so pages added later are swept too), requested with hostile values in each path
-parameter and in the common query parameters, as anonymous, an applicant, a program officer
-and an admin; API endpoints also get hostile JSON bodies, and every POST form a page shows is
-sent with hostile values in every field. Any 5xx fails, listing every URL.
+parameter and in the common query parameters, as anonymous, an applicant, a program officer,
+a reviewer, a partner and an admin; API endpoints also get hostile JSON bodies, and every POST
+form a page shows is sent with hostile values in every field. Any 5xx fails, listing every URL.
 
 Run it on PostgreSQL too (DATABASE_URL): a NUL byte is a DataError only there.
 """
@@ -118,6 +118,7 @@ def world(settings, tmp_path):
     calls, applications = _admission(owner)
     invitation = Invitation.objects.create(enterprise=enterprise, email="new@example.com", invited_by=owner)
     notification = Notification.objects.create(recipient=owner, title="Hello")
+    partner, key, endpoint, delivery = _partner()
     ids = {
         "products": product.pk,
         "milestones": milestone.pk,
@@ -128,6 +129,10 @@ def world(settings, tmp_path):
         "notifications": notification.pk,
         "reviews": applications["assignment"].pk,
         "exports": applications["export"].pk,
+        "api-keys": key.pk,
+        "webhooks": endpoint.pk,
+        "endpoints": endpoint.pk,
+        "deliveries": delivery.pk,
     }
 
     def real(name, previous):
@@ -147,12 +152,29 @@ def world(settings, tmp_path):
             return 1
         if name == "slug":
             return "screening"
+        if name == "delivery_pk":
+            return delivery.pk
         if name in ("pk", "mpk"):
             kind = "milestones" if name == "mpk" else previous.strip("/").split("/")[-1]
             return ids.get(kind)
         return None
 
-    return {"owner": owner, "real": real, "reviewer": applications["reviewer"]}
+    return {"owner": owner, "real": real, "reviewer": applications["reviewer"], "partner": partner}
+
+
+def _partner():
+    """A partner user with an API key, a webhook endpoint and a test delivery to it."""
+    from hkhz_portal.accounts.services import create_api_key
+    from hkhz_portal.webhooks import services as webhooks
+    from tests.factories import partner_user
+
+    partner = partner_user()
+    key, _secret = create_api_key(actor=partner, name="Sweep", scopes=["calls:read"])
+    endpoint, _secret = webhooks.create_endpoint(
+        actor=partner, url="https://hooks.example.com/portal", event_types=["call.opened"]
+    )
+    delivery = webhooks.send_test_event(endpoint.pk, actor=partner)
+    return partner, key, endpoint, delivery
 
 
 def _admission(owner):
@@ -346,7 +368,7 @@ def unthrottled(monkeypatch):
         monkeypatch.setattr(throttle, "THROTTLE_RATES", {"anon": None, "user": None})
 
 
-@pytest.mark.parametrize("who", ["anonymous", "applicant", "reviewer", "program officer", "admin"])
+@pytest.mark.parametrize("who", ["anonymous", "applicant", "reviewer", "partner", "program officer", "admin"])
 def test_no_url_answers_5xx_to_hostile_input(who, world):
     """The admin reaches every admin page, so its changelists' filters, searches and object
     ids are swept too."""
@@ -356,19 +378,19 @@ def test_no_url_answers_5xx_to_hostile_input(who, world):
         client = staff_client(Role.PROGRAM_OFFICER if who == "program officer" else Role.ADMIN)
     else:
         client = Client(raise_request_exception=False)
-        if who == "applicant":
-            client.force_login(world["owner"])
+        if who in ("applicant", "partner"):
+            client.force_login(world["owner" if who == "applicant" else "partner"])
     failures, forms = sweep(client, world["real"])
     assert not failures, f"{len(failures)} request(s) answered 5xx:\n" + "\n".join(failures)
     # The forms were found and sent (the sign-in form at least, for anyone).
-    assert len(forms) >= {"anonymous": 4, "applicant": 20, "reviewer": 3, "program officer": 8, "admin": 30}[who], (
-        sorted(forms)
-    )
+    least = {"anonymous": 4, "applicant": 20, "reviewer": 3, "partner": 6, "program officer": 8, "admin": 30}
+    assert len(forms) >= least[who], sorted(forms)
     # The admission pages with an application behind them were among those swept.
     reached = {
         "applicant": "/applications/HKSP-",
         "reviewer": "/reviews/",
         "program officer": "/staff/applications/HKSP-",
+        "partner": "/partner/webhooks/",
     }
     if who in reached:
         assert any(action.startswith(reached[who]) for action, _names in forms), sorted(forms)
