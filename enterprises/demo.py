@@ -13,14 +13,15 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from djmoney.money import Money
 
-from hkhz_portal.accounts.demo import APPLICANT_EMAIL
+from hkhz_portal.accounts.demo import APPLICANT_EMAIL, PARTNER_ORGANISATION
+from hkhz_portal.accounts.models import PartnerOrganisation
 from hkhz_portal.accounts.roles import Role
 from hkhz_portal.accounts.services import assign_role
 
 from .choices import DocumentType, HangzhouDistrict, Kind, MilestoneStatus, Sector
 from .identifiers import USCC_ALPHABET, make_uscc
 from .models import Enterprise
-from .services import consent, documents, profile, regulatory
+from .services import consent, documents, profile, regulatory, sharing
 
 # (English name, Chinese name, short name, kind, sector, district, stage, headcount, founded, revenue (millions), currency)
 # fmt: off
@@ -268,6 +269,10 @@ def seed_enterprises(applicant) -> int:
             documents.upload_document(enterprise, upload, actor=owner, doc_type=doc_type, title=title)
         if sector in ("biopharma", "medical_devices") and kind != Kind.HONG_KONG:
             _seed_pipeline(enterprise, owner, index)
+        if en in APPLICANT_FIRMS and (
+            bank := PartnerOrganisation.objects.filter(code=PARTNER_ORGANISATION["code"]).first()
+        ):
+            sharing.grant_sharing(enterprise, actor=owner, organisation=bank)
         created += 1
     return created
 

@@ -111,6 +111,8 @@ def seed_partner_key() -> str | None:
     if APIKey.objects.filter(organisation=partner.partner_organisation, name=DEMO_KEY_NAME).exists():
         return None
     _key, secret = services.create_api_key(
-        actor=partner, name=DEMO_KEY_NAME, scopes=[Scope.CALLS_READ, Scope.DIRECTORY_READ, Scope.STATS_READ]
+        actor=partner,
+        name=DEMO_KEY_NAME,
+        scopes=[Scope.CALLS_READ, Scope.DIRECTORY_READ, Scope.STATS_READ, Scope.APPLICATIONS_READ],
     )
     return secret

@@ -141,3 +141,6 @@ def test_seed_demo_gives_the_demo_partner_a_bank_and_a_key_printed_once(capsys, 
     key = APIKey.objects.get(organisation=bank)
     assert key.created_by == partner and key.is_active
     assert client.get("/api/v1/calls/", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    # The demo applicant's firms share their applications with the bank: the key reads them.
+    shared = client.get("/api/v1/partner/applications/", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert shared.status_code == 200 and shared.json()["results"], shared.json()
