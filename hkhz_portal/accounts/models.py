@@ -11,27 +11,35 @@ from hkhz_portal.core.validators import validate_plain_text
 from .roles import STAFF_ROLES, UnitKind
 
 
-class Unit(models.Model):
-    """An organisational unit staff belong to: the platform, a service centre or the fund."""
+class NamedInThreeScripts(models.Model):
+    """An organisation known by a name in English, Simplified and Traditional Chinese."""
 
-    code = models.SlugField(_("code"), unique=True)
-    kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
     name_en = models.CharField(_("name (English)"), max_length=200, validators=[validate_plain_text])
     name_zh_hans = models.CharField(_("name (Simplified Chinese)"), max_length=200, validators=[validate_plain_text])
     name_zh_hant = models.CharField(_("name (Traditional Chinese)"), max_length=200, validators=[validate_plain_text])
 
     class Meta:
-        verbose_name = _("unit")
-        verbose_name_plural = _("units")
-        ordering = ["code"]
+        abstract = True
 
     def __str__(self):
         return self.name
 
     @property
     def name(self):
-        """The unit's name in the active language."""
+        """The name in the active language."""
         return in_active_language(self, "name")
+
+
+class Unit(NamedInThreeScripts):
+    """An organisational unit staff belong to: the platform, a service centre or the fund."""
+
+    code = models.SlugField(_("code"), unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=UnitKind.choices)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["code"]
 
 
 class UserManager(BaseUserManager):
@@ -129,28 +137,18 @@ class PartnerKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class PartnerOrganisation(models.Model):
+class PartnerOrganisation(NamedInThreeScripts):
     """An outside organisation that reads the portal through the API and receives webhooks.
     Its partner users manage its API keys and webhook endpoints; its keys act for it, not for them."""
 
     code = models.SlugField(_("code"), unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices, default=PartnerKind.OTHER)
-    name_en = models.CharField(_("name (English)"), max_length=200, validators=[validate_plain_text])
-    name_zh_hans = models.CharField(_("name (Simplified Chinese)"), max_length=200, validators=[validate_plain_text])
-    name_zh_hant = models.CharField(_("name (Traditional Chinese)"), max_length=200, validators=[validate_plain_text])
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("partner organisation")
         verbose_name_plural = _("partner organisations")
         ordering = ["code"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self):
-        return in_active_language(self, "name")
 
 
 class KeyState(models.TextChoices):
