@@ -4,6 +4,8 @@ rotate, disable, read the log."""
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from standardwebhooks.webhooks import Webhook
 
 from hkhz_portal.accounts.api_keys import Scope
@@ -97,3 +99,26 @@ def test_redelivering_a_delivered_one_is_refused(client, bearer):
     done = Delivery.objects.create(endpoint=endpoint, event_type="call.opened", payload={}, status="delivered")
     response = client.post(f"/api/v1/webhooks/deliveries/{done.pk}/redeliver/", **headers)
     assert response.status_code == 409 and response.json()["type"] == "not_failed"
+
+
+def test_the_lists_query_counts_do_not_grow_with_the_page(client, bearer):
+    """The endpoints list and a delivery log take as many queries for 2 rows as for 10 and 40."""
+    headers = bearer[1]
+
+    def queries(path) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path, **headers).status_code == 200
+        return len(captured)
+
+    first = create(client, headers).json()["id"]
+    create(client, headers, url="https://hooks.example.com/b")
+    log = f"/api/v1/webhooks/endpoints/{first}/deliveries/?page_size=100"
+    for _ in range(2):
+        client.post(f"/api/v1/webhooks/endpoints/{first}/test/", **headers)
+    few = (queries("/api/v1/webhooks/endpoints/"), queries(log))
+    for n in range(8):
+        create(client, headers, url=f"https://hooks.example.com/more-{n}")
+    for _ in range(38):
+        client.post(f"/api/v1/webhooks/endpoints/{first}/test/", **headers)
+    assert Delivery.objects.filter(endpoint_id=first).count() == 40
+    assert (queries("/api/v1/webhooks/endpoints/"), queries(log)) == few
