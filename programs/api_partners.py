@@ -29,8 +29,8 @@ from .models import Application
 
 SHARING = (
     "An enterprise's owner chooses, on its profile, the partner organisations its applications are shared "
-    "with (and must have consented to the cross-border transfer of its people's data to do so); they can "
-    "revoke that at any time, and from then on its applications are not found here. Only submitted "
+    "with (which needs the owner's consent to cross-border transfer of personal data); they can revoke that "
+    "at any time, and from then on its applications are not found here. Only submitted "
     "applications are shared: a draft is the enterprise's own. Any other application, another "
     "organisation's or no one's, is 404, exactly as one that does not exist. For keys with "
     "`applications:read` and your organisation's partner users."

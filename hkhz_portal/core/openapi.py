@@ -1,7 +1,7 @@
 """The OpenAPI schema's shared parts: the problem+json error component and the error responses
 every operation gets from what its view does, the two ways to authenticate, and the
-``Idempotency-Key`` header. (The webhook catalogue is ``hkhz_portal.webhooks``': it knows the
-event types, and this package imports no app.)
+``Idempotency-Key`` header. The webhook catalogue is built where the event types are declared
+(``hkhz_portal.webhooks.api_schema``), which imports this module, not the other way round.
 
 Each view annotates only what is its own (its examples, the problems only it raises); the rest
 is derived here from the view itself, so a new endpoint is documented correctly by default:
