@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from hkhz_portal.accounts.api_keys import HasScope, Scope, ScopePermission
@@ -23,6 +24,7 @@ from hkhz_portal.core.filters import OrderingFilter
 from hkhz_portal.core.pagination import CursorPage
 from hkhz_portal.core.search import normalise_text
 
+from . import api_schema as docs
 from . import partners
 from .choices import HangzhouDistrict, Sector, Stage
 from .models import Enterprise
@@ -142,6 +144,28 @@ class DirectoryEntrySerializer(serializers.Serializer):
         }
 
 
+LISTED = (
+    "Only enterprises whose owners chose to be listed in the directory, and only their public fields: "
+    "names in English and Chinese, sector, Hangzhou district, stage, description, founding year (not the date) "
+    "and whether they were admitted to Hong Kong Science Park. An enterprise not listed is not found (404), "
+    "whether or not it exists. For keys with `directory:read`, partner users and the portal's staff."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the enterprise directory",
+        description=f"{LISTED}\n\nFilter by `sector`, `district`, `stage`, `admitted` and founding year; `search` "
+        "either name in either Chinese script; `ordering` by `reference` (the default) or `legal_name_en`, "
+        "either way; cursor pages of up to 100 (`page_size`).",
+        tags=["directory"],
+        parameters=docs.DIRECTORY_FILTERS,
+        examples=docs.DIRECTORY_LIST,
+    ),
+    retrieve=extend_schema(
+        summary="Read a listed enterprise", description=LISTED, tags=["directory"], examples=docs.DIRECTORY_ENTRY
+    ),
+)
 class DirectoryViewSet(viewsets.ReadOnlyModelViewSet):
     """The enterprise directory: listed enterprises, public fields only. Filters ``sector``,
     ``district``, ``stage``, ``admitted``, ``founded_after`` and ``founded_before`` (years);

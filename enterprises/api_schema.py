@@ -5,7 +5,8 @@ answers by the schemathesis run in ``tests/core/test_openapi.py``)."""
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 
-from hkhz_portal.core.openapi import problem_example
+from hkhz_portal.accounts.api_keys import Scope
+from hkhz_portal.core.openapi import problem_example, scope_refused
 
 from .choices import CURRENCIES
 
@@ -190,3 +191,55 @@ PRODUCT_FILTER_REFUSED = problem_example(
     "product: Give a product id (a number).",
     {"product": ["Give a product id (a number)."]},
 )
+
+# --- The partner directory -------------------------------------------------------------------------
+
+_LISTED = {
+    "reference": "ENT-2026-00017",
+    "name_en": "Hangzhou Helix Biotech Co., Ltd.",
+    "name_zh": "杭州螺旋生物科技有限公司",
+    "short_name": "Helix Bio",
+    "sector": "biopharma",
+    "district": "330106",
+    "stage": "early",
+    "description_en": "Antibody therapies for liver cancer.",
+    "description_zh": "肝癌抗体疗法。",
+    "founded_year": 2024,
+    "admitted": True,
+    "url": f"{API}/directory/ENT-2026-00017/",
+}
+DIRECTORY_LIST = [
+    OpenApiExample("Listed enterprises", value=_LISTED, response_only=True),
+    problem_example(
+        "invalid",
+        "Invalid input.",
+        400,
+        "founded_after: Ensure this value is greater than or equal to 1900.",
+        {"founded_after": ["Ensure this value is greater than or equal to 1900."]},
+        name="bad_filter",
+    ),
+    scope_refused(Scope.DIRECTORY_READ),
+]
+DIRECTORY_ENTRY = [
+    OpenApiExample("A listed enterprise", value=_LISTED, response_only=True),
+    scope_refused(Scope.DIRECTORY_READ),
+]
+
+
+#: The filters whose schema django-filter's extension cannot read from their form fields.
+DIRECTORY_FILTERS = [
+    OpenApiParameter("admitted", bool, description="Admitted to Hong Kong Science Park (true), or not (false)."),
+    OpenApiParameter(
+        "founded_after", {"type": "integer", "minimum": 1900, "maximum": 2100}, description="Founded after this year."
+    ),
+    OpenApiParameter(
+        "founded_before",
+        {"type": "integer", "minimum": 1900, "maximum": 2100},
+        description="Founded before this year.",
+    ),
+    OpenApiParameter(
+        "search",
+        {"type": "string", "maxLength": 200},
+        description="Part of either name, in English or Chinese (Simplified or Traditional characters alike).",
+    ),
+]

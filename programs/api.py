@@ -176,7 +176,8 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     def get_description(self, programme) -> str:
         return programme.text("description")
 
-    def get_calls(self, programme) -> str:
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_calls(self, programme):
         """The programme's calls, as a link to the calls list narrowed to it."""
         return f"{self.context['request'].build_absolute_uri(reverse('api-call-list'))}?programme={programme.slug}"
 
@@ -186,6 +187,22 @@ class ProgrammeFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ProgrammeKind.choices, required=False)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List programmes",
+        description="The programmes the platform and the two service centres run, each with a link to its calls "
+        "for applications; filtered by unit and kind. Open to anyone, and to keys with `calls:read`.",
+        tags=["programmes"],
+        parameters=[ProgrammeFilterSerializer],
+        examples=docs.PROGRAMME_LIST,
+    ),
+    retrieve=extend_schema(
+        summary="Read a programme",
+        description="Open to anyone, and to keys with `calls:read`; `calls` links to its calls.",
+        tags=["programmes"],
+        examples=docs.PROGRAMME_DETAIL,
+    ),
+)
 class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     """Programmes, open to anyone, each with a link to its calls: ``?unit=<code>`` and
     ``?kind=<kind>`` narrow the list."""

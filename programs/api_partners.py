@@ -13,6 +13,7 @@ one export-log row, naming the organisation.
 """
 
 from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
@@ -22,8 +23,18 @@ from hkhz_portal.accounts.api_keys import HasScope, PartnerClient, Scope, ScopeP
 from hkhz_portal.core.converters import REFERENCE_REGEX
 from hkhz_portal.core.pagination import CursorPage
 
+from . import api_schema as docs
 from . import partners
 from .models import Application
+
+SHARING = (
+    "An enterprise's owner chooses, on its profile, the partner organisations its applications are shared "
+    "with (which needs the owner's consent to cross-border transfer of personal data); they can revoke that "
+    "at any time, and from then on its applications are not found here. Only submitted "
+    "applications are shared: a draft is the enterprise's own. Any other application, another "
+    "organisation's or no one's, is 404, exactly as one that does not exist. For keys with "
+    "`applications:read` and your organisation's partner users."
+)
 
 
 class SharedEnterpriseSerializer(serializers.Serializer):
@@ -78,6 +89,23 @@ class SharedApplicationDetailSerializer(SharedApplicationSerializer):
         read_only_fields = fields
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List applications shared with your organisation",
+        description=f"In order of reference, in cursor pages. No personal data: the enterprise's names, the call, "
+        f"the status. {SHARING}",
+        tags=["partner-applications"],
+        examples=docs.SHARED_APPLICATION_LIST,
+    ),
+    retrieve=extend_schema(
+        summary="Read an application shared with your organisation",
+        description="With its answers (which may name people: the team, advisers) and the enterprise's contact "
+        "persons who consented to the transfer of their data. Each read is written to the enterprise's export "
+        f"log, naming your organisation and the key (or user) that read it. {SHARING}",
+        tags=["partner-applications"],
+        examples=docs.SHARED_APPLICATION_DETAIL,
+    ),
+)
 class PartnerApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     """Applications shared with your organisation, submitted ones only, in order of reference.
     One that is not shared with it (another organisation's, or no one's) is not found (404)."""

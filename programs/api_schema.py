@@ -9,8 +9,9 @@ The shapes are checked against real answers by the schemathesis run over the liv
 from drf_spectacular.utils import OpenApiExample, inline_serializer
 from rest_framework import serializers
 
+from hkhz_portal.accounts.api_keys import Scope
 from hkhz_portal.core.converters import REFERENCE_REGEX
-from hkhz_portal.core.openapi import problem_example
+from hkhz_portal.core.openapi import problem_example, scope_refused
 
 from .choices import CallState
 
@@ -153,6 +154,31 @@ CALL_FILTER_REFUSED = problem_example(
     {"state": ['"soon" is not a valid choice.']},
     name="bad_filter",
 )
+
+# --- Programmes ---------------------------------------------------------------------------------------
+
+_PROGRAMME = {
+    "slug": "incu-bio",
+    "name": "Incubation Programme for Biomedical Technology",
+    "kind": "biomedical_incubation",
+    "unit": "platform",
+    "description": "Up to four years in Hong Kong Science Park's wet labs for biomedical start-ups, with mentoring.",
+    "duration_months": 48,
+    "url": f"{API}/programmes/incu-bio/",
+    "calls": f"{API}/calls/?programme=incu-bio",
+}
+PROGRAMME_LIST = [
+    OpenApiExample("Programmes", value=_PROGRAMME, response_only=True),
+    problem_example(
+        "invalid",
+        "Invalid input.",
+        400,
+        'kind: "circus" is not a valid choice.',
+        {"kind": ['"circus" is not a valid choice.']},
+        name="bad_filter",
+    ),
+]
+PROGRAMME_DETAIL = [OpenApiExample("A programme", value=_PROGRAMME, response_only=True)]
 
 # --- Applications ------------------------------------------------------------------------------------
 
@@ -511,4 +537,52 @@ SAVE_REVIEW = [
         name="bad_score",
     ),
     problem_example("reviews_closed", "The reviews of this application are closed.", 409),
+]
+
+# --- Applications shared with a partner organisation ------------------------------------------------------
+
+_SHARED = {
+    "reference": "HKSP-2026-00042",
+    "status": "in_review",
+    "status_label": "In review",
+    "call": "hksp-2026-spring",
+    "call_title": "Biomedical incubation, spring 2026",
+    "programme": "incu-bio",
+    "enterprise": {
+        "reference": "ENT-2026-00017",
+        "name_en": "Hangzhou Helix Biotech Co., Ltd.",
+        "name_zh": "杭州螺旋生物科技有限公司",
+    },
+    "sector": "biopharma",
+    "submitted_at": "2026-04-03T09:30:00+08:00",
+    "status_changed_at": "2026-04-08T11:00:00+08:00",
+    "url": f"{API}/partner/applications/HKSP-2026-00042/",
+}
+SHARED_APPLICATION_LIST = [
+    OpenApiExample("Applications shared with you", value=_SHARED, response_only=True),
+    scope_refused(Scope.APPLICATIONS_READ),
+]
+SHARED_APPLICATION_DETAIL = [
+    OpenApiExample(
+        "A shared application",
+        response_only=True,
+        value={
+            **_SHARED,
+            "form_version": 3,
+            "answers": {
+                "summary": "Antibody therapies for liver cancer",
+                "team": [{"name": "Chen Wei", "role": "Chief executive"}],
+            },
+            "contacts": [
+                {
+                    "name": "Chen Wei",
+                    "title": "Chief executive",
+                    "email": "chen.wei@helix.example.cn",
+                    "phone": "+8657188880000",
+                }
+            ],
+        },
+    ),
+    problem_example("not_found", "No Application matches the given query.", 404, name="not_shared"),
+    scope_refused(Scope.APPLICATIONS_READ),
 ]

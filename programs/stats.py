@@ -53,17 +53,56 @@ def admissions_by_year() -> list[tuple[str, str, int]]:
 
 
 def register() -> None:
-    """Called from ``ProgramsConfig.ready()``."""
-    stats.register_table("applications", "call", title=_("Applications by call"), rows=applications_by_call)
+    """Called from ``ProgramsConfig.ready()``. Each example shows what suppression does: a small
+    cell withheld, and the next smallest with it, so the total does not give it away."""
+    stats.register_table(
+        "applications",
+        "call",
+        title=_("Applications by call"),
+        rows=applications_by_call,
+        example=[
+            ("hksp-2026-spring", "Biomedical incubation, spring 2026", 42),
+            ("tech-2026-spring", "Technology incubation, spring 2026", 17),
+            ("established-2025-autumn", "Established firms, autumn 2025", 3),
+        ],
+    )
     stats.register_table(
         "applications",
         "status",
         title=_("Applications by status"),
         rows=applications_by_status,
+        example=[
+            (status.value, status.label, count)
+            for status, count in (
+                (Status.IN_REVIEW, 12),
+                (Status.APPROVED, 6),
+                (Status.ADMITTED, 4),
+                (Status.REJECTED, 9),
+            )
+        ],
         disclosed={Status.ADMITTED},  # the total of admissions by year
     )
-    stats.register_table("applications", "sector", title=_("Applications by sector"), rows=applications_by_sector)
     stats.register_table(
-        "applications", "month", title=_("Applications by month of submission"), rows=applications_by_month
+        "applications",
+        "sector",
+        title=_("Applications by sector"),
+        rows=applications_by_sector,
+        example=[
+            (sector.value, sector.label, count)
+            for sector, count in ((Sector.BIOPHARMA, 31), (Sector.MEDICAL_DEVICES, 14), (Sector.AI_DATA, 2))
+        ],
     )
-    stats.register_table("admissions", "year", title=_("Admissions to the Park by year"), rows=admissions_by_year)
+    stats.register_table(
+        "applications",
+        "month",
+        title=_("Applications by month of submission"),
+        rows=applications_by_month,
+        example=[("2026-03", "2026-03", 18), ("2026-04", "2026-04", 27), ("2026-05", "2026-05", 9)],
+    )
+    stats.register_table(
+        "admissions",
+        "year",
+        title=_("Admissions to the Park by year"),
+        rows=admissions_by_year,
+        example=[("2025", "2025", 7), ("2026", "2026", 3)],
+    )

@@ -2,9 +2,11 @@
 ``core.stats``, aggregates only, small cells suppressed. Every signed-in user holds the scope,
 and so does a key that names it; nobody anonymous."""
 
+import dataclasses
+
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +14,16 @@ from rest_framework.views import APIView
 from hkhz_portal.accounts.api_keys import HasScope, Scope, ScopePermission
 
 from . import stats
+from .openapi import AutoSchema, scope_refused
+
+API = "https://portal.example.org/api/v1"
+WHO = "For keys with `stats:read` and every signed-in user; aggregates only."
+SUPPRESSION = (
+    f"Counts under {stats.THRESHOLD} are not published, so that no figure singles out a firm: such a cell's "
+    "`count` is null with `suppressed: true`. So is the smallest other cell when the total minus the published "
+    "cells would give the withheld one away, and the total itself when it is under the threshold or would "
+    "still tell too much."
+)
 
 
 class StatsCountSerializer(serializers.Serializer):
@@ -48,7 +60,24 @@ class StatsScoped(APIView):
 class StatsIndexView(StatsScoped):
     """The statistics tables there are, each with its link."""
 
-    @extend_schema(responses=StatsLinkSerializer(many=True))
+    @extend_schema(
+        summary="List the statistics tables",
+        description=f"Each table there is, with its link. {WHO}",
+        responses=StatsLinkSerializer(many=True),
+        examples=[
+            OpenApiExample(
+                "Tables",
+                value={
+                    "dataset": "applications",
+                    "by": "status",
+                    "title": "Applications by status",
+                    "url": f"{API}/stats/applications/status/",
+                },
+                response_only=True,
+            ),
+            scope_refused(Scope.STATS_READ),
+        ],
+    )
     def get(self, request):
         return Response(
             [
@@ -63,13 +92,32 @@ class StatsIndexView(StatsScoped):
         )
 
 
+class StatsTableSchema(AutoSchema):
+    """One route per registered table, each documented as its table: its title as the summary,
+    and its example cells published as its example, suppression and all."""
+
+    def get_summary(self):
+        return str(self.view.table.title)
+
+    def get_description(self):
+        return f"{SUPPRESSION}\n\n{WHO}"
+
+    def get_response_serializers(self):
+        return StatsTableSerializer
+
+    def get_examples(self):
+        table = self.view.table
+        published = stats.publish(dataclasses.replace(table, rows=lambda: table.example))
+        return [OpenApiExample(str(table.title), value=published, response_only=True), scope_refused(Scope.STATS_READ)]
+
+
 class StatsTableView(StatsScoped):
     """One table of counts. A count under the threshold is null with ``suppressed: true``, and
     so is whatever would let it be worked out from the others (``core.stats.suppress``)."""
 
     table: stats.Table | None = None
+    schema = StatsTableSchema()
 
-    @extend_schema(responses=StatsTableSerializer)
     def get(self, request):
         return Response(stats.publish(self.table))
 

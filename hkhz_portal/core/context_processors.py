@@ -1,3 +1,4 @@
+from hkhz_portal.accounts.api_keys import PartnerClient
 from hkhz_portal.accounts.roles import Role
 from hkhz_portal.accounts.workspaces import WORKSPACES
 
@@ -7,7 +8,9 @@ from .notifications import unread_count
 def portal(request):
     """Header data: the signed-in user's workspaces, unread notification count, whether they are an applicant."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    # A partner's key (an API page rendered from a template, such as the docs) is no signed-in
+    # person: it has no workspaces or notifications.
+    if user is None or not user.is_authenticated or isinstance(user, PartnerClient):
         return {}
     mine = [w for w in WORKSPACES if user.has_role(w.role)]
     return {

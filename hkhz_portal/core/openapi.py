@@ -1,6 +1,7 @@
 """The OpenAPI schema's shared parts: the problem+json error component and the error responses
-every operation gets from what its view does, the two ways to authenticate, the
-``Idempotency-Key`` header, and the webhook catalogue.
+every operation gets from what its view does, the two ways to authenticate, and the
+``Idempotency-Key`` header. The webhook catalogue is built where the event types are declared
+(``hkhz_portal.webhooks.api_schema``), which imports this module, not the other way round.
 
 Each view annotates only what is its own (its examples, the problems only it raises); the rest
 is derived here from the view itself, so a new endpoint is documented correctly by default:
@@ -17,13 +18,12 @@ from django.conf import settings
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_media_type_object
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiWebhook
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import permissions, serializers
 
 from hkhz_portal.accounts.api_keys import KEY_PREFIX, Scope, ScopePermission, required_scope
 
 from .problems import PROBLEM_JSON
-from .webhook_catalogue import EVENTS, payload
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -60,6 +60,11 @@ def problem_example(type_, title, status, detail=None, errors=None, *, name=None
         media_type=PROBLEM_JSON,
         response_only=True,
     )
+
+
+def scope_refused(scope: str) -> OpenApiExample:
+    """The 403 example of an operation a key needs ``scope`` for."""
+    return problem_example("permission_denied", f"This API key lacks the scope {scope}.", 403, name="missing_scope")
 
 
 #: What each status means here, and the example an operation shows unless it gives its own.
@@ -220,76 +225,3 @@ class SessionScheme(OpenApiAuthenticationExtension):
                 f"the `{settings.CSRF_COOKIE_NAME}` cookie's value in the `X-CSRFToken` header."
             ),
         }
-
-
-def _data_schema(example: dict) -> dict:
-    properties = {}
-    for key, value in example.items():
-        schema = {"type": "string", "examples": [value]}
-        if key == "url":
-            schema["format"] = "uri"
-        elif key.endswith("_at"):
-            schema["format"] = "date-time"
-        properties[key] = schema
-    return {"type": "object", "properties": properties, "required": list(example)}
-
-
-WEBHOOK_HEADERS = [
-    {
-        "name": "webhook-id",
-        "in": "header",
-        "required": True,
-        "description": "The delivery's id (`msg_…`), the same on every retry: use it to ignore duplicates.",
-        "schema": {"type": "string"},
-    },
-    {
-        "name": "webhook-timestamp",
-        "in": "header",
-        "required": True,
-        "description": "Unix time of this attempt: refuse one more than five minutes off.",
-        "schema": {"type": "integer"},
-    },
-    {
-        "name": "webhook-signature",
-        "in": "header",
-        "required": True,
-        "description": (
-            "`v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` with the "
-            "endpoint's secret (`whsec_…`); during a secret's rotation, two signatures separated by a space."
-        ),
-        "schema": {"type": "string"},
-    },
-]
-
-
-def _webhook(event) -> OpenApiWebhook:
-    example = payload(event.type, "2026-04-01T08:00:00Z", event.example)
-    body = {
-        "type": "object",
-        "properties": {
-            "type": {"type": "string", "const": event.type},
-            "timestamp": {"type": "string", "format": "date-time"},
-            "data": _data_schema(event.example),
-        },
-        "required": ["type", "timestamp", "data"],
-    }
-    operation = {
-        "operationId": f"webhook_{event.type.replace('.', '_')}",
-        "summary": str(event.label),
-        "description": f"{event.description}\n\nEndpoints of organisations whose key has `{event.scope}` receive it.",
-        "tags": ["webhooks"],
-        "parameters": WEBHOOK_HEADERS,
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": body, "examples": {event.type: {"value": example}}}},
-        },
-        "responses": {
-            "2XX": {"description": "Received. Any other answer is retried, with back-off, for 24 hours."},
-            "410": {"description": "Gone: the endpoint is disabled and receives nothing more."},
-        },
-    }
-    return OpenApiWebhook(name=event.type, decorator={"post": operation})
-
-
-#: ``SPECTACULAR_SETTINGS["WEBHOOKS"]``: the catalogue as OpenAPI 3.1 webhooks.
-WEBHOOKS = [_webhook(event) for event in EVENTS.values()]

@@ -38,6 +38,8 @@ from rest_framework.utils.urls import replace_query_param
 from .errors import DomainError
 
 SALT = "hkhz_portal.core.pagination.cursor"
+#: A first page's link to the next, for the schema's examples.
+EXAMPLE_NEXT = "https://portal.example.org/api/v1/directory/?cursor=eyJvIjpbInJlZmVyZW5jZSJdfQ%3A1uNkmb%3AeTqK2v"
 
 
 class CursorPage(BasePagination):
@@ -176,11 +178,16 @@ class CursorPage(BasePagination):
         ]
 
     def get_paginated_response_schema(self, schema):
+        """With an example of each link, from which drf-spectacular builds a list's example page."""
         link = {"type": "string", "format": "uri", "nullable": True}
         return {
             "type": "object",
             "required": ["next", "previous", "results"],
-            "properties": {"next": link, "previous": link, "results": schema},
+            "properties": {
+                "next": {**link, "example": EXAMPLE_NEXT},
+                "previous": {**link, "example": None},
+                "results": schema,
+            },
         }
 
 

@@ -3,9 +3,13 @@ suppressed so that no figure singles out a firm.
 
 An app registers each table in ``AppConfig.ready()`` (``hkhz_portal`` imports no app)::
 
-    stats.register_table("applications", "status", title=_("Applications by status"), rows=by_status)
+    stats.register_table(
+        "applications", "status", title=_("Applications by status"), rows=by_status,
+        example=[("in_review", _("In review"), 12), ("rejected", _("Rejected"), 9)],
+    )
 
-``rows()`` returns ``(key, label, count)`` for each cell, in the order to show them. The API
+``rows()`` returns ``(key, label, count)`` for each cell, in the order to show them; ``example``
+holds cells of the same kind, which the API documentation publishes as the table's example. The API
 serves every table at ``/api/v1/stats/<dataset>/<by>/``; the centres' requests by service
 and the fund's deployment are further tables of the same shape.
 """
@@ -26,6 +30,8 @@ class Table:
     #: Keys whose counts another table gives anyway (applications by status: ``admitted`` is the
     #: total of admissions by year), so hiding them hides nothing.
     disclosed: frozenset[str] = frozenset()
+    #: Plausible cells, published as the table's example in the API documentation.
+    example: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def name(self) -> str:
@@ -35,9 +41,11 @@ class Table:
 _tables: dict[str, Table] = {}
 
 
-def register_table(dataset: str, by: str, *, title, rows, disclosed=()) -> None:
+def register_table(dataset: str, by: str, *, title, rows, example, disclosed=()) -> None:
     """Add a table (again under the same names replaces it; ``ready()`` may run twice)."""
-    table = Table(dataset=dataset, by=by, title=title, rows=rows, disclosed=frozenset(disclosed))
+    table = Table(
+        dataset=dataset, by=by, title=title, rows=rows, disclosed=frozenset(disclosed), example=tuple(example)
+    )
     _tables[table.name] = table
 
 

@@ -397,11 +397,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "displayRequestDuration": True},
-    "WEBHOOKS": "hkhz_portal.core.openapi.WEBHOOKS",
+    "WEBHOOKS": "hkhz_portal.webhooks.api_schema.WEBHOOKS",
     "ENUM_NAME_OVERRIDES": {
         "ApplicationStatusEnum": "programs.workflow.Status",
         "AssignmentStatusEnum": "programs.choices.AssignmentStatus",
         "DeliveryStatusEnum": "hkhz_portal.webhooks.models.DeliveryStatus",
+        "WebhookEventTypeEnum": "hkhz_portal.webhooks.types.EventType",
         "CallStateEnum": "programs.choices.CallState",
         "EnterpriseKindEnum": "enterprises.choices.Kind",
         "MemberRoleEnum": "enterprises.choices.MemberRole",
@@ -421,6 +422,32 @@ SPECTACULAR_SETTINGS = {
         {"name": "notifications", "description": "The signed-in user's notifications."},
         {"name": "me", "description": "The signed-in user."},
         {"name": "discovery", "description": "The API's root, linking each resource."},
+        {
+            "name": "programmes",
+            "description": "The programmes of the platform and the centres, each linking its calls: open to anyone, "
+            "and to keys with `calls:read`.",
+        },
+        {
+            "name": "directory",
+            "description": "Enterprises that chose to be listed, public fields only: for keys with `directory:read`, "
+            "partner users and staff.",
+        },
+        {
+            "name": "stats",
+            "description": "Aggregate counts with small cells suppressed (no count under 5 that could single out a "
+            "firm): for keys with `stats:read` and every signed-in user.",
+        },
+        {
+            "name": "partner-applications",
+            "description": "Submitted applications of the enterprises that share them with your organisation: for keys "
+            "with `applications:read` and your partner users. Each read of one is written to the enterprise's "
+            "export log.",
+        },
+        {
+            "name": "webhook-endpoints",
+            "description": "Your organisation's webhook endpoints, their secrets and delivery log: for keys with "
+            "`webhooks:manage` and your partner users.",
+        },
         {"name": "schema", "description": "This OpenAPI schema: YAML, or JSON with `?format=json`."},
         {"name": "webhooks", "description": "Events sent to partners' endpoints (see Webhooks above)."},
     ],

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from hkhz_portal.accounts.api_keys import HasScope, Scope, ScopePermission
 from hkhz_portal.core.converters import ID_REGEX
 from hkhz_portal.core.pagination import CursorPage
 
+from . import api_schema as docs
 from . import selectors, services
 from .models import Delivery, DeliveryAttempt, DeliveryStatus, DisabledReason, Endpoint
 from .types import EventType
@@ -121,6 +122,76 @@ class WebhookAPIMixin:
         return getattr(self, "swagger_fake_view", False)
 
 
+TAGS = ["webhook-endpoints"]
+WHO = (
+    "For keys with `webhooks:manage` and your organisation's partner users; another organisation's "
+    "endpoint is not found (404)."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List your webhook endpoints",
+        description=f"Your organisation's endpoints (at most 10), oldest first. {WHO}",
+        tags=TAGS,
+        examples=docs.ENDPOINT_LIST,
+    ),
+    retrieve=extend_schema(
+        summary="Read a webhook endpoint", description=WHO, tags=TAGS, examples=docs.ENDPOINT_DETAIL
+    ),
+    create=extend_schema(
+        summary="Subscribe an endpoint to events",
+        description=(
+            "An `https://` address on the public internet (checked again at every send) and the event types "
+            "it receives (see Webhooks). The answer carries the endpoint's signing secret (`whsec_…`): it is "
+            f"shown this once, so keep it. {WHO}"
+        ),
+        tags=TAGS,
+        responses={201: NewEndpointSerializer},
+        examples=docs.ENDPOINT_CREATE,
+    ),
+    update=extend_schema(
+        summary="Replace an endpoint's address, events and description",
+        description=f"`active: false` disables it (deliveries stop); `true` enables it again. {WHO}",
+        tags=TAGS,
+        examples=docs.ENDPOINT_REPLACE,
+    ),
+    partial_update=extend_schema(
+        summary="Change an endpoint",
+        description=f"Only what is sent changes; `active: false` disables it, `true` enables it again. {WHO}",
+        tags=TAGS,
+        examples=docs.ENDPOINT_UPDATE,
+    ),
+    destroy=extend_schema(
+        summary="Delete an endpoint",
+        description=f"With its secrets and its delivery log; nothing more is sent to it. {WHO}",
+        tags=TAGS,
+        examples=docs.ENDPOINT_DELETE,
+    ),
+    rotate_secret=extend_schema(
+        summary="Rotate an endpoint's signing secret",
+        description=(
+            "A new secret, current at once and shown only in this answer. For `overlap_hours` (24 by default, "
+            "at most 168) the previous secret keeps signing too: each delivery carries both signatures, so "
+            f"your receiver can switch without losing an event. {WHO}"
+        ),
+        tags=TAGS,
+        request=RotateSerializer,
+        responses={200: RotatedSerializer},
+        examples=docs.ROTATE,
+    ),
+    test=extend_schema(
+        summary="Send a test event",
+        description=(
+            "Queues a `webhook.test` event (`data`: `endpoint_id`), signed like any other, whatever the endpoint "
+            f"subscribed to: follow it in the endpoint's deliveries. A disabled endpoint is 409. {WHO}"
+        ),
+        tags=TAGS,
+        request=None,
+        responses={202: DeliverySerializer},
+        examples=docs.SEND_TEST,
+    ),
+)
 class EndpointViewSet(WebhookAPIMixin, viewsets.ModelViewSet):
     """Your organisation's webhook endpoints. Creating one answers with its signing secret,
     once; so does rotating it."""
@@ -130,7 +201,6 @@ class EndpointViewSet(WebhookAPIMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return Endpoint.objects.none() if self.faking() else selectors.endpoints_of(self.request.user)
 
-    @extend_schema(responses={201: NewEndpointSerializer})
     def create(self, request, *args, **kwargs):
         given = self.get_serializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -157,7 +227,6 @@ class EndpointViewSet(WebhookAPIMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance):
         services.delete_endpoint(instance.pk, actor=self.request.user)
 
-    @extend_schema(request=RotateSerializer, responses={200: RotatedSerializer})
     @action(detail=True, methods=["post"], url_path="rotate-secret")
     def rotate_secret(self, request, pk=None):
         """A new signing secret, current at once; the previous one signs beside it for the overlap."""
@@ -169,7 +238,6 @@ class EndpointViewSet(WebhookAPIMixin, viewsets.ModelViewSet):
         )
         return Response({"secret": secret, "previous_valid_until": until})
 
-    @extend_schema(request=None, responses={202: DeliverySerializer})
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None):
         """Send a ``webhook.test`` event to the endpoint; follow it in its deliveries."""
@@ -186,6 +254,18 @@ class DeliveryFilter(filters.FilterSet):
         fields = ["status", "event_type"]
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List an endpoint's deliveries",
+        description=(
+            "The endpoint's delivery log of the last 30 days, newest first, in cursor pages: each delivery with "
+            "its payload, attempts, last response code, the first KiB of the last answer and its duration. "
+            f"Filter by `status` and `event_type`. {WHO}"
+        ),
+        tags=TAGS,
+        examples=docs.DELIVERY_LIST,
+    )
+)
 class EndpointDeliveryViewSet(WebhookAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """An endpoint's delivery log (the last 30 days), newest first."""
 
@@ -200,6 +280,26 @@ class EndpointDeliveryViewSet(WebhookAPIMixin, mixins.ListModelMixin, viewsets.G
         return selectors.deliveries_of(selectors.endpoint_of(self.request.user, self.kwargs["endpoint_pk"]))
 
 
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="Read a delivery with its attempts",
+        description=f"Every attempt newest first: when, the answer's code and first KiB, or the error. {WHO}",
+        tags=TAGS,
+        examples=docs.DELIVERY_DETAIL,
+    ),
+    redeliver=extend_schema(
+        summary="Send a failed delivery again",
+        description=(
+            "A delivery that failed (or was stopped when its endpoint was disabled) is queued again, with the same "
+            "`webhook-id` and a fresh retry schedule. A pending or delivered one, or one whose endpoint is disabled, "
+            f"is 409. {WHO}"
+        ),
+        tags=TAGS,
+        request=None,
+        responses={202: DeliverySerializer},
+        examples=docs.REDELIVER,
+    ),
+)
 class DeliveryViewSet(WebhookAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """One delivery with its attempts; a failed one can be sent again."""
 
@@ -212,7 +312,6 @@ class DeliveryViewSet(WebhookAPIMixin, mixins.RetrieveModelMixin, viewsets.Gener
             "attempt_log"
         )
 
-    @extend_schema(request=None, responses={202: DeliverySerializer})
     @action(detail=True, methods=["post"])
     def redeliver(self, request, pk=None):
         """Send a failed delivery again, with the same ``webhook-id``."""

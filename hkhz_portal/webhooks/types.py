@@ -1,12 +1,24 @@
-"""The public webhook event types partners subscribe to, declared once.
+"""The public webhook event types partners subscribe to, and their catalogue, declared once.
 
-These names are a public contract: never rename one. The catalogue of the API documentation
-(``hkhz_portal/core/webhook_catalogue.py``) describes each with an example body; apps map their
-domain event kinds onto these types in ``registry``.
+``EventType`` names each type and its label (subscription pages, the API's choices);
+``CATALOGUE`` documents each for partners: when it is sent and to whom, the JSON schema of its
+``data`` and an example of it; ``LINK_SCOPES`` says which scope reads what each link names.
+The API schema's ``webhooks`` section is built from these (``api_schema``), the delivery code
+sends ``EventType`` values, and a test holds each example to the keys of a real delivery of its
+type (``tests/webhooks/test_catalogue.py``).
+
+These names are a public contract: never rename one. Apps map their domain event kinds onto
+these types, with the function that builds ``data``, in ``registry``.
 """
+
+from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from hkhz_portal.accounts.api_keys import Scope
+
+API = "https://portal.example.org/api/v1"
 
 
 class EventType(models.TextChoices):
@@ -19,3 +31,124 @@ class EventType(models.TextChoices):
 
 #: The type of the event a partner sends themselves from the endpoint's page: no subscription needed.
 TEST_EVENT = "webhook.test"
+
+
+@dataclass(frozen=True)
+class Documentation:
+    #: When it is sent, to whom, and what ``data`` holds (English, as the API is).
+    description: str
+    #: The JSON schema of ``data``.
+    data: dict
+    #: ``data`` of an example delivery.
+    example: dict
+
+
+#: The scope a key needs to read what each of ``data.links`` names.
+LINK_SCOPES = {"call": Scope.CALLS_READ, "application": Scope.APPLICATIONS_READ}
+
+
+def _link(name: str, description: str) -> dict:
+    return {
+        "type": "string",
+        "format": "uri",
+        "description": f"{description}: read it with a key that has `{LINK_SCOPES[name]}`.",
+    }
+
+
+CALL_DATA = {
+    "type": "object",
+    "properties": {
+        "call": {"type": "string", "description": "The call's short name."},
+        "opens_at": {"type": "string", "format": "date-time"},
+        "closes_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "Null for a rolling call, which takes applications until further notice.",
+        },
+        "links": {
+            "type": "object",
+            "properties": {"call": _link("call", "The call")},
+            "required": ["call"],
+        },
+    },
+    "required": ["call", "opens_at", "closes_at", "links"],
+}
+
+
+def _application_data(statuses: list[str]) -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            "application": {"type": "string", "description": "The application's reference."},
+            "call": {"type": "string", "description": "The call's short name."},
+            "enterprise": {"type": "string", "description": "The enterprise's reference."},
+            "status": {"type": "string", "enum": statuses, "description": "The application's status after the event."},
+            "links": {
+                "type": "object",
+                "properties": {
+                    "application": _link("application", "The application as shared with your organisation"),
+                    "call": _link("call", "The call"),
+                },
+                "required": ["application", "call"],
+            },
+        },
+        "required": ["application", "call", "enterprise", "status", "links"],
+    }
+
+
+_CALL_EXAMPLE = {
+    "call": "hksp-2026-spring",
+    "opens_at": "2026-03-01T01:00:00+00:00",
+    "closes_at": "2026-05-31T15:59:59+00:00",
+    "links": {"call": f"{API}/calls/hksp-2026-spring/"},
+}
+
+
+def _application_example(status: str) -> dict:
+    return {
+        "application": "HKSP-2026-00042",
+        "call": "hksp-2026-spring",
+        "enterprise": "ENT-2026-00017",
+        "status": status,
+        "links": {
+            "application": f"{API}/partner/applications/HKSP-2026-00042/",
+            "call": f"{API}/calls/hksp-2026-spring/",
+        },
+    }
+
+
+_SHARED = (
+    "Sent only to organisations the application's enterprise shares its applications with at the time "
+    "of the event (the enterprise grants and revokes that on its profile)."
+)
+
+CATALOGUE: dict[str, Documentation] = {
+    EventType.CALL_OPENED: Documentation(
+        description="A call for applications reached its opening time and now takes applications. "
+        "Calls are public: every endpoint subscribed to the type receives it.",
+        data=CALL_DATA,
+        example=_CALL_EXAMPLE,
+    ),
+    EventType.CALL_CLOSING: Documentation(
+        description="A call closes in less than three days (sent once per call). "
+        "Calls are public: every endpoint subscribed to the type receives it.",
+        data=CALL_DATA,
+        example=_CALL_EXAMPLE,
+    ),
+    EventType.APPLICATION_SUBMITTED: Documentation(
+        description=f"An enterprise submitted an application to a call. {_SHARED}",
+        data=_application_data(["submitted"]),
+        example=_application_example("submitted"),
+    ),
+    EventType.APPLICATION_DECIDED: Documentation(
+        description=f"An officer approved, waitlisted or rejected an application; `status` says which. {_SHARED}",
+        data=_application_data(["approved", "waitlisted", "rejected"]),
+        example=_application_example("approved"),
+    ),
+    EventType.ENTERPRISE_ADMITTED: Documentation(
+        description="An approved enterprise completed its onboarding and is admitted to Hong Kong Science Park; "
+        f"it shows as admitted in the directory if it is listed there. {_SHARED}",
+        data=_application_data(["admitted"]),
+        example=_application_example("admitted"),
+    ),
+}

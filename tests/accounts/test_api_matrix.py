@@ -2,15 +2,21 @@
 kind of credential gets, sessions and keys alike; a test that every API route is in the table;
 and a test that a key's secret is never written to the logs or the audit trail.
 
-The table's objects belong to the applicant (their enterprise, its document, product and
-milestone, their application in review at the officer's unit, their notification) and to the
-reviewer (their assignment to that application). A permitted write is sent an empty body: 400
-says it got past the permission checks to the validation (200 where nothing is required:
-submitting a submitted application again changes nothing, withdrawing needs no reason; 409
-where the step is not due yet: a review before the declaration, accepting a place not offered),
-404 that the object is not the credential's to see. Keys: revoked or expired 401; an endpoint
-that names no scope for keys, or a write outside ``webhooks:manage``, 403; a key without the
-endpoint's scope, 403 naming it. The API root, an index of links, is open to anyone.
+The table's objects belong to the applicant (their enterprise, listed in the directory, its
+document, product and milestone, their application in review at the officer's unit, shared with
+the keys' partner organisation, their notification), to the reviewer (their assignment to that
+application) and to the keys' organisation (a webhook endpoint and a failed delivery to it). The
+partner user signed in acts for another organisation: its objects are not theirs (404). A
+permitted write is sent an empty body: 400 says it got past the permission checks to the
+validation (200 where nothing is required: submitting a submitted application again changes
+nothing, withdrawing needs no reason, rotating a secret takes the default overlap; 202 for the
+webhook steps that queue a delivery; 409 where the step is not due yet: a review before the
+declaration, accepting a place not offered), 404 that the object is not the credential's to
+see. Keys: revoked or expired 401; an endpoint that names no scope for keys, or a write outside
+``webhooks:manage``, 403; a key holding every scope but the endpoint's (``other_scope``), 403
+naming it. The API root, an index of links, and the schema and its pages are open to anyone.
+The resources' own tests check what each answer holds (``tests/programs/test_partner_api.py``,
+``tests/webhooks/test_api.py``); this table only who gets in.
 """
 
 import datetime
@@ -28,7 +34,7 @@ from hkhz_portal.accounts import services
 from hkhz_portal.accounts.api_keys import Scope
 from hkhz_portal.accounts.models import APIKey
 from hkhz_portal.core.models import AuditEvent, Notification
-from tests.factories import partner_user
+from tests.factories import PartnerOrganisationFactory, partner_user
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +45,20 @@ E = "/api/v1/enterprises/{enterprise}/"
 A = "/api/v1/applications/{application}/"
 N = "/api/v1/notifications/{notification}/"
 R = "/api/v1/reviews/{assignment}/"
+S = "/api/v1/stats/"
+W = "/api/v1/webhooks/endpoints/{endpoint}/"
+D = "/api/v1/webhooks/deliveries/{delivery}/"
 CALLS, NO_KEYS = Scope.CALLS_READ, None
+DIRECTORY, STATS, SHARED, HOOKS = Scope.DIRECTORY_READ, Scope.STATS_READ, Scope.APPLICATIONS_READ, Scope.WEBHOOKS_MANAGE
 
 # fmt: off
 #: (method, URL, the scope a key needs (None: none named, so keys are refused), then the status of each of
 #: CREDENTIALS:  anonymous, applicant, officer, reviewer, partner, key, other_scope, revoked, expired)
 MATRIX = [
     ("GET",    "/api/v1/",                          NO_KEYS, 200, 200, 200, 200, 200, 200, 200, 401, 401),  # for anyone
+    ("GET",    "/api/v1/schema/",                   NO_KEYS, 200, 200, 200, 200, 200, 200, 200, 401, 401),  # for anyone
+    ("GET",    "/api/v1/docs/",                     NO_KEYS, 200, 200, 200, 200, 200, 200, 200, 401, 401),  # for anyone
+    ("GET",    "/api/v1/redoc/",                    NO_KEYS, 200, 200, 200, 200, 200, 200, 200, 401, 401),  # for anyone
     ("GET",    "/api/v1/me/",                       NO_KEYS, 401, 200, 200, 200, 200, 403, 403, 401, 401),
     ("GET",    "/api/v1/notifications/",            NO_KEYS, 401, 200, 200, 200, 200, 403, 403, 401, 401),
     ("GET",    N,                                   NO_KEYS, 401, 200, 404, 404, 404, 403, 403, 401, 401),
@@ -84,6 +97,33 @@ MATRIX = [
     ("GET",    R,                                   NO_KEYS, 401, 404, 404, 200, 404, 403, 403, 401, 401),
     ("PUT",    R,                                   NO_KEYS, 401, 404, 404, 409, 404, 403, 403, 401, 401),
     ("POST",   R + "declare/",                      NO_KEYS, 401, 404, 404, 400, 404, 403, 403, 401, 401),
+    ("GET",    "/api/v1/programmes/",               CALLS,   200, 200, 200, 200, 200, 200, 403, 401, 401),
+    ("GET",    "/api/v1/programmes/{programme}/",   CALLS,   200, 200, 200, 200, 200, 200, 403, 401, 401),
+    # Staff and partners read the directory; applicants and reviewers do not.
+    ("GET",    "/api/v1/directory/",                DIRECTORY, 401, 403, 200, 403, 200, 200, 403, 401, 401),
+    ("GET",    "/api/v1/directory/{listed}/",       DIRECTORY, 401, 403, 200, 403, 200, 200, 403, 401, 401),
+    # Statistics: anyone signed in.
+    ("GET",    S,                                   STATS,   401, 200, 200, 200, 200, 200, 403, 401, 401),
+    ("GET",    S + "applications/call/",            STATS,   401, 200, 200, 200, 200, 200, 403, 401, 401),
+    ("GET",    S + "applications/status/",          STATS,   401, 200, 200, 200, 200, 200, 403, 401, 401),
+    ("GET",    S + "applications/sector/",          STATS,   401, 200, 200, 200, 200, 200, 403, 401, 401),
+    ("GET",    S + "applications/month/",           STATS,   401, 200, 200, 200, 200, 200, 403, 401, 401),
+    ("GET",    S + "admissions/year/",              STATS,   401, 200, 200, 200, 200, 200, 403, 401, 401),
+    # Partners only, each organisation what is shared with it.
+    ("GET",    "/api/v1/partner/applications/",     SHARED,  401, 403, 403, 403, 200, 200, 403, 401, 401),
+    ("GET",    "/api/v1/partner/applications/{shared}/", SHARED, 401, 403, 403, 403, 404, 200, 403, 401, 401),
+    # Partners only, each organisation its own endpoints; keys with webhooks:manage write too.
+    ("GET",    "/api/v1/webhooks/endpoints/",       HOOKS,   401, 403, 403, 403, 200, 200, 403, 401, 401),
+    ("POST",   "/api/v1/webhooks/endpoints/",       HOOKS,   401, 403, 403, 403, 400, 400, 403, 401, 401),
+    ("GET",    W,                                   HOOKS,   401, 403, 403, 403, 404, 200, 403, 401, 401),
+    ("PUT",    W,                                   HOOKS,   401, 403, 403, 403, 404, 400, 403, 401, 401),
+    ("PATCH",  W,                                   HOOKS,   401, 403, 403, 403, 404, 200, 403, 401, 401),
+    ("DELETE", W,                                   HOOKS,   401, 403, 403, 403, 404, 204, 403, 401, 401),
+    ("POST",   W + "rotate-secret/",                HOOKS,   401, 403, 403, 403, 404, 200, 403, 401, 401),
+    ("POST",   W + "test/",                         HOOKS,   401, 403, 403, 403, 404, 202, 403, 401, 401),
+    ("GET",    W + "deliveries/",                   HOOKS,   401, 403, 403, 403, 404, 200, 403, 401, 401),
+    ("GET",    D,                                   HOOKS,   401, 403, 403, 403, 404, 200, 403, 401, 401),
+    ("POST",   D + "redeliver/",                    HOOKS,   401, 403, 403, 403, 404, 202, 403, 401, 401),
 ]
 # fmt: on
 
@@ -188,6 +228,60 @@ class World:
         return self._once("document", lambda: business_plan(self.applicant))
 
     @property
+    def listed(self):
+        """The applicant's enterprise, listed in the directory."""
+        from enterprises.models import Enterprise
+
+        def make():
+            Enterprise.objects.filter(pk=self.enterprise.pk).update(listed_in_directory=True)
+            return self.enterprise
+
+        return self._once("listed", make)
+
+    @property
+    def organisation(self):
+        """The partner organisation the keys act for."""
+        return self._once("organisation", PartnerOrganisationFactory)
+
+    @property
+    def shared(self):
+        """The application, its enterprise sharing its applications with the keys' organisation."""
+        from enterprises.services.sharing import grant_sharing
+
+        def make():
+            grant_sharing(self.enterprise, actor=self.applicant, organisation=self.organisation)
+            return self.application
+
+        return self._once("shared", make)
+
+    @property
+    def endpoint(self):
+        """A webhook endpoint of the keys' organisation."""
+        from hkhz_portal.webhooks import services as webhooks
+
+        return self._once(
+            "endpoint",
+            lambda: webhooks.create_endpoint(
+                actor=partner_user(self.organisation),
+                url="https://hooks.example.com/portal",
+                event_types=["call.opened"],
+            )[0],
+        )
+
+    @property
+    def delivery(self):
+        """A test event's delivery to the endpoint, which failed: one that may be sent again."""
+        from hkhz_portal.webhooks import services as webhooks
+        from hkhz_portal.webhooks.models import Delivery, DeliveryStatus
+
+        def make():
+            delivery = webhooks.send_test_event(self.endpoint.pk, actor=partner_user(self.organisation))
+            Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED, next_attempt_at=None)
+            return delivery
+
+        return self._once("delivery", make)
+
+    @property
     def notification(self):
         return self._once("notification", lambda: Notification.objects.create(recipient=self.applicant, title="Hi"))
 
@@ -201,12 +295,17 @@ class World:
             "milestone": lambda: self.milestone.pk,
             "document": lambda: self.document.pk,
             "notification": lambda: self.notification.pk,
+            "programme": lambda: self.call.programme.slug,
+            "listed": lambda: self.listed.reference,
+            "shared": lambda: self.shared.reference,
+            "endpoint": lambda: self.endpoint.pk,
+            "delivery": lambda: self.delivery.pk,
         }
         names = [name for name in values if "{" + name + "}" in template]
         return template.format(**{name: values[name]() for name in names})
 
     def key(self, scopes=tuple(Scope.values), state="active") -> str:
-        user = partner_user()
+        user = partner_user(self.organisation)
         key, secret = services.create_api_key(actor=user, name="Matrix", scopes=scopes)
         if state == "revoked":
             services.revoke_api_key(key.pk, actor=user)
@@ -215,11 +314,12 @@ class World:
         return secret
 
 
-def sign_in(client, world: World, credential: str) -> dict:
-    """Sign ``client`` in as ``credential``, or return the headers that carry its key."""
+def sign_in(client, world: World, credential: str, scope) -> dict:
+    """Sign ``client`` in as ``credential``, or return the headers that carry its key (for
+    ``other_scope``, a key with every scope but ``scope``)."""
     keys = {
         "key": {},
-        "other_scope": {"scopes": [Scope.STATS_READ]},
+        "other_scope": {"scopes": [s for s in Scope.values if s != scope]},
         "revoked": {"state": "revoked"},
         "expired": {"state": "expired"},
     }
@@ -229,7 +329,7 @@ def sign_in(client, world: World, credential: str) -> dict:
         "applicant": lambda: world.applicant,
         "officer": lambda: world.officer,
         "reviewer": lambda: world.reviewer,
-        "partner": partner_user,
+        "partner": partner_user,  # of another organisation
     }
     if credential in users:
         client.force_login(users[credential]())
@@ -243,7 +343,7 @@ def test_each_credential_gets_what_its_role_or_scope_allows(
     settings.MEDIA_ROOT = tmp_path / "media"
     world = World()
     path = world.url(url)
-    headers = sign_in(client, world, credential)
+    headers = sign_in(client, world, credential, scope)
     if method not in SAFE_METHODS:
         headers["HTTP_IDEMPOTENCY_KEY"] = str(uuid.uuid4())
 
@@ -254,7 +354,7 @@ def test_each_credential_gets_what_its_role_or_scope_allows(
         title = response.json()["title"]
         if scope is None:
             assert "for signed-in users" in title
-        elif method not in SAFE_METHODS:
+        elif method not in SAFE_METHODS and scope != Scope.WEBHOOKS_MANAGE:
             assert "can only read" in title
         else:
             assert scope in title
@@ -274,6 +374,11 @@ SHAPES = {
     "milestone": 1,
     "document": 1,
     "notification": 1,
+    "programme": "a-programme",
+    "listed": "ENT-2026-00001",
+    "shared": "HKSP-2026-00001",
+    "endpoint": 1,
+    "delivery": 1,
 }
 HANDLERS = ("get", "post", "put", "patch", "delete")
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core.problems import PROBLEM_JSON
-from hkhz_portal.core.webhook_catalogue import EVENTS
+from hkhz_portal.webhooks.types import EventType
 from tests.factories import api_key, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +102,14 @@ def test_every_operation_documents_its_errors_as_problem_json(schema):
     assert set(problem["required"]) == {"type", "title", "status", "detail"}
 
 
+def test_every_tag_is_described(schema):
+    described = {tag["name"] for tag in schema["tags"]}
+    used = {tag for _name, operation in operations(schema) for tag in operation["tags"]}
+    used |= {tag for item in schema["webhooks"].values() for tag in item["post"]["tags"]}
+    assert used - described == set()
+    assert all(tag["description"] for tag in schema["tags"])
+
+
 def test_keys_are_offered_only_where_a_scope_opens_the_operation(schema):
     security = {name: operation["security"] for name, operation in operations(schema)}
     assert {"partnerKey": ["calls:read"]} in security["GET /api/v1/calls/"]
@@ -122,7 +130,7 @@ def test_writes_take_an_idempotency_key(schema):
 def test_the_webhook_catalogue_is_in_the_schema(schema):
     assert (
         set(schema["webhooks"])
-        == set(EVENTS)
+        == set(EventType.values)
         == {
             "call.opened",
             "call.closing",
@@ -137,7 +145,9 @@ def test_the_webhook_catalogue_is_in_the_schema(schema):
         (example,) = delivery["requestBody"]["content"]["application/json"]["examples"].values()
         assert example["value"]["type"] == event_type
         assert set(example["value"]) == {"type", "timestamp", "data"}
-        assert example["value"]["data"]["url"].startswith("https://")
+        links = example["value"]["data"]["links"]
+        assert links and all(link.startswith("https://portal.example.org/api/v1/") for link in links.values())
+        assert delivery["summary"] == EventType(event_type).label
 
 
 @pytest.mark.parametrize("path", ["/api/v1/docs/", "/api/v1/redoc/"])

@@ -1,7 +1,7 @@
 """Schemathesis over the live schema, through the WSGI application: every operation, with a
-signed-in applicant's session and with a key holding every scope, with valid and invalid
-input. No answer may be a 5xx, every answer must match the schema (status, content type,
-body), and invalid input must be refused.
+signed-in applicant's session, with a key holding every scope and with a partner user's session
+of the key's organisation, with valid and invalid input. No answer may be a 5xx, every answer
+must match the schema (status, content type, body), and invalid input must be refused.
 
 Bounded to run in the normal suite: a few derandomized examples per operation and mode, with
 the path parameters of real objects for valid input so that answers are more than 404s.
@@ -27,16 +27,21 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from enterprises.models import Enterprise
 from enterprises.services import regulatory
+from enterprises.services.sharing import grant_sharing
 from hkhz_portal.core.notifications import notify
+from hkhz_portal.webhooks import services as webhooks
+from hkhz_portal.webhooks.models import Delivery, DeliveryStatus
 from hkhz_portal.wsgi import application
 from programs.services import applications as svc
 from tests.conftest import PortalClient
-from tests.factories import api_key
+from tests.factories import PartnerOrganisationFactory, api_key, partner_user
 from tests.programs.factories import (
     applicant_of,
     applicant_of_new_enterprise,
     business_plan,
+    in_review,
     officer_of,
     reviewed,
     reviewing_call,
@@ -71,25 +76,47 @@ def in_process_requests():
 
 @pytest.fixture
 def world():
-    """An open call and an applicant with an enterprise, a document, a product with a milestone,
-    a draft and a notification: the objects the path parameters name."""
+    """An open call and an applicant with an enterprise (listed in the directory), a document, a
+    product with a milestone, a draft and a notification; a partner organisation with a partner
+    user, a submitted application shared with it, and two webhook endpoints (one to delete), one
+    with a failed delivery: the objects the path parameters name."""
     call = reviewing_call(slug="hksp-2026-spring")
     applicant = applicant_of_new_enterprise()
     enterprise = applicant.memberships.get().enterprise
+    Enterprise.objects.filter(pk=enterprise.pk).update(listed_in_directory=True)
     document = business_plan(applicant)
     product = regulatory.save_product(enterprise, actor=applicant, name="HLX-101", modality="biologic")
     milestone = regulatory.save_milestone(product, actor=applicant, jurisdiction="fda", pathway="ind")
     draft = svc.start_application(actor=applicant, call=call, enterprise=enterprise)
     notification = notify(applicant, title="Hello", body="", url="/")
+
+    organisation = PartnerOrganisationFactory()
+    partner = partner_user(organisation)
+    shared = in_review(call)
+    grant_sharing(shared.enterprise, actor=applicant_of(shared), organisation=organisation)
+    endpoint, doomed = (
+        webhooks.create_endpoint(actor=partner, url=f"https://hooks.example.com/{name}", event_types=["call.opened"])[0]
+        for name in ("portal", "old")
+    )
+    delivery = webhooks.send_test_event(endpoint.pk, actor=partner)
+    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.FAILED, next_attempt_at=None)
     return {
         "applicant": applicant,
+        "organisation": organisation,
+        "partner": partner,
         "calls": {"slug": call.slug},
+        "programmes": {"slug": call.programme.slug},
+        "directory": {"reference": enterprise.reference},
         "enterprises": {"reference": enterprise.reference},
         "documents": {"reference": enterprise.reference, "id": document.pk},
         "products": {"reference": enterprise.reference, "id": product.pk},
         "milestones": {"reference": enterprise.reference, "id": milestone.pk},
+        "partner/applications": {"reference": shared.reference},
         "applications": {"reference": draft.reference},
         "notifications": {"id": notification.pk},
+        "webhooks/deliveries": {"id": delivery.pk},
+        "webhooks/endpoints": {"id": endpoint.pk, "endpoint_pk": endpoint.pk},
+        "doomed endpoint": {"id": doomed.pk},
     }
 
 
@@ -107,10 +134,29 @@ def signed_in(user) -> dict:
     return {"headers": {"X-CSRFToken": token}, "cookies": cookies}
 
 
-def real_objects(world, path: str) -> dict:
-    """The path parameters of ``path`` that name the world's objects (its last resource's)."""
-    for resource in ("documents", "products", "milestones", "notifications", "enterprises", "applications", "calls"):
-        if f"/{resource}/" in path:
+RESOURCES = (
+    "documents",
+    "products",
+    "milestones",
+    "notifications",
+    "enterprises",
+    "directory",
+    "partner/applications",
+    "applications",
+    "calls",
+    "programmes",
+    "webhooks/deliveries",
+    "webhooks/endpoints",
+)
+
+
+def real_objects(world, operation) -> dict:
+    """The path parameters of ``operation`` that name the world's objects (its last resource's);
+    deleting an endpoint deletes one the other operations do not need."""
+    if operation.method.upper() == "DELETE" and operation.path.startswith("/api/v1/webhooks/endpoints/"):
+        return world["doomed endpoint"]
+    for resource in RESOURCES:
+        if f"/{resource}/" in operation.path:
             return world[resource]
     return {}
 
@@ -131,18 +177,20 @@ def fuzz(operation, mode, credentials, path_parameters):
     run()
 
 
-@pytest.mark.parametrize("credential", ["session", "key"])
+@pytest.mark.parametrize("credential", ["session", "key", "partner"])
 def test_every_operation_answers_as_documented(world, credential, in_process_requests):
     if credential == "session":
         credentials = signed_in(world["applicant"])
+    elif credential == "partner":
+        credentials = signed_in(world["partner"])
     else:
-        credentials = {"headers": {"Authorization": f"Bearer {api_key()}"}}
+        credentials = {"headers": {"Authorization": f"Bearer {api_key(world['organisation'])}"}}
     schema = live_schema()
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 35
     for operation in operations:
         known = {p.name for p in operation.path_parameters}
-        objects = {name: value for name, value in real_objects(world, operation.path).items() if name in known}
+        objects = {name: value for name, value in real_objects(world, operation).items() if name in known}
         fuzz(operation, GenerationMode.POSITIVE, credentials, objects)
         try:
             fuzz(operation, GenerationMode.NEGATIVE, credentials, None)

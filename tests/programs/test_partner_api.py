@@ -1,6 +1,6 @@
-"""The partner API's resources: who reaches what (one table), applications shared with a
-partner organisation only, the export log of each personal read, statistics with small cells
-suppressed, and programmes."""
+"""The partner API's resources: applications shared with a partner organisation only, the export
+log of each personal read, statistics with small cells suppressed, and programmes. Who reaches
+each route is in the one table of ``tests/accounts/test_api_matrix.py``."""
 
 import datetime
 
@@ -53,93 +53,20 @@ def shared_with(organisation, **enterprise_fields):
     return enterprise
 
 
-# --- Who reaches what ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def world():
-    """A partner organisation with an application shared with it, and a listed enterprise."""
-    organisation = PartnerOrganisationFactory()
-    call = CallFactory()
-    application = submitted(call, shared_with(organisation))
-    revoked_user = partner_user(organisation)
-    revoked, revoked_secret = accounts.create_api_key(actor=revoked_user, name="old", scopes=list(Scope.values))
-    accounts.revoke_api_key(revoked.pk, actor=revoked_user)
-    return {
-        "anonymous": None,
-        "applicant session": member_of(application.enterprise),
-        "officer session": user_with_role(Role.PROGRAM_OFFICER),
-        "partner session": partner_user(organisation),
-        "key with scope": "with",
-        "key without scope": "without",
-        "revoked key": revoked_secret,
-        "organisation": organisation,
-        "application": application,
-        "call": call,
-    }
-
-
-ENDPOINTS = {
-    # name: (method, url, the scope a key needs)
-    "directory": ("get", "/api/v1/directory/", Scope.DIRECTORY_READ),
-    "directory entry": ("get", "/api/v1/directory/{enterprise}/", Scope.DIRECTORY_READ),
-    "directory write": ("post", "/api/v1/directory/", Scope.DIRECTORY_READ),
-    "stats": ("get", "/api/v1/stats/", Scope.STATS_READ),
-    "stats table": ("get", "/api/v1/stats/applications/status/", Scope.STATS_READ),
-    "shared applications": ("get", "/api/v1/partner/applications/", Scope.APPLICATIONS_READ),
-    "shared application": ("get", "/api/v1/partner/applications/{application}/", Scope.APPLICATIONS_READ),
-    "programmes": ("get", "/api/v1/programmes/", Scope.CALLS_READ),
-    "calls": ("get", "/api/v1/calls/", Scope.CALLS_READ),
-}
-CREDENTIALS = (
-    "anonymous",
-    "applicant session",
-    "officer session",
-    "partner session",
-    "key with scope",
-    "key without scope",
-    "revoked key",
-)
-# One row per endpoint, one status per credential, in the order of CREDENTIALS.
-MATRIX = {
-    "directory": (401, 403, 200, 200, 200, 403, 401),
-    "directory entry": (401, 403, 200, 200, 200, 403, 401),
-    "directory write": (401, 403, 405, 405, 403, 403, 401),
-    "stats": (401, 200, 200, 200, 200, 403, 401),
-    "stats table": (401, 200, 200, 200, 200, 403, 401),
-    "shared applications": (401, 403, 403, 200, 200, 403, 401),
-    "shared application": (401, 403, 403, 200, 200, 403, 401),
-    "programmes": (200, 200, 200, 200, 200, 403, 401),
-    "calls": (200, 200, 200, 200, 200, 403, 401),
-}
+# --- Who reaches what: the one table is tests/accounts/test_api_matrix.py ------------------------
 
 
 @pytest.mark.parametrize(
-    ("endpoint", "credential", "expected"),
-    [
-        (endpoint, credential, status)
-        for endpoint, statuses in MATRIX.items()
-        for credential, status in zip(CREDENTIALS, statuses, strict=True)
-    ],
+    "path", ["/api/v1/directory/", "/api/v1/stats/", "/api/v1/partner/applications/", "/api/v1/programmes/"]
 )
-def test_who_reaches_what(client, world, endpoint, credential, expected):
-    method, url, scope = ENDPOINTS[endpoint]
-    application = world["application"]
-    url = url.format(enterprise=application.enterprise.reference, application=application.reference)
-    headers = {}
-    held = world[credential]
-    if credential.endswith("session"):
-        client.force_login(held)
-    elif held == "with":
-        headers = bearer(accounts_key(world["organisation"], [scope]))
-    elif held == "without":
-        headers = bearer(accounts_key(world["organisation"], [s for s in Scope.values if s != scope]))
-    elif held is not None:
-        headers = bearer(held)
-    response = getattr(client, method)(url, **headers)
-    assert response.status_code == expected, response.content
-    if credential == "key without scope" and method == "get":
-        assert scope in response.json()["title"]
+def test_a_write_to_a_partner_route_is_refused_to_keys_as_read_only_and_to_sessions_as_not_allowed(client, path):
+    """Not in the table, which holds only routes: a method a route does not take."""
+    key = bearer(accounts_key(PartnerOrganisationFactory(), list(Scope.values)))
+    refused = client.post(path, {}, content_type="application/json", **key)
+    assert refused.status_code == 403
+    assert "can only read" in refused.json()["title"]
+    client.force_login(partner_user())
+    assert client.post(path, {}, content_type="application/json").status_code == 405
 
 
 def accounts_key(organisation, scopes) -> str:
