@@ -296,8 +296,10 @@ def decided_application(call, officer):
         hk_br=f"{76_000_000 + n}",
         company_registered_on=timezone.localdate(),
     )
+    # An organisation no factory enterprise's name contains: "Test Biotech 1" would also name
+    # "Hangzhou Test Biotech 12", and keep its reviewer off that enterprise's application.
     reviews.declare_organisation(
-        actor=application.assignments.first().reviewer, organisation=f"Test Biotech {n}", reason="I advise it."
+        actor=application.assignments.first().reviewer, organisation=f"Kowloon Advisory {n}", reason="I advise it."
     )
     Export.objects.create(call=call, unit=call.programme.unit, requested_by=officer, format=ExportFormat.XLSX)
     return application
