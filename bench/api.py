@@ -103,10 +103,10 @@ def seed(count: int) -> str:
     organisation = PartnerOrganisation.objects.create(
         code="bench-bank", name_en="Bench Bank", name_zh_hans="基准银行", name_zh_hant="基準銀行"
     )
-    user = User.objects.create_user("bench-partner@bench.invalid", "bench-only-password-1")
+    user = User.objects.create_user(
+        "bench-partner@bench.invalid", "bench-only-password-1", partner_organisation=organisation
+    )
     services.assign_role(user, Role.PARTNER, actor=None)
-    user.partner_organisation = organisation
-    user.save(update_fields=["partner_organisation"])
     _key, secret = services.create_api_key(actor=user, name="bench", scopes=[Scope.DIRECTORY_READ])
     from django.db import connection
 

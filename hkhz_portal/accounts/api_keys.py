@@ -133,13 +133,18 @@ def forget_key(key) -> None:
     transaction.on_commit(lambda: cache.delete(_cached(key.secret_hash)))
 
 
+#: When each key's use was last written by this process (``note_use``), by the key's hash.
+_noted: dict[str, float] = {}
+
+
 def note_use(key, request) -> None:
-    """Last use, written at most once a minute per key: the cache's atomic ``add`` lets one
-    request a minute through to a conditional UPDATE, which parallel requests, or a cache
-    emptied meanwhile, cannot make twice in the same minute either."""
-    if not cache.add(f"api-key-used:{key.pk}", True, LAST_USED_EVERY.total_seconds()):
-        return
+    """Last use, written at most once a minute per key. Each process remembers when it last
+    wrote a key's (no round trip on the other requests), and the UPDATE is conditional, so
+    that two processes, or parallel requests, cannot write it twice in the same minute."""
     now = timezone.now()
+    if now.timestamp() - _noted.get(key.secret_hash, 0.0) < LAST_USED_EVERY.total_seconds():
+        return
+    _noted[key.secret_hash] = now.timestamp()
     type(key).objects.filter(pk=key.pk).filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY)
     ).update(last_used_at=now, last_used_ip=client_ip(request))
