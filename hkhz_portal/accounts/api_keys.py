@@ -226,11 +226,16 @@ class HasScope(permissions.BasePermission):
         raise exceptions.PermissionDenied(_("Your account lacks the scope %(scope)s.") % {"scope": scope})
 
 
-def request_organisation(request):
-    """The partner organisation a request acts for: its key's, or a partner user's own; None
-    for anyone else."""
-    if isinstance(request.user, PartnerClient):
-        return request.user.organisation
-    if request.user.is_authenticated and request.user.has_role(Role.PARTNER):
-        return request.user.partner_organisation
+def acting_organisation(actor):
+    """The partner organisation ``actor`` acts for: a key's, or a partner user's own; None for
+    anyone else (a partner user not yet linked to one included)."""
+    if isinstance(actor, PartnerClient):
+        return actor.organisation
+    if actor.is_authenticated and actor.has_role(Role.PARTNER):
+        return actor.partner_organisation
     return None
+
+
+def request_organisation(request):
+    """The partner organisation a request acts for (``acting_organisation`` of its client)."""
+    return acting_organisation(request.user)

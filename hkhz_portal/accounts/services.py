@@ -193,9 +193,10 @@ MAX_ACTIVE_KEYS = 5
 
 def require_partner(user) -> PartnerOrganisation:
     """The organisation a partner user acts for; anyone else is refused (403)."""
-    if not user.is_authenticated or not user.has_role(Role.PARTNER) or user.partner_organisation_id is None:
+    organisation = api_keys.acting_organisation(user)
+    if organisation is None or isinstance(user, api_keys.PartnerClient):
         raise DomainError(_("Only a partner organisation's users manage its API access."), code="forbidden", status=403)
-    return user.partner_organisation
+    return organisation
 
 
 @transaction.atomic(durable=True)

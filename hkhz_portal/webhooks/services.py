@@ -11,8 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hkhz_portal.accounts.api_keys import PartnerClient
-from hkhz_portal.accounts.roles import Role
+from hkhz_portal.accounts.api_keys import PartnerClient, acting_organisation
 from hkhz_portal.core import audit, events
 from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.queueing import enqueue_after_commit
@@ -34,10 +33,9 @@ REDELIVERABLE = (DeliveryStatus.FAILED, DeliveryStatus.DISABLED)
 
 def organisation_of(actor):
     """The organisation a key or a partner user acts for; anyone else is refused (403)."""
-    if isinstance(actor, PartnerClient):
-        return actor.organisation
-    if actor.is_authenticated and actor.has_role(Role.PARTNER) and actor.partner_organisation_id is not None:
-        return actor.partner_organisation
+    organisation = acting_organisation(actor)
+    if organisation is not None:
+        return organisation
     raise DomainError(_("Only a partner organisation's users manage its webhooks."), code="forbidden", status=403)
 
 

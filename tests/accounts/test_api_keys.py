@@ -44,6 +44,7 @@ def test_last_use_is_written_at_most_once_a_minute(client):
     secret = api_key(scopes=[Scope.CALLS_READ])
     client.get("/api/v1/calls/", **bearer(secret))
     first = APIKey.objects.get(secret_hash=hash_secret(secret)).last_used_at
+    assert first is not None
     client.get("/api/v1/calls/", **bearer(secret))
     assert APIKey.objects.get(secret_hash=hash_secret(secret)).last_used_at == first
 
