@@ -17,12 +17,14 @@ class ProgramsConfig(AppConfig):
         from hkhz_portal.core import dashboard, demo
 
         from . import notices, stats, webhooks
+        from .centres import notices as centre_notices
         from .demo import seed_demo_applications
         from .demo_reviews import seed_demo_reviews
         from .partners import admitted_to_park
         from .selectors import dashboard_panel, reviewer_dashboard_panel
 
         notices.register()
+        centre_notices.register()
         webhooks.register()
         register_admission(admitted_to_park)
         stats.register()

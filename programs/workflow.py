@@ -5,11 +5,12 @@ only the transitions ``available`` for the user and the application's state; the
 help page draws itself from ``STATES`` and ``TRANSITIONS``. Nothing else restates them.
 """
 
-from dataclasses import dataclass
 from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from hkhz_portal.core.workflow import Transition, Workflow
 
 
 class Status(models.TextChoices):
@@ -83,23 +84,10 @@ UNDECIDED_STATES = frozenset(
 WITHDRAWABLE_STATES = UNDECIDED_STATES | {Status.APPROVED, Status.ONBOARDING, Status.WAITLISTED}
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset
-    #: ``None``: back to the state the application was in before (answering a request for information).
-    target: Status | None
-    by: Actor
-    help: str
-
-    def allowed_from(self, status) -> bool:
-        return status in self.sources
-
-
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
+WORKFLOW = Workflow(
+    Status,
+    Status.DRAFT,
+    [
         Transition(
             "start",
             _("Start"),
@@ -244,23 +232,11 @@ TRANSITIONS: dict[str, Transition] = {
             Actor.APPLICANT,
             _("The applicant withdraws the application at any time before admission; a place it held is offered on."),
         ),
-    ]
-}
+    ],
+)
+TRANSITIONS = WORKFLOW.transitions
+transitions_by = WORKFLOW.by
+reachable_states = WORKFLOW.reachable_states
 
 #: States holding one of the call's places.
 PLACE_STATES = frozenset({Status.APPROVED, Status.ONBOARDING, Status.ADMITTED})
-
-
-def transitions_by(actor: Actor, status) -> list[Transition]:
-    """The transitions ``actor`` may take from ``status``, in declaration order."""
-    return [t for t in TRANSITIONS.values() if t.by == actor and t.allowed_from(status)]
-
-
-def reachable_states() -> list[Status]:
-    """The states some declared transition leads to or starts from, in the order of ``Status``."""
-    seen = {Status.DRAFT}
-    for t in TRANSITIONS.values():
-        seen |= set(t.sources)
-        if t.target:
-            seen.add(t.target)
-    return [s for s in Status if s in seen]

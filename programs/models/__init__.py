@@ -1,4 +1,5 @@
-"""The programs app's models: admission (``applications``) and its review and decision (``reviews``)."""
+"""The programs app's models: admission (``applications``), its review and decision (``reviews``),
+and the service centres (``centres``)."""
 
 from .applications import (
     Application,
@@ -53,3 +54,20 @@ __all__ = [
     "StatusChange",
     "Trilingual",
 ]
+from .centres import (
+    ClockLevel,
+    ClockName,
+    RequestAttachment,
+    RequestMessage,
+    RequestStateChange,
+    RequestStep,
+    Service,
+    ServiceCategory,
+    ServiceRating,
+    ServiceRequest,
+    ServiceStep,
+    SLAPolicy,
+    SLAReminder,
+    Weekday,
+    WorkingPeriod,
+)
