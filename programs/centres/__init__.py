@@ -1,0 +1,1 @@
+"""The two service centres: their catalogues, service requests and SLA clocks."""
