@@ -42,11 +42,20 @@ def _holidays(calendar: Calendar, year: int) -> holidays.HolidayBase:
     return holidays.country_holidays(calendar.value, years=year, categories=_CATEGORIES[calendar], expand=False)
 
 
+def is_holiday(day: datetime.date, calendar: Calendar | str) -> bool:
+    """A public holiday on ``calendar``, whichever day of the week it falls on."""
+    return day in _holidays(Calendar(calendar), day.year)
+
+
+def is_makeup_workday(day: datetime.date, calendar: Calendar | str) -> bool:
+    """A weekend day the government has made a working day (the mainland's only)."""
+    return day.weekday() >= SATURDAY and day in _holidays(Calendar(calendar), day.year).weekend_workdays
+
+
 def is_working_day(day: datetime.date, calendar: Calendar | str) -> bool:
-    year = _holidays(Calendar(calendar), day.year)
     if day.weekday() >= SATURDAY:
-        return day in year.weekend_workdays
-    return day not in year
+        return is_makeup_workday(day, calendar)
+    return not is_holiday(day, calendar)
 
 
 def working_days_after(day: datetime.date, n: int, calendar: Calendar | str) -> datetime.date:

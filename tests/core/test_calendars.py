@@ -5,7 +5,14 @@ import datetime
 
 import pytest
 
-from hkhz_portal.core.calendars import Calendar, is_working_day, working_days_after, working_days_between
+from hkhz_portal.core.calendars import (
+    Calendar,
+    is_holiday,
+    is_makeup_workday,
+    is_working_day,
+    working_days_after,
+    working_days_between,
+)
 
 d = datetime.date.fromisoformat
 HK, CN = Calendar.HK, Calendar.CN
@@ -24,6 +31,20 @@ def test_hong_kong_counts_the_general_holidays_not_only_the_statutory_ones():
     # holiday, so a calendar of statutory holidays would count it.
     assert not is_working_day(d("2026-04-03"), HK)
     assert working_days_after(d("2026-04-02"), 1, HK) == d("2026-04-08")
+
+
+def test_holidays_and_make_up_working_days_are_each_calendars_own():
+    # Good Friday 2026 closes Hong Kong, not the mainland; Saturday 26 December 2026 is a Hong Kong
+    # general holiday (the first weekday after Christmas) though no working day anyway.
+    assert is_holiday(d("2026-04-03"), HK)
+    assert not is_holiday(d("2026-04-03"), CN)
+    assert is_holiday(d("2026-12-26"), HK)
+    # Saturday 10 October 2026 is worked on the mainland; an ordinary Saturday and weekday are not
+    # make-up days.
+    assert is_makeup_workday(d("2026-10-10"), CN)
+    assert not is_makeup_workday(d("2026-10-10"), HK)
+    assert not is_makeup_workday(d("2026-10-17"), CN)
+    assert not is_makeup_workday(d("2026-10-09"), CN)
 
 
 def test_saturdays_and_sundays_are_not_working_days_in_hong_kong():
