@@ -179,7 +179,7 @@ def _move(request, name, *, actor, note="", pause_reason="", expected_state=None
         fields.append("rating_nonce")
     request.save(update_fields=fields)
     change = _log(request, name, from_state=from_state, actor=actor, note=note, pause_reason=pause_reason)
-    recompute_clocks(request, now=now)
+    recompute_clocks(request)
     return change
 
 

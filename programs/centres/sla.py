@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo
 
 from hkhz_portal.core.calendars import ONE_DAY, Calendar, is_holiday, is_makeup_workday
 
+from .workflow import FINAL_STATES, WAITING_STATES, WORKING_STATES, State
+
 MONDAY = 0
 ZERO = datetime.timedelta(0)
 SECOND = datetime.timedelta(seconds=1)
@@ -40,14 +42,14 @@ Period = tuple[datetime.time, datetime.time]
 
 _ZONES = {Calendar.HK: ZoneInfo("Asia/Hong_Kong"), Calendar.CN: ZoneInfo("Asia/Shanghai")}
 
-#: A request's states: the clocks count in the first three, pause in the two waits, stop in the last two.
-COUNTING = frozenset({"requested", "accepted", "in_progress"})
-WAITING_ON_CLIENT = "waiting_on_client"
-WAITING_ON_THIRD_PARTY = "waiting_on_third_party"
-COMPLETED = "completed"
-CANCELLED = "cancelled"
-WAITING = frozenset({WAITING_ON_CLIENT, WAITING_ON_THIRD_PARTY})
-STOPPING = frozenset({COMPLETED, CANCELLED})
+#: The clocks count in these states, pause in the waits and stop in the final states.
+COUNTING = frozenset({State.REQUESTED, *WORKING_STATES})
+WAITING_ON_CLIENT = State.WAITING_ON_CLIENT
+WAITING_ON_THIRD_PARTY = State.WAITING_ON_THIRD_PARTY
+COMPLETED = State.COMPLETED
+CANCELLED = State.CANCELLED
+WAITING = WAITING_STATES
+STOPPING = FINAL_STATES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -248,7 +250,7 @@ def clocks(
 ) -> Clocks:
     """A request's clocks as of ``now``, read from its log (in order, from its creation); entries
     after ``now`` have not happened yet."""
-    if not log or log[0].state != "requested":
+    if not log or log[0].state != State.REQUESTED:
         raise ValueError("A request's log starts with its creation (requested)")
     if unknown := {entry.state for entry in log} - COUNTING - WAITING - STOPPING:
         raise ValueError(f"Unknown request states: {sorted(unknown)}")
