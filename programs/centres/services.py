@@ -152,7 +152,12 @@ def _log(request, name, *, from_state, actor, note="", pause_reason="") -> Reque
     )
     payload = {"reference": request.reference, "from": from_state, "to": request.state}
     audit.record(AuditAction.SERVICE_TRANSITION, actor=actor, target=request, changes={"step": name, **payload})
-    events.emit(transition_kind(name), target=request, actor=actor, payload={**payload, "note": note})
+    events.emit(
+        transition_kind(name),
+        target=request,
+        actor=actor,
+        payload={**payload, "note": note, "pause_reason": pause_reason},
+    )
     return change
 
 
@@ -311,9 +316,11 @@ def _store_uploads(message: RequestMessage, uploads) -> list[RequestAttachment]:
     return stored
 
 
-def _post(request, *, actor, body, internal=False, uploads=(), library=()) -> RequestMessage:
+def _post(request, *, actor, body, internal=False, uploads=(), library=(), step="") -> RequestMessage:
     """Write a message on a locked request: its attachments checked and stored, the first
-    public word of the centre stamped as the first response, and the event sent."""
+    public word of the centre stamped as the first response, and the event sent. ``step`` names
+    the transition the message takes right after (asking the enterprise, or its answer): that
+    step's notice carries the message, so nobody is told of it twice."""
     from_centre = is_centre_member(actor, request.unit_id)
     if not from_centre and not is_member(actor, request.enterprise_id):
         raise _forbidden()
@@ -340,7 +347,7 @@ def _post(request, *, actor, body, internal=False, uploads=(), library=()) -> Re
         target=request,
         changes={"message": message.pk, "internal": internal, "attachments": len(attachments) + len(versions)},
     )
-    payload = {"reference": request.reference, "message": message.pk, "from_centre": from_centre}
+    payload = {"reference": request.reference, "message": message.pk, "from_centre": from_centre, "step": step}
     kind = ThreadEventKind.INTERNAL_NOTE if internal else ThreadEventKind.MESSAGE
     events.emit(kind, target=request, actor=actor, payload=payload)
     if from_centre and not internal and request.first_response_at is None:
@@ -364,12 +371,14 @@ def post_message(
     request = _lock(request)
     if expected_state is not None and request.state != expected_state:
         raise _changed_meanwhile(request)
+    answers = request.state == State.WAITING_ON_CLIENT and not is_centre_member(actor, request.unit_id)
+    step = "client_answered" if answers else ""
     try:
-        message = _post(request, actor=actor, body=body, internal=internal, uploads=uploads, library=library)
+        message = _post(request, actor=actor, body=body, internal=internal, uploads=uploads, library=library, step=step)
     except ValidationError as error:
         raise _refuse_file(error) from error
-    if not message.from_centre and request.state == State.WAITING_ON_CLIENT:
-        _move(request, "client_answered", actor=actor)
+    if answers:
+        _move(request, step, actor=actor)
     return message
 
 
@@ -380,7 +389,7 @@ def ask_client(*, actor, request: ServiceRequest, body: str, uploads=(), expecte
     request = _lock(request)
     _guard(request, "ask_client", actor=actor, expected_state=expected_state)
     try:
-        message = _post(request, actor=actor, body=body, uploads=uploads)
+        message = _post(request, actor=actor, body=body, uploads=uploads, step="ask_client")
     except ValidationError as error:
         raise _refuse_file(error) from error
     _move(request, "ask_client", actor=actor, note=message.body)
