@@ -68,3 +68,12 @@ def build_export(export_id: int) -> int:
 
     export = build(export_id)
     return export.rows if export else 0
+
+
+@shared_task(name="programs.centres_remind_sla")
+def centres_remind_sla() -> int:
+    """Beat: remind a service request's assignee and its centre's leads, in business hours, when
+    an SLA clock is at risk or breached."""
+    from .centres.reminders import remind_sla
+
+    return remind_sla()
