@@ -1,4 +1,4 @@
-"""A real Celery worker in a subprocess, against the test database and a real broker."""
+"""Real Celery workers (and beat) in subprocesses, against the test database and a real broker."""
 
 import os
 import signal
@@ -7,6 +7,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import redis
@@ -45,12 +46,25 @@ def worker_environment(*, redis_url: str = "", extra_env=None) -> dict[str, str]
     }
 
 
-@contextmanager
 def celery_worker(*, redis_url: str = "", extra_args=(), extra_env=None):
     """Start ``celery worker`` for the duration of the block; stop it by its pid afterwards."""
+    return celery_process(["worker", "--pool=solo"], redis_url=redis_url, extra_args=extra_args, extra_env=extra_env)
+
+
+def celery_beat(*, schedule: Path, redis_url: str = "", extra_env=None):
+    """Start ``celery beat`` for the duration of the block, its schedule's state kept in the file
+    ``schedule`` (a fresh one: every entry first runs one interval after the start); stop it by
+    its pid afterwards."""
+    return celery_process(["beat", f"--schedule={schedule}"], redis_url=redis_url, extra_env=extra_env)
+
+
+@contextmanager
+def celery_process(command, *, redis_url: str = "", extra_args=(), extra_env=None):
+    """Start ``celery <command>`` on this run's database and broker for the duration of the
+    block; stop it by its pid afterwards (SIGTERM, then SIGKILL if it does not stop)."""
     env = worker_environment(redis_url=redis_url, extra_env=extra_env)
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "hkhz_portal", "worker", "--pool=solo", "--loglevel=INFO", *extra_args],
+        [sys.executable, "-m", "celery", "-A", "hkhz_portal", *command, "--loglevel=INFO", *extra_args],
         cwd=settings.BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,
