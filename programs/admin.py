@@ -702,3 +702,7 @@ class ExportAdmin(ReadOnlyAdmin):
         "created_at",
         "finished_at",
     ]
+
+
+# The service centres' models, whose admin shares this module's helpers.
+from .centres import admin as centres_admin  # noqa: E402, F401

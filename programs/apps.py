@@ -12,12 +12,14 @@ class ProgramsConfig(AppConfig):
         of them, tell the enterprise directory how to know an enterprise was admitted to the Park,
         add the statistics tables, add the applicant's and the
         reviewer's dashboard panels, and add the demo data (applications, then their reviews and
-        decisions) to ``seed_demo``'s, after the enterprises' (``hkhz_portal`` imports no app)."""
+        decisions, then the service centres' catalogues and requests) to ``seed_demo``'s, after the
+        enterprises' (``hkhz_portal`` imports no app)."""
         from enterprises.partners import register_admission
         from hkhz_portal.core import dashboard, demo
 
         from . import notices, stats, webhooks
         from .centres import notices as centre_notices
+        from .centres.demo import seed_demo_centres
         from .demo import seed_demo_applications
         from .demo_reviews import seed_demo_reviews
         from .partners import admitted_to_park
@@ -30,6 +32,7 @@ class ProgramsConfig(AppConfig):
         stats.register()
         demo.register_seeder("programs", seed_demo_applications, order=20)
         demo.register_seeder("programs-reviews", seed_demo_reviews, order=30)
+        demo.register_seeder("programs-centres", seed_demo_centres, order=40)
         dashboard.register(
             "applications", template="programs/applicant/_dashboard_panel.html", context=dashboard_panel, order=20
         )

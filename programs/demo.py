@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from enterprises.choices import DocumentType
 from enterprises.demo import pdf_bytes
-from enterprises.models import Enterprise
+from enterprises.models import DocumentVersion, Enterprise
 from enterprises.services import documents
 from hkhz_portal.accounts.models import Unit
 
@@ -558,15 +558,20 @@ def _answers(call: Call, *, team, plan_id=None, complete=True, about=None) -> di
     return answers | (about or {})
 
 
-def _business_plan(enterprise, owner) -> int:
-    existing = enterprise.documents.current().filter(doc_type=DocumentType.BUSINESS_PLAN).first()
+def library_document(enterprise, owner, doc_type: DocumentType) -> DocumentVersion:
+    """The current version of the enterprise's document of ``doc_type``, which its owner uploads
+    (a one-page PDF, untitled: shown under its type's name) if the library has none."""
+    existing = enterprise.documents.current().filter(doc_type=doc_type).first()
     if existing is not None:
-        return existing.pk
-    upload = ContentFile(pdf_bytes(f"{enterprise.legal_name_en} - Business plan"), name="business-plan.pdf")
-    version = documents.upload_document(
-        enterprise, upload, actor=owner, doc_type=DocumentType.BUSINESS_PLAN, title="Business plan"
-    )
-    return version.document_id
+        return existing.versions.first()
+    with translation.override("en"):
+        heading = f"{enterprise.legal_name_en} - {DocumentType(doc_type).label}"
+    upload = ContentFile(pdf_bytes(heading), name=f"{doc_type.replace('_', '-')}.pdf")
+    return documents.upload_document(enterprise, upload, actor=owner, doc_type=doc_type)
+
+
+def _business_plan(enterprise, owner) -> int:
+    return library_document(enterprise, owner, DocumentType.BUSINESS_PLAN).document_id
 
 
 def owner_of(enterprise):

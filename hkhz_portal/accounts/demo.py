@@ -41,6 +41,7 @@ UNITS = [
 APPLICANT_EMAIL = "applicant@demo.hkhz.local"
 REVIEWER_EMAIL = "reviewer@demo.hkhz.local"
 PARTNER_EMAIL = "partner@demo.hkhz.local"
+CENTRE_EMAIL = "centre@demo.hkhz.local"
 
 #: The demo partner: a Hong Kong bank that lends to the platform's enterprises.
 PARTNER_ORGANISATION = {
@@ -57,7 +58,13 @@ USERS = [
     (APPLICANT_EMAIL, "Chen Jing 陈静", Role.APPLICANT, None, "zh-hans"),
     ("officer@demo.hkhz.local", "Wong Ka-man 黃嘉敏", Role.PROGRAM_OFFICER, "platform", "zh-hant"),
     (REVIEWER_EMAIL, "Dr. Li Wei 李伟", Role.REVIEWER, None, "en"),
-    ("centre@demo.hkhz.local", "Chan Tai-man 陳大文", Role.CENTRE_STAFF, "hk-centre", "zh-hant"),
+    (CENTRE_EMAIL, "Chan Tai-man 陳大文", Role.CENTRE_STAFF, "hk-centre", "zh-hant"),
+    # The centres' other people: each centre's lead (a program officer of the centre) and staff.
+    ("hk-lead@demo.hkhz.local", "Ip Ka-wai 葉嘉慧", Role.PROGRAM_OFFICER, "hk-centre", "zh-hant"),
+    ("hk-staff@demo.hkhz.local", "Lam Wing-yan 林詠欣", Role.CENTRE_STAFF, "hk-centre", "en"),
+    ("hz-lead@demo.hkhz.local", "Xu Lan 徐岚", Role.PROGRAM_OFFICER, "hz-centre", "zh-hans"),
+    ("hz-staff@demo.hkhz.local", "Zhao Yifan 赵一帆", Role.CENTRE_STAFF, "hz-centre", "zh-hans"),
+    ("hz-staff2@demo.hkhz.local", "Olivia Shen 沈悦", Role.CENTRE_STAFF, "hz-centre", "en"),
     ("fund@demo.hkhz.local", "Zhang Min 张敏", Role.FUND_MANAGER, "fund", "zh-hans"),
     ("committee@demo.hkhz.local", "Leung Siu-fai 梁兆輝", Role.COMMITTEE_MEMBER, "fund", "en"),
     (PARTNER_EMAIL, "Sarah Lee 李詩雅", Role.PARTNER, None, "en"),
