@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.admin import ReadOnlyInline
 from enterprises.choices import DocumentType
-from enterprises.models import validate_not_negative
 from hkhz_portal.accounts.models import Unit
 from hkhz_portal.accounts.roles import CENTRES
 from hkhz_portal.core.admin import ReadOnlyAdmin
@@ -133,17 +132,6 @@ class ServiceForm(forms.ModelForm):
         model = Service
         fields = [*SERVICE_FIELDS, *trilingual("name"), *trilingual("description")]
 
-    def clean_fee(self):
-        fee = self.cleaned_data["fee"]
-        if fee is not None:
-            validate_not_negative(fee)
-        return fee
-
-    def _get_validation_exclusions(self):
-        """The fee is checked above: the model field's ``MinValueValidator(0)`` compares a Money with
-        0, which py-moneyed refuses with an exception (to go when the model field takes
-        ``enterprises.models.validate_not_negative``, as the enterprise's money fields do)."""
-        return super()._get_validation_exclusions() | {"fee"}
 
 
 class ServiceStepFormSet(forms.BaseInlineFormSet):

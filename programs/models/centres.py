@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
 from enterprises.choices import CURRENCIES, DocumentType
+from enterprises.models import validate_not_negative
 from hkhz_portal.core.calendars import Calendar
 from hkhz_portal.core.validators import validate_multiline_text, validate_plain_text
 
@@ -152,7 +153,7 @@ class Service(Trilingual):
         blank=True,
         default_currency="HKD",
         currency_choices=CURRENCIES,
-        validators=[MinValueValidator(0)],
+        validators=[validate_not_negative],
         help_text=_("Leave empty for a free service."),
     )
     required_documents = models.JSONField(
@@ -244,11 +245,13 @@ class ServiceRequest(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     # The clocks as of their last recomputation: the wall-clock moments a running clock reaches
     # its at-risk share and its target (empty when paused or stopped), and its level then.
-    response_level = models.CharField(max_length=10, choices=ClockLevel.choices, default=ClockLevel.OK, editable=False)
+    response_level = models.CharField(
+        _("first response"), max_length=10, choices=ClockLevel.choices, default=ClockLevel.OK, editable=False
+    )
     response_risk_at = models.DateTimeField(null=True, editable=False)
     response_due_at = models.DateTimeField(null=True, editable=False)
     resolution_level = models.CharField(
-        max_length=10, choices=ClockLevel.choices, default=ClockLevel.OK, editable=False
+        _("resolution"), max_length=10, choices=ClockLevel.choices, default=ClockLevel.OK, editable=False
     )
     resolution_risk_at = models.DateTimeField(null=True, editable=False)
     resolution_due_at = models.DateTimeField(null=True, editable=False)
@@ -310,13 +313,15 @@ class RequestStep(Trilingual):
     """A request's copy of one fulfilment step of its service, checked off by the centre."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="steps")
-    order = models.PositiveSmallIntegerField(default=0)
-    title_en = models.CharField(max_length=300)
-    title_zh_hans = models.CharField(max_length=300)
-    title_zh_hant = models.CharField(max_length=300)
-    target_hours = models.DecimalField(max_digits=6, decimal_places=2)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title_en = _text(_("title"), _("English"))
+    title_zh_hans = _text(_("title"), _("Simplified Chinese"))
+    title_zh_hant = _text(_("title"), _("Traditional Chinese"))
+    target_hours = models.DecimalField(_("target (business hours)"), max_digits=6, decimal_places=2)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("done by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("request step")
@@ -336,8 +341,10 @@ class RequestMessage(models.Model):
     answer or e-mail of the enterprise's ever carries one."""
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    from_centre = models.BooleanField(default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_centre = models.BooleanField(_("from the centre"), default=False)
     internal = models.BooleanField(_("internal note"), default=False)
     body = models.TextField(_("message"), validators=[validate_multiline_text])
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
@@ -399,9 +406,11 @@ class ServiceRating(models.Model):
     request = models.OneToOneField(ServiceRequest, on_delete=models.CASCADE, related_name="rating")
     score = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
     comment = models.TextField(_("comment"), blank=True, validators=[validate_multiline_text])
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("rated by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     #: Given through the signed link of the completion e-mail, without signing in.
-    by_link = models.BooleanField(default=False)
+    by_link = models.BooleanField(_("through the e-mail's link"), default=False)
     created_at = models.DateTimeField(_("rated"), auto_now_add=True)
 
     class Meta:
