@@ -229,6 +229,13 @@ class SizeLimitUploadHandler(FileUploadHandler):
         return None
 
 
+def refused_upload(request) -> ValidationError | None:
+    """The upload handler's refusal of an oversize request (``SizeLimitUploadHandler``), found
+    while it parses the body: a form with uploads shows it (``RefusedUploadMixin``)."""
+    request.FILES  # noqa: B018 - parse the body first: the upload handler marks an oversize upload while it does
+    return getattr(request, "upload_refused", None)
+
+
 def validate_upload(upload) -> FileKind:
     """Refuse empty, oversize, disallowed and unreadable files with a message the user can act on."""
     limit = settings.DOCUMENT_MAX_UPLOAD_BYTES

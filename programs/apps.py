@@ -10,7 +10,7 @@ class ProgramsConfig(AppConfig):
     def ready(self):
         """Declare the workflow's event kinds and who hears of them, what partners' webhooks say
         of them, tell the enterprise directory how to know an enterprise was admitted to the Park,
-        add the statistics tables, add the applicant's and the
+        add the statistics tables, add the applicant's (applications, service requests) and the
         reviewer's dashboard panels, and add the demo data (applications, then their reviews and
         decisions, then the service centres' catalogues and requests) to ``seed_demo``'s, after the
         enterprises' (``hkhz_portal`` imports no app)."""
@@ -20,6 +20,7 @@ class ProgramsConfig(AppConfig):
         from . import notices, stats, webhooks
         from .centres import notices as centre_notices
         from .centres.demo import seed_demo_centres
+        from .centres.selectors import client_dashboard_panel
         from .demo import seed_demo_applications
         from .demo_reviews import seed_demo_reviews
         from .partners import admitted_to_park
@@ -35,6 +36,12 @@ class ProgramsConfig(AppConfig):
         demo.register_seeder("programs-centres", seed_demo_centres, order=40)
         dashboard.register(
             "applications", template="programs/applicant/_dashboard_panel.html", context=dashboard_panel, order=20
+        )
+        dashboard.register(
+            "service_requests",
+            template="programs/centres/_client_dashboard_panel.html",
+            context=client_dashboard_panel,
+            order=22,
         )
         dashboard.register(
             "reviews", template="programs/reviews/_dashboard_panel.html", context=reviewer_dashboard_panel, order=21

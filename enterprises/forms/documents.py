@@ -1,8 +1,10 @@
-"""Upload forms of the documents page. The file is checked by content here, so the user sees
-why it was refused on the file field; the service checks again before writing anything."""
+"""Upload forms of the documents page, and the upload fields other pages' forms share. The file
+is checked by content here, so the user sees why it was refused on the file field; the service
+checks again before writing anything."""
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -23,12 +25,12 @@ def _file_help() -> str:
     }
 
 
-class _FileForm(RequiredMarkMixin, forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=lazy(_file_help, str)(),
-        widget=forms.FileInput(attrs={"accept": ACCEPT}),
-    )
+class RefusedUploadMixin:
+    """A form with uploads that says why the upload handler stopped receiving them (the
+    request's ``refused_upload``: a file or the request too large) on ``refused_upload_field``
+    (``None``: the whole form), rather than "this field is required"."""
+
+    refused_upload_field = "file"
 
     def __init__(self, *args, upload_refused=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,8 +39,43 @@ class _FileForm(RequiredMarkMixin, forms.Form):
     def full_clean(self):
         super().full_clean()
         if self.upload_refused is not None and self.is_bound:
-            # The upload handler stopped receiving the files: say why, not "this field is required".
-            self.errors["file"] = self.error_class(self.upload_refused.messages)
+            field = self.refused_upload_field or NON_FIELD_ERRORS
+            self.errors[field] = self.error_class(self.upload_refused.messages)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class UploadsField(forms.FileField):
+    """Any number of files in one input (none by default), each checked by content like a
+    document upload: the refusal names the file it is about."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", lazy(_file_help, str)())
+        super().__init__(widget=MultipleFileInput(attrs={"accept": ACCEPT, "multiple": True}), **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [super(UploadsField, self).clean(upload, initial) for upload in (data or [])]
+        uploads = [upload for upload in uploads if upload]
+        problems = []
+        for upload in uploads:
+            try:
+                validate_upload(upload)
+            except ValidationError as error:
+                problems += [f"{upload.name}: {message}" for message in error.messages]
+        if problems:
+            raise ValidationError(problems, code="invalid_file")
+        return uploads
+
+
+class _FileForm(RefusedUploadMixin, RequiredMarkMixin, forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=lazy(_file_help, str)(),
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

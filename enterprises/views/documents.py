@@ -4,19 +4,21 @@ to the export log."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hkhz_portal.core.downloads import download_response
 from hkhz_portal.core.forms import call_service
 
 from .. import selectors
 from ..choices import DocumentType
 from ..forms.documents import DocumentUploadForm, VersionUploadForm
 from ..services import documents as services
+from ..uploads import refused_upload
 from .consent import needs_consent
 
 
@@ -53,12 +55,6 @@ def _uploaded(request, reference, version):
     return redirect(reverse("document_list", args=[reference]) + f"#document-{version.document_id}")
 
 
-def _refused_upload(request):
-    """The upload handler's refusal of an oversize request, found while it parses the body."""
-    request.FILES  # noqa: B018 - parse the body first: the upload handler marks an oversize upload while it does
-    return getattr(request, "upload_refused", None)
-
-
 @login_required
 def document_list(request, reference):
     enterprise = selectors.enterprise_of(request.user, reference)
@@ -75,7 +71,7 @@ def document_upload(request, reference):
     enterprise = selectors.enterprise_of(request.user, reference)
     if request.method == "GET":
         return redirect("document_list", reference=reference)
-    form = DocumentUploadForm(request.POST, request.FILES, upload_refused=_refused_upload(request))
+    form = DocumentUploadForm(request.POST, request.FILES, upload_refused=refused_upload(request))
     if form.is_valid():
         data = form.cleaned_data
         version = call_service(
@@ -101,7 +97,7 @@ def document_version_upload(request, reference, pk):
     document = selectors.document(enterprise, pk)
     if request.method == "GET":
         return redirect(reverse("document_list", args=[reference]) + f"#document-{document.pk}")
-    form = _version_form(document, request.POST, request.FILES, upload_refused=_refused_upload(request))
+    form = _version_form(document, request.POST, request.FILES, upload_refused=refused_upload(request))
     if form.is_valid():
         version = call_service(
             form,
@@ -132,15 +128,13 @@ def document_withdraw(request, reference, pk):
 
 def file_response(request, version) -> FileResponse:
     """A version's file as an attachment under its original name, its download logged as an export."""
-    try:
-        handle = version.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("The file of this document is missing.")) from exc
-    services.record_download(version, actor=request.user)
-    response = FileResponse(
-        handle, as_attachment=True, filename=version.original_name, content_type=version.content_type
+    response = download_response(
+        version.file,
+        filename=version.original_name,
+        content_type=version.content_type,
+        missing=_("The file of this document is missing."),
     )
-    response["X-Content-Type-Options"] = "nosniff"
+    services.record_download(version, actor=request.user)
     return response
 
 

@@ -6,13 +6,15 @@ request of anyone else's is not found, never forbidden: its reference says nothi
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
-from enterprises.models import Membership
+from enterprises.models import DocumentVersion, Membership
+from hkhz_portal.accounts.models import Unit
 from hkhz_portal.accounts.roles import CENTRES, Role
 
-from ..models import RequestAttachment, RequestMessage, Service, ServiceRequest
+from ..models import RequestAttachment, RequestMessage, RequestStateChange, Service, ServiceRating, ServiceRequest
+from .workflow import OPEN_STATES, State
 
 #: The roles that work a centre's requests: its staff, and its program officers (its leads).
 CENTRE_ROLES = frozenset({Role.CENTRE_STAFF, Role.PROGRAM_OFFICER})
@@ -42,6 +44,11 @@ def centre_leads(unit_id) -> QuerySet:
 
 def is_member(user, enterprise_id) -> bool:
     return user.is_authenticated and Membership.objects.filter(enterprise_id=enterprise_id, user=user).exists()
+
+
+def centres() -> list[Unit]:
+    """The two centres, for the catalogue's filter."""
+    return list(Unit.objects.filter(kind__in=CENTRES).order_by("code"))
 
 
 def catalogue() -> QuerySet[Service]:
@@ -91,3 +98,62 @@ def thread(request: ServiceRequest, *, internal: bool) -> QuerySet[RequestMessag
         Prefetch("attachments", queryset=RequestAttachment.objects.select_related("version"))
     )
     return messages if internal else messages.filter(internal=False)
+
+
+def public_attachment(request: ServiceRequest, pk: int) -> RequestAttachment:
+    """An attachment of one of the request's messages to the enterprise; one of an internal note,
+    or of another request, is 404."""
+    found = RequestAttachment.objects.select_related("version__document").filter(
+        pk=pk, message__request=request, message__internal=False
+    )
+    attachment = found.first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def client_request_list(user, *, state=None) -> QuerySet[ServiceRequest]:
+    """The member's requests for their list, last changed first, with what each row shows."""
+    found = client_requests(user).select_related("service", "unit", "enterprise")
+    if state:
+        found = found.filter(state=state)
+    return found.order_by("-state_changed_at", "-id")
+
+
+def last_change(request: ServiceRequest) -> RequestStateChange | None:
+    """The step that brought the request to its state: whom it waits on and why, or why it was
+    cancelled (the reasons the enterprise is shown)."""
+    return request.state_changes.filter(to_state=request.state).order_by("-created_at", "-id").first()
+
+
+def rating_of(request: ServiceRequest) -> ServiceRating | None:
+    return ServiceRating.objects.filter(request=request).first()
+
+
+def library_versions(enterprise, doc_types=None) -> list[DocumentVersion]:
+    """The current version of each of the enterprise's documents not withdrawn (of ``doc_types``
+    only, when given), newest document first, in one query: what a request or a message may carry."""
+    current = DocumentVersion.objects.filter(document=OuterRef("document")).order_by("-number").values("pk")[:1]
+    versions = DocumentVersion.objects.filter(
+        document__enterprise=enterprise, document__withdrawn_at__isnull=True, pk=Subquery(current)
+    )
+    if doc_types is not None:
+        versions = versions.filter(document__doc_type__in=doc_types)
+    return list(versions.select_related("document").order_by("-document__created_at", "-document_id"))
+
+
+#: How many open requests the dashboard panel lists.
+PANEL_SIZE = 5
+
+
+def client_dashboard_panel(user) -> dict | None:
+    """The dashboard's "Your service requests" panel (registered in ``ProgramsConfig.ready``): the
+    open requests, those waiting on the enterprise first, and their counts, in two queries; none
+    for other roles."""
+    if not user.has_role(Role.APPLICANT):
+        return None
+    open_requests = client_requests(user).filter(state__in=OPEN_STATES)
+    counts = open_requests.aggregate(open=Count("id"), waiting=Count("id", filter=Q(state=State.WAITING_ON_CLIENT)))
+    waiting_first = Case(When(state=State.WAITING_ON_CLIENT, then=Value(0)), default=Value(1))
+    shown = open_requests.select_related("service").order_by(waiting_first, "-state_changed_at", "-id")
+    return {"requests": list(shown[:PANEL_SIZE]), **counts}

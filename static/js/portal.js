@@ -51,3 +51,14 @@ function openTargetedDetails() {
 }
 openTargetedDetails();
 window.addEventListener("hashchange", openTargetedDetails);
+
+// On a phone the main navigation scrolls sideways: bring the current page's link into view, so
+// a page far along it (My requests) is not hidden past the edge.
+const currentNavLink = document.querySelector(".main-nav ul [aria-current='page']");
+if (currentNavLink) {
+  const list = currentNavLink.closest("ul");
+  if (list.scrollWidth > list.clientWidth) {
+    const left = currentNavLink.getBoundingClientRect().left - list.getBoundingClientRect().left + list.scrollLeft;
+    list.scrollLeft = left - (list.clientWidth - currentNavLink.offsetWidth) / 2;
+  }
+}

@@ -116,6 +116,7 @@ def world(settings, tmp_path):
     )
     contact = ContactPerson.objects.create(enterprise=enterprise, name="Chen", email="chen@example.com")
     calls, applications = _admission(owner)
+    centre = _centre_requests(owner)
     invitation = Invitation.objects.create(enterprise=enterprise, email="new@example.com", invited_by=owner)
     notification = Notification.objects.create(recipient=owner, title="Hello")
     partner, key, endpoint, delivery = _partner()
@@ -133,6 +134,7 @@ def world(settings, tmp_path):
         "webhooks": endpoint.pk,
         "endpoints": endpoint.pk,
         "deliveries": delivery.pk,
+        "attachments": centre["attachment"].pk,
     }
 
     def real(name, previous):
@@ -140,6 +142,12 @@ def world(settings, tmp_path):
         if name == "reference" and previous.endswith("applications/"):
             # The applicant's pages open a draft; the officer's a flagged application.
             return applications["staff" if "staff/" in previous else "draft"].reference
+        if name == "reference" and previous.endswith("requests/"):
+            return centre["open"].reference
+        if name == "slug" and previous.endswith("services/"):
+            return centre["open"].service.slug
+        if name == "token" and previous.endswith("rating/"):
+            return centre["rating_token"]
         if name == "reference":
             return enterprise.reference
         if name == "slug" and previous.endswith("calls/"):
@@ -160,6 +168,24 @@ def world(settings, tmp_path):
         return None
 
     return {"owner": owner, "real": real, "reviewer": applications["reviewer"], "partner": partner}
+
+
+def _centre_requests(owner):
+    """Two service requests of the owner's enterprise: an open one with a message from the
+    centre carrying a file, and a completed one, whose rating link the sweep opens."""
+    from programs.centres import services
+    from tests.programs.centre_factories import ServiceFactory, hk_centre, requested, staff_of
+
+    service = ServiceFactory(unit=hk_centre(), slug="sweep-service")
+    staff = staff_of(hk_centre())
+    upload = ContentFile(files.pdf(), name="reply.pdf")
+    opened = requested(service, owner)
+    attachment = services.post_message(actor=staff, request=opened, body="Hello", uploads=[upload]).attachments.get()
+    completed = requested(service, owner, details="Another")
+    for step in ("accept", "start_work", "complete"):
+        services.take_step(actor=staff, request=completed, name=step)
+    completed.refresh_from_db()
+    return {"open": opened, "attachment": attachment, "rating_token": services.rating_token(completed)}
 
 
 def _partner():
@@ -394,6 +420,8 @@ def test_no_url_answers_5xx_to_hostile_input(who, world):
     }
     if who in reached:
         assert any(action.startswith(reached[who]) for action, _names in forms), sorted(forms)
+    if who == "applicant":  # and a service request's page, its message form among them
+        assert any(action.startswith("/requests/SRV-") for action, _names in forms), sorted(forms)
     if who == "reviewer":  # the scoring form, the reviewer's most exposed, was sent hostile values
         assert any(any(name.startswith("score-") for name in names) for _action, names in forms), sorted(forms)
 
