@@ -18,6 +18,8 @@ class ProgramsConfig(AppConfig):
 
         from . import notices, stats, webhooks
         from .centres import notices as centre_notices
+        from .centres import stats as centre_stats
+        from .centres import webhooks as centre_webhooks
         from .demo import seed_demo_applications
         from .demo_reviews import seed_demo_reviews
         from .partners import admitted_to_park
@@ -26,8 +28,10 @@ class ProgramsConfig(AppConfig):
         notices.register()
         centre_notices.register()
         webhooks.register()
+        centre_webhooks.register()
         register_admission(admitted_to_park)
         stats.register()
+        centre_stats.register()
         demo.register_seeder("programs", seed_demo_applications, order=20)
         demo.register_seeder("programs-reviews", seed_demo_reviews, order=30)
         dashboard.register(
