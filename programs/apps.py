@@ -19,6 +19,8 @@ class ProgramsConfig(AppConfig):
 
         from . import notices, stats, webhooks
         from .centres import notices as centre_notices
+        from .centres import stats as centre_stats
+        from .centres import webhooks as centre_webhooks
         from .centres.demo import seed_demo_centres
         from .centres.selectors import client_dashboard_panel
         from .demo import seed_demo_applications
@@ -29,8 +31,10 @@ class ProgramsConfig(AppConfig):
         notices.register()
         centre_notices.register()
         webhooks.register()
+        centre_webhooks.register()
         register_admission(admitted_to_park)
         stats.register()
+        centre_stats.register()
         demo.register_seeder("programs", seed_demo_applications, order=20)
         demo.register_seeder("programs-reviews", seed_demo_reviews, order=30)
         demo.register_seeder("programs-centres", seed_demo_centres, order=40)

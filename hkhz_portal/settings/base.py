@@ -410,6 +410,9 @@ SPECTACULAR_SETTINGS = {
         "EnterpriseKindEnum": "enterprises.choices.Kind",
         "MemberRoleEnum": "enterprises.choices.MemberRole",
         "MilestoneStatusEnum": "enterprises.choices.MilestoneStatus",
+        "ServiceRequestStateEnum": "programs.centres.workflow.State",
+        "ClockLevelEnum": "programs.models.ClockLevel",
+        "ServiceCategoryEnum": "programs.models.ServiceCategory",
     },
     "TAGS": [
         {
@@ -429,6 +432,16 @@ SPECTACULAR_SETTINGS = {
             "name": "programmes",
             "description": "The programmes of the platform and the centres, each linking its calls: open to anyone, "
             "and to keys with `calls:read`.",
+        },
+        {
+            "name": "services",
+            "description": "The two service centres' catalogue: fees, documents needed, fulfilment steps and SLA "
+            "targets; open to anyone, and to keys with `calls:read`.",
+        },
+        {
+            "name": "service-requests",
+            "description": "Enterprises' requests to the service centres, their SLA clocks and message threads: for "
+            "the enterprise's members and the centre's staff, never for keys.",
         },
         {
             "name": "directory",

@@ -27,6 +27,10 @@ class EventType(models.TextChoices):
     APPLICATION_SUBMITTED = "application.submitted", _("An application was submitted")
     APPLICATION_DECIDED = "application.decided", _("An application was approved, waitlisted or declined")
     ENTERPRISE_ADMITTED = "enterprise.admitted", _("An enterprise was admitted")
+    SERVICE_REQUEST_REQUESTED = "service_request.requested", _("An enterprise requested a centre's service")
+    SERVICE_REQUEST_STATE_CHANGED = "service_request.state_changed", _("A service request moved on")
+    SERVICE_REQUEST_COMPLETED = "service_request.completed", _("A centre completed a service request")
+    SERVICE_REQUEST_CANCELLED = "service_request.cancelled", _("A service request was cancelled")
 
 
 #: The type of the event a partner sends themselves from the endpoint's page: no subscription needed.
@@ -44,7 +48,7 @@ class Documentation:
 
 
 #: The scope a key needs to read what each of ``data.links`` names.
-LINK_SCOPES = {"call": Scope.CALLS_READ, "application": Scope.APPLICATIONS_READ}
+LINK_SCOPES = {"call": Scope.CALLS_READ, "application": Scope.APPLICATIONS_READ, "service": Scope.CALLS_READ}
 
 
 def _link(name: str, description: str) -> dict:
@@ -117,9 +121,48 @@ def _application_example(status: str) -> dict:
     }
 
 
+def _service_request_data(states: list[str]) -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            "service_request": {"type": "string", "description": "The request's reference."},
+            "service": {"type": "string", "description": "The service's short name."},
+            "category": {"type": "string", "description": "The service's category."},
+            "centre": {"type": "string", "description": "The centre's code."},
+            "enterprise": {"type": "string", "description": "The enterprise's reference."},
+            "state": {"type": "string", "enum": states, "description": "The request's state after the event."},
+            "links": {
+                "type": "object",
+                "properties": {"service": _link("service", "The service in the centres' catalogue")},
+                "required": ["service"],
+            },
+        },
+        "required": ["service_request", "service", "category", "centre", "enterprise", "state", "links"],
+    }
+
+
+def _service_request_example(state: str) -> dict:
+    return {
+        "service_request": "SRV-2026-00042",
+        "service": "hk-company-incorporation",
+        "category": "company_setup",
+        "centre": "hk-centre",
+        "enterprise": "ENT-2026-00017",
+        "state": state,
+        "links": {"service": f"{API}/services/hk-company-incorporation/"},
+    }
+
+
 _SHARED = (
     "Sent only to organisations the application's enterprise shares its applications with at the time "
     "of the event (the enterprise grants and revokes that on its profile)."
+)
+
+#: What partners hear of service requests, and what they never do.
+_SERVICE_REQUESTS = (
+    "Sent only to organisations the request's enterprise shares its data with at the time of the event. "
+    "Service requests themselves are not shared with partners: no message, note, reason or rating is ever "
+    "sent, and the request cannot be read with a key; the link leads to the service in the public catalogue."
 )
 
 CATALOGUE: dict[str, Documentation] = {
@@ -150,5 +193,28 @@ CATALOGUE: dict[str, Documentation] = {
         f"it shows as admitted in the directory if it is listed there. {_SHARED}",
         data=_application_data(["admitted"]),
         example=_application_example("admitted"),
+    ),
+    EventType.SERVICE_REQUEST_REQUESTED: Documentation(
+        description=f"An enterprise requested one of a service centre's services. {_SERVICE_REQUESTS}",
+        data=_service_request_data(["requested"]),
+        example=_service_request_example("requested"),
+    ),
+    EventType.SERVICE_REQUEST_STATE_CHANGED: Documentation(
+        description="A service request moved on before its end: the centre accepted it, started work, asked the "
+        "enterprise for something or waits on a third party, or work resumed; `state` says where it is now. "
+        f"{_SERVICE_REQUESTS}",
+        data=_service_request_data(["accepted", "in_progress", "waiting_on_client", "waiting_on_third_party"]),
+        example=_service_request_example("in_progress"),
+    ),
+    EventType.SERVICE_REQUEST_COMPLETED: Documentation(
+        description=f"The centre delivered the service. {_SERVICE_REQUESTS}",
+        data=_service_request_data(["completed"]),
+        example=_service_request_example("completed"),
+    ),
+    EventType.SERVICE_REQUEST_CANCELLED: Documentation(
+        description=f"The enterprise cancelled its request, or the centre cancelled it for the enterprise. "
+        f"{_SERVICE_REQUESTS}",
+        data=_service_request_data(["cancelled"]),
+        example=_service_request_example("cancelled"),
     ),
 }

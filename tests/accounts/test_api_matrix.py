@@ -4,7 +4,8 @@ and a test that a key's secret is never written to the logs or the audit trail.
 
 The table's objects belong to the applicant (their enterprise, listed in the directory, its
 document, product and milestone, their application in review at the officer's unit, shared with
-the keys' partner organisation, their notification), to the reviewer (their assignment to that
+the keys' partner organisation, their enterprise's request to a service centre, their
+notification), to the reviewer (their assignment to that
 application) and to the keys' organisation (a webhook endpoint and a failed delivery to it). The
 partner user signed in acts for another organisation: its objects are not theirs (404). A
 permitted write is sent an empty body: 400 says it got past the permission checks to the
@@ -46,6 +47,7 @@ A = "/api/v1/applications/{application}/"
 N = "/api/v1/notifications/{notification}/"
 R = "/api/v1/reviews/{assignment}/"
 S = "/api/v1/stats/"
+SR = "/api/v1/service-requests/{service_request}/"
 W = "/api/v1/webhooks/endpoints/{endpoint}/"
 D = "/api/v1/webhooks/deliveries/{delivery}/"
 CALLS, NO_KEYS = Scope.CALLS_READ, None
@@ -99,6 +101,15 @@ MATRIX = [
     ("POST",   R + "declare/",                      NO_KEYS, 401, 404, 404, 400, 404, 403, 403, 401, 401),
     ("GET",    "/api/v1/programmes/",               CALLS,   200, 200, 200, 200, 200, 200, 403, 401, 401),
     ("GET",    "/api/v1/programmes/{programme}/",   CALLS,   200, 200, 200, 200, 200, 200, 403, 401, 401),
+    # The centres' catalogue is open to anyone, as the programmes are.
+    ("GET",    "/api/v1/services/",                 CALLS,   200, 200, 200, 200, 200, 200, 403, 401, 401),
+    ("GET",    "/api/v1/services/{service}/",       CALLS,   200, 200, 200, 200, 200, 200, 403, 401, 401),
+    # Service requests: the enterprise's members and the centre's staff (tests/programs/test_centre_api.py).
+    ("GET",    "/api/v1/service-requests/",         NO_KEYS, 401, 200, 200, 200, 200, 403, 403, 401, 401),
+    ("POST",   "/api/v1/service-requests/",         NO_KEYS, 401, 400, 400, 400, 400, 403, 403, 401, 401),
+    ("GET",    SR,                                  NO_KEYS, 401, 200, 404, 404, 404, 403, 403, 401, 401),
+    ("POST",   SR + "messages/",                    NO_KEYS, 401, 400, 404, 404, 404, 403, 403, 401, 401),
+    ("POST",   SR + "transitions/",                 NO_KEYS, 401, 400, 404, 404, 404, 403, 403, 401, 401),
     # Staff and partners read the directory; applicants and reviewers do not.
     ("GET",    "/api/v1/directory/",                DIRECTORY, 401, 403, 200, 403, 200, 200, 403, 401, 401),
     ("GET",    "/api/v1/directory/{listed}/",       DIRECTORY, 401, 403, 200, 403, 200, 200, 403, 401, 401),
@@ -109,6 +120,7 @@ MATRIX = [
     ("GET",    S + "applications/sector/",          STATS,   401, 200, 200, 200, 200, 200, 403, 401, 401),
     ("GET",    S + "applications/month/",           STATS,   401, 200, 200, 200, 200, 200, 403, 401, 401),
     ("GET",    S + "admissions/year/",              STATS,   401, 200, 200, 200, 200, 200, 403, 401, 401),
+    ("GET",    S + "service-requests/centre-category-state/", STATS, 401, 200, 200, 200, 200, 200, 403, 401, 401),
     # Partners only, each organisation what is shared with it.
     ("GET",    "/api/v1/partner/applications/",     SHARED,  401, 403, 403, 403, 200, 200, 403, 401, 401),
     ("GET",    "/api/v1/partner/applications/{shared}/", SHARED, 401, 403, 403, 403, 404, 200, 403, 401, 401),
@@ -199,6 +211,19 @@ class World:
             "assignment",
             lambda: reviews.assign_reviewer(actor=self.officer, application=self.application, reviewer=self.reviewer),
         )
+
+    @property
+    def service(self):
+        from tests.programs.centre_factories import ServiceFactory
+
+        return self._once("service", ServiceFactory)
+
+    @property
+    def service_request(self):
+        """The applicant's enterprise's request to the Hong Kong centre."""
+        from tests.programs.centre_factories import requested
+
+        return self._once("service_request", lambda: requested(self.service, self.applicant))
 
     @property
     def product(self):
@@ -300,6 +325,8 @@ class World:
             "shared": lambda: self.shared.reference,
             "endpoint": lambda: self.endpoint.pk,
             "delivery": lambda: self.delivery.pk,
+            "service": lambda: self.service.slug,
+            "service_request": lambda: self.service_request.reference,
         }
         names = [name for name in values if "{" + name + "}" in template]
         return template.format(**{name: values[name]() for name in names})
@@ -379,6 +406,8 @@ SHAPES = {
     "shared": "HKSP-2026-00001",
     "endpoint": 1,
     "delivery": 1,
+    "service": "a-service",
+    "service_request": "SRV-2026-00001",
 }
 HANDLERS = ("get", "post", "put", "patch", "delete")
 

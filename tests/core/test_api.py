@@ -91,12 +91,17 @@ def test_the_api_root_links_every_resource_that_needs_no_argument(client, signed
         "redoc": "http://testserver/api/v1/redoc/",
         "reviews": "http://testserver/api/v1/reviews/",
         "schema": "http://testserver/api/v1/schema/",
+        "service-requests": "http://testserver/api/v1/service-requests/",
+        "services": "http://testserver/api/v1/services/",
         "stats": "http://testserver/api/v1/stats/",
         "stats/admissions/year": "http://testserver/api/v1/stats/admissions/year/",
         "stats/applications/call": "http://testserver/api/v1/stats/applications/call/",
         "stats/applications/month": "http://testserver/api/v1/stats/applications/month/",
         "stats/applications/sector": "http://testserver/api/v1/stats/applications/sector/",
         "stats/applications/status": "http://testserver/api/v1/stats/applications/status/",
+        "stats/service-requests/centre-category-state": (
+            "http://testserver/api/v1/stats/service-requests/centre-category-state/"
+        ),
         "webhooks/endpoints": "http://testserver/api/v1/webhooks/endpoints/",
     }
     # Each link leads somewhere real, for a user who may read it; partners' resources refuse an

@@ -116,6 +116,9 @@ def test_keys_are_offered_only_where_a_scope_opens_the_operation(schema):
     assert {"partnerKey": []} in security["GET /api/v1/schema/"]
     assert security["GET /api/v1/enterprises/"] == [{"session": []}]
     assert security["POST /api/v1/applications/"] == [{"session": []}]
+    assert {"partnerKey": ["calls:read"]} in security["GET /api/v1/services/"]
+    assert security["GET /api/v1/service-requests/"] == [{"session": []}]
+    assert security["POST /api/v1/service-requests/{reference}/messages/"] == [{"session": []}]
     schemes = schema["components"]["securitySchemes"]
     assert schemes["partnerKey"]["scheme"] == "bearer"
     assert "hkhz_live_" in schemes["partnerKey"]["bearerFormat"]
@@ -137,6 +140,10 @@ def test_the_webhook_catalogue_is_in_the_schema(schema):
             "application.submitted",
             "application.decided",
             "enterprise.admitted",
+            "service_request.requested",
+            "service_request.state_changed",
+            "service_request.completed",
+            "service_request.cancelled",
         }
     )
     for event_type, item in schema["webhooks"].items():

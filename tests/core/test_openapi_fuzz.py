@@ -11,6 +11,7 @@ import datetime
 
 import pytest
 import schemathesis
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.middleware.csrf import get_token
@@ -34,9 +35,12 @@ from hkhz_portal.core.notifications import notify
 from hkhz_portal.webhooks import services as webhooks
 from hkhz_portal.webhooks.models import Delivery, DeliveryStatus
 from hkhz_portal.wsgi import application
+from programs.centres import services as centre_services
 from programs.services import applications as svc
 from tests.conftest import PortalClient
 from tests.factories import PartnerOrganisationFactory, api_key, partner_user
+from tests.files import pdf
+from tests.programs.centre_factories import ServiceFactory, client_of_new_enterprise, hk_centre, requested, staff_of
 from tests.programs.factories import (
     applicant_of,
     applicant_of_new_enterprise,
@@ -77,7 +81,7 @@ def in_process_requests():
 @pytest.fixture
 def world():
     """An open call and an applicant with an enterprise (listed in the directory), a document, a
-    product with a milestone, a draft and a notification; a partner organisation with a partner
+    product with a milestone, a draft, a service request and a notification; a partner organisation with a partner
     user, a submitted application shared with it, and two webhook endpoints (one to delete), one
     with a failed delivery: the objects the path parameters name."""
     call = reviewing_call(slug="hksp-2026-spring")
@@ -88,6 +92,8 @@ def world():
     product = regulatory.save_product(enterprise, actor=applicant, name="HLX-101", modality="biologic")
     milestone = regulatory.save_milestone(product, actor=applicant, jurisdiction="fda", pathway="ind")
     draft = svc.start_application(actor=applicant, call=call, enterprise=enterprise)
+    service = ServiceFactory(unit=hk_centre())
+    service_request = requested(service, applicant)
     notification = notify(applicant, title="Hello", body="", url="/")
 
     organisation = PartnerOrganisationFactory()
@@ -106,6 +112,8 @@ def world():
         "partner": partner,
         "calls": {"slug": call.slug},
         "programmes": {"slug": call.programme.slug},
+        "services": {"slug": service.slug},
+        "service-requests": {"reference": service_request.reference},
         "directory": {"reference": enterprise.reference},
         "enterprises": {"reference": enterprise.reference},
         "documents": {"reference": enterprise.reference, "id": document.pk},
@@ -145,6 +153,8 @@ RESOURCES = (
     "applications",
     "calls",
     "programmes",
+    "services",
+    "service-requests",
     "webhooks/deliveries",
     "webhooks/endpoints",
 )
@@ -228,3 +238,42 @@ def test_the_officers_and_reviewers_answers_match_the_schema_too(in_process_requ
         response = case.call_and_validate(checks=CHECKS, **credentials)
         assert response.status_code == status, (path, response.text)
     assert response.json()["other_reviews"], "the reviewer sees the others' reviews once theirs is in"
+
+
+def test_the_centres_answers_match_the_schema_too(in_process_requests):
+    """The answers the applicant's session does not reach in the fuzzing: the centre's side of a
+    request (its internal notes flagged, files attached, a step taken) and a rated request."""
+    centre = hk_centre()
+    staff = staff_of(centre)
+    member = client_of_new_enterprise()
+    request = requested(ServiceFactory(unit=centre), member)
+    centre_services.take_step(actor=staff, request=request, name="accept")
+    upload = SimpleUploadedFile("receipt.pdf", pdf(), content_type="application/pdf")
+    centre_services.post_message(actor=staff, request=request, body="Filed.", uploads=[upload])
+    centre_services.post_message(actor=staff, request=request, body="Check the passport.", internal=True)
+    done = requested(ServiceFactory(unit=centre), member)
+    for step in ("accept", "start_work", "complete"):
+        centre_services.take_step(actor=staff, request=done, name=step)
+    centre_services.rate(request=done, score=5, comment="Quick.", actor=member)
+    schema = live_schema()
+    detail = "/api/v1/service-requests/{reference}/"
+    steps = [
+        ("GET", detail, {"reference": request.reference}, None, signed_in(staff), 200),
+        ("GET", "/api/v1/service-requests/", {}, None, signed_in(staff), 200),
+        (
+            "POST",
+            detail + "transitions/",
+            {"reference": request.reference},
+            {"name": "start_work"},
+            signed_in(staff),
+            200,
+        ),
+        ("GET", detail, {"reference": done.reference}, None, signed_in(member), 200),
+        ("GET", "/api/v1/stats/service-requests/centre-category-state/", {}, None, signed_in(member), 200),
+    ]
+    for method, path, parameters, body, credentials, status in steps:
+        extra = {} if body is None else {"body": body, "media_type": "application/json"}
+        case = schema[path][method].Case(path_parameters=parameters, **extra)
+        response = case.call_and_validate(checks=CHECKS, **credentials)
+        assert response.status_code == status, (path, response.text)
+    assert response.json()["rows"], "the table has a row"

@@ -15,7 +15,8 @@ from enterprises.services import consent, sharing
 from hkhz_portal.accounts import services as accounts
 from hkhz_portal.accounts.api_keys import Scope
 from hkhz_portal.accounts.roles import Role, UnitKind
-from programs.models import Application
+from programs.centres import services
+from programs.models import Application, ServiceCategory
 from programs.workflow import Status
 from tests.factories import (
     EnterpriseFactory,
@@ -26,6 +27,7 @@ from tests.factories import (
     user_with_role,
 )
 
+from .centre_factories import ServiceFactory, hk_centre, hz_centre, requested, staff_of
 from .factories import CallFactory, ProgrammeFactory, application_in_review
 
 pytestmark = pytest.mark.django_db
@@ -226,6 +228,44 @@ def test_statistics_suppress_small_cells_and_what_would_give_them_away(client):
     assert admissions["total"] == {"count": None, "suppressed": True}
 
 
+def test_service_requests_are_counted_by_centre_category_and_state_with_small_cells_suppressed(client):
+    headers = bearer(accounts_key(PartnerOrganisationFactory(), [Scope.STATS_READ]))
+    hk, hz = hk_centre(), hz_centre()
+    setup = ServiceFactory(unit=hk)
+    bank = ServiceFactory(unit=hk, category=ServiceCategory.BANK_ACCOUNT)
+    filing = ServiceFactory(unit=hz, category=ServiceCategory.REGULATORY_FILING)
+    staff = staff_of(hk)
+    for _ in range(7):
+        requested(setup)
+    for _ in range(6):
+        services.take_step(actor=staff, request=requested(bank), name="accept")
+    requested(filing)
+
+    published = table(client, "service-requests/centre-category-state", headers)
+
+    assert published["rows"] == [
+        {
+            "key": "hk-centre:company_setup:requested",
+            "label": "Hong Kong Go-Global Service Centre · Company set-up · Requested",
+            "count": 7,
+            "suppressed": False,
+        },
+        {
+            "key": "hk-centre:bank_account:accepted",
+            "label": "Hong Kong Go-Global Service Centre · Bank account · Accepted",
+            "count": None,
+            "suppressed": True,
+        },
+        {
+            "key": "hz-centre:regulatory_filing:requested",
+            "label": "Hangzhou Come-In Service Centre · Regulatory filing · Requested",
+            "count": None,
+            "suppressed": True,
+        },
+    ]
+    assert published["total"] == {"count": 14, "suppressed": False}
+
+
 def test_the_statistics_index_links_every_table(client):
     client.force_login(user_with_role(Role.PROGRAM_OFFICER))
     index = client.get("/api/v1/stats/").json()
@@ -235,6 +275,7 @@ def test_the_statistics_index_links_every_table(client):
         ("applications", "sector"),
         ("applications", "month"),
         ("admissions", "year"),
+        ("service-requests", "centre-category-state"),
     }
     for entry in index:
         assert client.get(entry["url"]).status_code == 200

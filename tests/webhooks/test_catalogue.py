@@ -13,9 +13,11 @@ from hkhz_portal.core.models import DomainEvent
 from hkhz_portal.webhooks.api_schema import WEBHOOKS
 from hkhz_portal.webhooks.outbox import record_deliveries
 from hkhz_portal.webhooks.types import CATALOGUE, LINK_SCOPES, EventType
+from programs.centres import services as centre_services
 from programs.services.decisions import admit
 from programs.services.reminders import announce_calls
 from tests.factories import PartnerOrganisationFactory, api_key
+from tests.programs.centre_factories import ServiceFactory, hk_centre, requested, staff_of
 from tests.programs.factories import (
     CallFactory,
     applicant_of,
@@ -47,7 +49,8 @@ def organisation():
 def delivered(organisation) -> dict[str, dict]:
     """One real delivery body of each event type: an endpoint of an organisation the enterprise
     shares with, subscribed to everything; a call opening and closing; an application
-    submitted, approved and admitted through the services."""
+    submitted, approved and admitted through the services; and the enterprise's service
+    requests, one completed and one cancelled."""
     make_endpoint(event_types=EventType.values, organisation=organisation)
     CallFactory(closes_at=timezone.now() + timedelta(days=2))
     announce_calls()
@@ -58,6 +61,16 @@ def delivered(organisation) -> dict[str, dict]:
     decided(application, officer)
     onboarded(officer, application)
     admit(actor=officer, application=application)
+    centre = hk_centre()
+    staff = staff_of(centre)
+    for end in ("complete", "cancel"):
+        request = requested(ServiceFactory(unit=centre), applicant_of(application))
+        centre_services.take_step(actor=staff, request=request, name="accept")
+        if end == "complete":
+            centre_services.take_step(actor=staff, request=request, name="start_work")
+            centre_services.take_step(actor=staff, request=request, name="complete")
+        else:
+            centre_services.take_step(actor=applicant_of(application), request=request, name="cancel", note="No.")
     bodies = {}
     for event in DomainEvent.objects.order_by("pk"):
         for delivery in record_deliveries(event):

@@ -12,9 +12,12 @@ from hkhz_portal.core.models import DomainEvent
 from hkhz_portal.webhooks import services
 from hkhz_portal.webhooks.models import Delivery
 from hkhz_portal.webhooks.outbox import record_deliveries
+from hkhz_portal.webhooks.types import EventType
+from programs.centres import services as centre_services
 from programs.events import CallEventKind, event_kind
 from programs.services.reminders import announce_calls
 from tests.factories import EnterpriseFactory, member_of
+from tests.programs.centre_factories import ServiceFactory, client_of_new_enterprise, hk_centre, requested, staff_of
 from tests.programs.factories import CallFactory, application_in_review
 
 from .conftest import make_endpoint
@@ -105,3 +108,50 @@ def test_an_event_about_a_record_since_deleted_makes_no_delivery_and_does_not_bl
     DomainEvent.objects.filter(pk=event.pk).update(target_id="999999")
     assert events.dispatch(event.pk)
     assert not Delivery.objects.exists()
+
+
+def test_a_service_requests_steps_reach_only_organisations_its_enterprise_shares_with_without_its_words(settings):
+    """Made, accepted, paused and completed: partners sharing with the enterprise hear each step by
+    type, with the state and a link to the service; never a message, a note, a reason or a rating,
+    nor the thread's, reminders' and rating's own events."""
+    every_type = [t for t in EventType.values if t.startswith("service_request.")]
+    shared, _s, _u = make_endpoint(event_types=every_type)
+    make_endpoint(event_types=every_type)  # an organisation the enterprise shares nothing with
+    centre = hk_centre()
+    staff = staff_of(centre)
+    client = client_of_new_enterprise()
+    grant_sharing(client.memberships.get().enterprise, actor=client, organisation=shared.organisation)
+    request = requested(ServiceFactory(unit=centre, slug="hk-bank"), client)
+    centre_services.take_step(actor=staff, request=request, name="accept")
+    centre_services.post_message(actor=staff, request=request, body="Secret plan", internal=True)
+    centre_services.ask_client(actor=staff, request=request, body="Send the passports")
+    centre_services.post_message(actor=client, request=request, body="Attached")
+    centre_services.take_step(actor=staff, request=request, name="wait_third_party", pause_reason="bank", note="KYC")
+    centre_services.take_step(actor=staff, request=request, name="resume")
+    centre_services.take_step(actor=staff, request=request, name="complete")
+    centre_services.rate(request=request, score=2, comment="Slow", actor=client)
+
+    deliveries = [d for pk in DomainEvent.objects.order_by("pk").values_list("pk", flat=True) for d in dispatch(pk)]
+
+    assert {d.endpoint_id for d in deliveries} == {shared.pk}
+    assert [(d.payload["type"], d.payload["data"]["state"]) for d in deliveries] == [
+        ("service_request.requested", "requested"),
+        ("service_request.state_changed", "accepted"),
+        ("service_request.state_changed", "waiting_on_client"),
+        ("service_request.state_changed", "in_progress"),
+        ("service_request.state_changed", "waiting_on_third_party"),
+        ("service_request.state_changed", "in_progress"),
+        ("service_request.completed", "completed"),
+    ]
+    assert deliveries[0].payload["data"] == {
+        "service_request": request.reference,
+        "service": "hk-bank",
+        "category": "company_setup",
+        "centre": "hk-centre",
+        "enterprise": request.enterprise.reference,
+        "state": "requested",
+        "links": {"service": f"{settings.SITE_URL.rstrip('/')}/api/v1/services/hk-bank/"},
+    }
+    sent = " ".join(str(d.payload) for d in deliveries)
+    for words in ("Secret plan", "Send the passports", "Attached", "KYC", "Slow"):
+        assert words not in sent
