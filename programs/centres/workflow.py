@@ -10,12 +10,13 @@ from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hkhz_portal.core.workflow import Transition, Workflow
 
 
 class State(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
+    REQUESTED = "requested", pgettext_lazy("service request state", "Requested")
     ACCEPTED = "accepted", _("Accepted")
     IN_PROGRESS = "in_progress", _("In progress")
     WAITING_ON_CLIENT = "waiting_on_client", _("Waiting on you")
