@@ -96,10 +96,11 @@ def _changed_meanwhile(request: ServiceRequest) -> DomainError:
 
 def _guard(request: ServiceRequest, name: str, *, actor, expected_state=None):
     transition = TRANSITIONS[name]
-    if expected_state is not None and request.state != expected_state:
-        raise _changed_meanwhile(request)
+    # Who may act comes first: an outsider learns nothing of the request, not even its state.
     if not _may_act(transition.by, actor, request):
         raise _forbidden()
+    if expected_state is not None and request.state != expected_state:
+        raise _changed_meanwhile(request)
     if not transition.allowed_from(request.state):
         raise DomainError(
             _("A request that is “%(state)s” cannot take the step “%(step)s”.")
@@ -285,7 +286,9 @@ def request_service(*, actor, service: Service, enterprise, details: str, docume
 @transaction.atomic(durable=True)
 def take_step(*, actor, request: ServiceRequest, name: str, note="", pause_reason="", expected_state=None):
     """The centre's staff (or, for ``cancel``, the enterprise) take transition ``name``. Asking
-    the enterprise for something is ``ask``, which needs the message."""
+    the enterprise for something is ``ask_client``, which needs the message."""
+    if name not in TRANSITIONS:
+        raise DomainError(_("There is no such step."), code="unknown_transition", field="name")
     if name in ("request", "ask_client", "client_answered"):
         raise DomainError(_("This step is taken otherwise."), code="invalid_transition", status=409)
     request = _lock(request)
