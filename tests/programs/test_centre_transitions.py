@@ -10,10 +10,20 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from programs.centres import services
-from programs.centres.workflow import NEEDS_REASON, TRANSITIONS, WORKFLOW, Side, State
+from programs.centres.workflow import TRANSITIONS, WORKFLOW, Side, State
 from programs.models import RequestStateChange, ServiceRating
 
-from .centre_factories import ServiceFactory, client_of_new_enterprise, hk_centre, hz_centre, requested, staff_of
+from .centre_factories import (
+    PATHS,
+    ServiceFactory,
+    client_of_new_enterprise,
+    hk_centre,
+    hz_centre,
+    moved_to,
+    requested,
+    staff_of,
+    take,
+)
 from .factories import refusal
 
 pytestmark = pytest.mark.django_db
@@ -46,18 +56,6 @@ def new_request(centre):
     return requested(ServiceFactory(unit=centre))
 
 
-#: How a request reaches each state through the real services, from requested.
-PATHS = {
-    State.REQUESTED: [],
-    State.ACCEPTED: ["accept"],
-    State.IN_PROGRESS: ["accept", "start_work"],
-    State.WAITING_ON_CLIENT: ["accept", "start_work", "ask_client"],
-    State.WAITING_ON_THIRD_PARTY: ["accept", "start_work", "wait_third_party"],
-    State.COMPLETED: ["accept", "start_work", "complete"],
-    State.CANCELLED: ["decline"],
-}
-
-
 def test_the_paths_cover_every_state_and_follow_the_workflow():
     assert set(PATHS) == set(State)
     for state, path in PATHS.items():
@@ -68,35 +66,13 @@ def test_the_paths_cover_every_state_and_follow_the_workflow():
         assert reached == state
 
 
-def take(name, request, *, staff, client, **overrides):
-    """Take step ``name`` as its side would, with what it needs (``overrides`` replace it)."""
-    if name == "ask_client":
-        kwargs = {"actor": staff, "request": request, "body": "Please send the directors' passports."}
-        return services.ask_client(**{**kwargs, **overrides})
-    kwargs = {"actor": client if TRANSITIONS[name].by == Side.CLIENT else staff, "request": request, "name": name}
-    if name in NEEDS_REASON:
-        kwargs["note"] = "HSBC's account opening team" if name == "wait_third_party" else "No longer needed."
-    if name == "wait_third_party":
-        kwargs["pause_reason"] = "bank"
-    return services.take_step(**{**kwargs, **overrides})
-
-
-def at_state(state, centre, staff):
-    request = new_request(centre)
-    for name in PATHS[state]:
-        take(name, request, staff=staff, client=request.requested_by)
-    request.refresh_from_db()
-    assert request.state == state
-    return request
-
-
 def logged(request) -> list[str]:
     return list(RequestStateChange.objects.filter(request=request).values_list("transition", flat=True))
 
 
 @pytest.mark.parametrize(("name", "state"), list(itertools.product(STEPS, State)))
 def test_each_step_is_allowed_from_its_states_only(centre, staff, name, state):
-    request = at_state(state, centre, staff)
+    request = moved_to(state, staff)
     before = logged(request)
     transition = TRANSITIONS[name]
     if transition.allowed_from(state):
@@ -129,7 +105,7 @@ def source_of(name):
 
 @pytest.mark.parametrize("name", CENTRE_STEPS)
 def test_the_enterprise_cannot_take_the_centres_steps(centre, staff, name):
-    request = at_state(source_of(name), centre, staff)
+    request = moved_to(source_of(name), staff)
     before = logged(request)
     refused = refusal(lambda: take(name, request, staff=request.requested_by, client=request.requested_by))
     assert refused.status == 403
@@ -139,7 +115,7 @@ def test_the_enterprise_cannot_take_the_centres_steps(centre, staff, name):
 
 
 def test_the_centre_cannot_cancel_for_the_enterprise_as_the_enterprise(centre, staff, lead):
-    request = at_state(State.IN_PROGRESS, centre, staff)
+    request = moved_to(State.IN_PROGRESS, staff)
     for member in (staff, lead):
         assert refusal(lambda m=member: take("cancel", request, staff=m, client=m)).status == 403
     request.refresh_from_db()
@@ -148,7 +124,7 @@ def test_the_centre_cannot_cancel_for_the_enterprise_as_the_enterprise(centre, s
 
 @pytest.mark.parametrize("name", CENTRE_STEPS)
 def test_another_centres_staff_and_lead_cannot_take_a_step(centre, staff, name):
-    request = at_state(source_of(name), centre, staff)
+    request = moved_to(source_of(name), staff)
     for outsider in (staff_of(hz_centre()), staff_of(hz_centre(), lead=True)):
         refused = refusal(lambda o=outsider: take(name, request, staff=o, client=request.requested_by))
         assert refused.status == 403
@@ -158,14 +134,14 @@ def test_another_centres_staff_and_lead_cannot_take_a_step(centre, staff, name):
 
 @pytest.mark.parametrize("name", STEPS)
 def test_nobody_signed_in_takes_no_step(centre, staff, name):
-    request = at_state(source_of(name), centre, staff)
+    request = moved_to(source_of(name), staff)
     for nobody in (None, AnonymousUser()):
         refused = refusal(lambda n=nobody: take(name, request, staff=n, client=n))
         assert refused.status == 403
 
 
 def test_another_enterprises_member_cannot_cancel_or_write(centre, staff):
-    request = at_state(State.WAITING_ON_CLIENT, centre, staff)
+    request = moved_to(State.WAITING_ON_CLIENT, staff)
     stranger = client_of_new_enterprise()
     assert refusal(lambda: take("cancel", request, staff=staff, client=stranger)).status == 403
     assert refusal(lambda: services.post_message(actor=stranger, request=request, body="Hello")).status == 403
@@ -174,7 +150,7 @@ def test_another_enterprises_member_cannot_cancel_or_write(centre, staff):
 
 
 def test_an_outsider_with_a_stale_state_learns_nothing_but_no(centre, staff):
-    request = at_state(State.IN_PROGRESS, centre, staff)
+    request = moved_to(State.IN_PROGRESS, staff)
     outsider = staff_of(hz_centre())
     refused = refusal(lambda: take("complete", request, staff=outsider, client=None, expected_state=State.ACCEPTED))
     assert (refused.status, refused.code) == (403, "forbidden")
@@ -182,14 +158,14 @@ def test_an_outsider_with_a_stale_state_learns_nothing_but_no(centre, staff):
 
 
 def test_a_stale_page_is_told_the_request_changed_meanwhile(centre, staff):
-    request = at_state(State.IN_PROGRESS, centre, staff)
+    request = moved_to(State.IN_PROGRESS, staff)
     refused = refusal(lambda: take("start_work", request, staff=staff, client=None, expected_state=State.ACCEPTED))
     assert (refused.status, refused.code) == (409, "changed_meanwhile")
     assert "In progress" in refused.message
 
 
 def test_a_step_that_is_not_one_and_the_steps_taken_otherwise_are_refused(centre, staff):
-    request = at_state(State.WAITING_ON_CLIENT, centre, staff)
+    request = moved_to(State.WAITING_ON_CLIENT, staff)
     unknown = refusal(lambda: services.take_step(actor=staff, request=request, name="escalate"))
     assert (unknown.status, unknown.code) == (400, "unknown_transition")
     for name in ("request", "ask_client", "client_answered"):
@@ -203,7 +179,7 @@ def test_a_step_that_is_not_one_and_the_steps_taken_otherwise_are_refused(centre
 
 
 def test_asking_the_enterprise_needs_a_message(centre, staff):
-    request = at_state(State.IN_PROGRESS, centre, staff)
+    request = moved_to(State.IN_PROGRESS, staff)
     refused = refusal(lambda: take("ask_client", request, staff=staff, client=None, body="  "))
     assert (refused.code, refused.field) == ("message_required", "body")
     request.refresh_from_db()
@@ -223,7 +199,7 @@ def test_asking_the_enterprise_needs_a_message(centre, staff):
     ],
 )
 def test_waiting_on_a_third_party_needs_whom_and_why(centre, staff, changes, code, field):
-    request = at_state(State.IN_PROGRESS, centre, staff)
+    request = moved_to(State.IN_PROGRESS, staff)
     refused = refusal(lambda: take("wait_third_party", request, staff=staff, client=None, **changes))
     assert (refused.code, refused.field) == (code, field)
     request.refresh_from_db()
@@ -231,14 +207,14 @@ def test_waiting_on_a_third_party_needs_whom_and_why(centre, staff, changes, cod
 
 
 def test_the_wait_keeps_whom_and_why(centre, staff):
-    request = at_state(State.WAITING_ON_THIRD_PARTY, centre, staff)
+    request = moved_to(State.WAITING_ON_THIRD_PARTY, staff)
     change = RequestStateChange.objects.get(request=request, transition="wait_third_party")
     assert (change.pause_reason, change.note) == ("bank", "HSBC's account opening team")
 
 
 @pytest.mark.parametrize("name", ["decline", "cancel"])
 def test_cancelling_needs_a_reason(centre, staff, name):
-    request = at_state(State.ACCEPTED, centre, staff)
+    request = moved_to(State.ACCEPTED, staff)
     refused = refusal(lambda: take(name, request, staff=staff, client=request.requested_by, note=""))
     assert (refused.code, refused.field) == ("reason_required", "note")
     take(name, request, staff=staff, client=request.requested_by, note="We found another provider.")
@@ -251,7 +227,7 @@ def test_cancelling_needs_a_reason(centre, staff, name):
 
 
 def test_the_enterprises_message_while_waiting_on_it_resumes_the_request(centre, staff):
-    request = at_state(State.WAITING_ON_CLIENT, centre, staff)
+    request = moved_to(State.WAITING_ON_CLIENT, staff)
     services.post_message(actor=request.requested_by, request=request, body="The passports are attached.")
     request.refresh_from_db()
     assert request.state == State.IN_PROGRESS
@@ -260,7 +236,7 @@ def test_the_enterprises_message_while_waiting_on_it_resumes_the_request(centre,
 
 @pytest.mark.parametrize("state", [State.REQUESTED, State.IN_PROGRESS, State.WAITING_ON_THIRD_PARTY])
 def test_the_enterprises_message_otherwise_changes_no_state(centre, staff, state):
-    request = at_state(state, centre, staff)
+    request = moved_to(state, staff)
     before = logged(request)
     services.post_message(actor=request.requested_by, request=request, body="Any news?")
     request.refresh_from_db()
@@ -268,7 +244,7 @@ def test_the_enterprises_message_otherwise_changes_no_state(centre, staff, state
 
 
 def test_the_centres_messages_do_not_resume_a_request_waiting_on_the_enterprise(centre, staff):
-    request = at_state(State.WAITING_ON_CLIENT, centre, staff)
+    request = moved_to(State.WAITING_ON_CLIENT, staff)
     services.post_message(actor=staff, request=request, body="A reminder: we still need the passports.")
     services.post_message(actor=staff, request=request, body="Chased by phone.", internal=True)
     request.refresh_from_db()
@@ -276,7 +252,7 @@ def test_the_centres_messages_do_not_resume_a_request_waiting_on_the_enterprise(
 
 
 def test_only_the_centre_writes_internal_notes(centre, staff):
-    request = at_state(State.IN_PROGRESS, centre, staff)
+    request = moved_to(State.IN_PROGRESS, staff)
     client = request.requested_by
     refused = refusal(lambda: services.post_message(actor=client, request=request, body="x", internal=True))
     assert refused.status == 403
@@ -285,7 +261,7 @@ def test_only_the_centre_writes_internal_notes(centre, staff):
 
 @pytest.mark.parametrize("state", [State.COMPLETED, State.CANCELLED])
 def test_closed_requests_take_no_messages(centre, staff, state):
-    request = at_state(state, centre, staff)
+    request = moved_to(state, staff)
     for author, internal in ((request.requested_by, False), (staff, False), (staff, True)):
         refused = refusal(
             lambda a=author, i=internal: services.post_message(actor=a, request=request, body="And…", internal=i)
@@ -333,7 +309,7 @@ def test_nobody_gives_a_request_to_another_centres_staff(centre, staff, lead):
 
 
 def test_a_closed_request_is_not_given_to_anyone(centre, staff, lead):
-    request = at_state(State.CANCELLED, centre, staff)
+    request = moved_to(State.CANCELLED, staff)
     refused = refusal(lambda: services.assign(actor=lead, request=request, assignee=lead))
     assert (refused.status, refused.code) == (409, "request_closed")
 
@@ -343,14 +319,14 @@ def test_a_closed_request_is_not_given_to_anyone(centre, staff, lead):
 
 @pytest.mark.parametrize("state", [s for s in State if s != State.COMPLETED])
 def test_only_a_completed_request_is_rated(centre, staff, state):
-    request = at_state(state, centre, staff)
+    request = moved_to(state, staff)
     refused = refusal(lambda: services.rate(request=request, score=5, actor=request.requested_by))
     assert (refused.status, refused.code) == (409, "not_completed")
     assert not ServiceRating.objects.exists()
 
 
 def test_a_completed_request_is_rated_once_by_its_enterprise(centre, staff):
-    request = at_state(State.COMPLETED, centre, staff)
+    request = moved_to(State.COMPLETED, staff)
     client = request.requested_by
     assert refusal(lambda: services.rate(request=request, score=5, actor=staff)).status == 403
     stranger = client_of_new_enterprise()
