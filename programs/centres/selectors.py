@@ -12,7 +12,15 @@ from django.http import Http404
 from enterprises.models import Membership
 from hkhz_portal.accounts.roles import CENTRES, Role
 
-from ..models import RequestAttachment, RequestMessage, Service, ServiceRequest
+from ..models import (
+    RequestAttachment,
+    RequestMessage,
+    RequestStateChange,
+    RequestStep,
+    Service,
+    ServiceRating,
+    ServiceRequest,
+)
 
 #: The roles that work a centre's requests: its staff, and its program officers (its leads).
 CENTRE_ROLES = frozenset({Role.CENTRE_STAFF, Role.PROGRAM_OFFICER})
@@ -91,3 +99,35 @@ def thread(request: ServiceRequest, *, internal: bool) -> QuerySet[RequestMessag
         Prefetch("attachments", queryset=RequestAttachment.objects.select_related("version"))
     )
     return messages if internal else messages.filter(internal=False)
+
+
+def state_log(request: ServiceRequest) -> QuerySet[RequestStateChange]:
+    """The request's state log, oldest first, with who took each step: what its clocks are read from."""
+    return request.state_changes.select_related("actor").order_by("created_at", "id")
+
+
+def request_steps(request: ServiceRequest) -> QuerySet[RequestStep]:
+    """The request's fulfilment checklist, in order, with who ticked each step."""
+    return request.steps.select_related("done_by")
+
+
+def request_documents(request: ServiceRequest):
+    """The library documents' versions the request was sent with, with their documents."""
+    return request.documents.select_related("document").order_by("document__doc_type", "pk")
+
+
+def rating_of(request: ServiceRequest) -> ServiceRating | None:
+    return ServiceRating.objects.filter(request=request).first()
+
+
+def attachment_of(request: ServiceRequest, pk: int, *, internal: bool) -> RequestAttachment:
+    """One attachment of the request's thread; one of an internal note only when ``internal``
+    (the centre's side). Any other is not found."""
+    attachments = RequestAttachment.objects.select_related("message__request__enterprise", "version__document")
+    attachments = attachments.filter(message__request=request, pk=pk)
+    if not internal:
+        attachments = attachments.filter(message__internal=False)
+    attachment = attachments.first()
+    if attachment is None:
+        raise Http404
+    return attachment

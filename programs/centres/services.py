@@ -117,7 +117,7 @@ def recompute_clocks(request: ServiceRequest, *, now=None) -> sla.Clocks:
     log = [sla.Entry(at=at, state=state) for at, state in request.state_changes.values_list("created_at", "to_state")]
     clocks = sla.clocks(sla.Policy.from_json(request.sla), log, first_response_at=request.first_response_at, now=now)
     for name, clock in (("response", clocks.response), ("resolution", clocks.resolution)):
-        setattr(request, f"{name}_level", _level(clock))
+        setattr(request, f"{name}_level", clock_level(clock))
         setattr(request, f"{name}_risk_at", clock.at_risk_at)
         setattr(request, f"{name}_due_at", clock.due_at)
     request.resolution_left = int(clocks.resolution.left.total_seconds())
@@ -135,7 +135,8 @@ def recompute_clocks(request: ServiceRequest, *, now=None) -> sla.Clocks:
     return clocks
 
 
-def _level(clock: sla.Clock) -> ClockLevel:
+def clock_level(clock: sla.Clock) -> ClockLevel:
+    """A clock's level: breached past its target, at risk past its share, else on time."""
     if clock.is_breached():
         return ClockLevel.BREACHED
     return ClockLevel.AT_RISK if clock.is_at_risk() else ClockLevel.OK

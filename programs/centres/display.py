@@ -1,0 +1,160 @@
+"""How the centre's pages show a request's SLA clocks and what explains them: business time in
+hours and minutes, each clock's figures and level, the state log with the business time each
+stretch counted or paused, and the fulfilment steps' due moments. Pure: no queries."""
+
+import datetime
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hkhz_portal.core.calendars import Calendar
+
+from ..models import ClockName, Weekday
+from . import sla
+from .services import clock_level
+from .workflow import FINAL_STATES, OPEN_STATES, TRANSITIONS, State
+
+MINUTE = datetime.timedelta(minutes=1)
+
+CLOCK_STATES = {
+    sla.ClockState.RUNNING: gettext_lazy("Running"),
+    sla.ClockState.PAUSED: gettext_lazy("Paused"),
+    sla.ClockState.MET: gettext_lazy("Met"),
+    sla.ClockState.BREACHED: gettext_lazy("Ended past its target"),
+    sla.ClockState.STOPPED: gettext_lazy("Stopped: cancelled"),
+}
+
+#: What a stretch of the log in each kind of state does to the clocks.
+COUNTS, PAUSED_ON_CLIENT, PAUSED_ON_THIRD_PARTY, STOPPED = "counts", "client", "third_party", "stopped"
+EFFECTS = {
+    COUNTS: gettext_lazy("Counted"),
+    PAUSED_ON_CLIENT: gettext_lazy("Paused: waiting on the enterprise"),
+    PAUSED_ON_THIRD_PARTY: gettext_lazy("Paused: waiting on a third party"),
+    STOPPED: gettext_lazy("Clock stopped"),
+}
+
+
+CALENDARS = {
+    Calendar.HK: gettext_lazy("Closed on Hong Kong public holidays."),
+    Calendar.CN: gettext_lazy("Closed on mainland public holidays; open on the make-up working weekends."),
+}
+
+
+def business_hours(policy: sla.Policy) -> list[dict]:
+    """The policy's opening hours, consecutive weekdays with the same hours together
+    ("Monday–Friday: 09:00–12:30, 13:30–18:00")."""
+    runs: list[list] = []
+    for day in range(7):
+        periods = policy.hours.get(day, ())
+        if runs and runs[-1][2] == periods and runs[-1][1] == day - 1:
+            runs[-1][1] = day
+        elif periods:
+            runs.append([day, day, periods])
+    days = dict(Weekday.choices)
+    return [
+        {
+            "days": str(days[first]) if first == last else f"{days[first]}–{days[last]}",
+            "hours": ", ".join(f"{opens:%H:%M}–{closes:%H:%M}" for opens, closes in periods),
+        }
+        for first, last, periods in runs
+    ]
+
+
+def duration(delta: datetime.timedelta) -> str:
+    """A length of business time in whole hours and minutes ("12 h 30 min"), without its sign."""
+    hours, minutes = divmod(abs(delta) // MINUTE, 60)
+    if not hours:
+        return _("%(minutes)s min") % {"minutes": minutes}
+    if not minutes:
+        return _("%(hours)s h") % {"hours": hours}
+    return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+
+
+def _margin(clock: sla.Clock) -> str:
+    left = clock.left
+    time = duration(left)
+    if left < datetime.timedelta(0):
+        return _("%(time)s over the target") % {"time": time}
+    if clock.state in (sla.ClockState.RUNNING, sla.ClockState.PAUSED):
+        return _("%(time)s left") % {"time": time}
+    return _("%(time)s to spare") % {"time": time}
+
+
+def clock_view(name: ClockName, clock: sla.Clock) -> dict:
+    """One clock as the page shows it: its figures in words, its level, its moments (UTC)."""
+    level = clock_level(clock)
+    return {
+        "key": name.value,
+        "name": name.label,
+        "open": clock.state in (sla.ClockState.RUNNING, sla.ClockState.PAUSED),
+        "state": clock.state.value,
+        "state_label": CLOCK_STATES[clock.state],
+        "level": level.value,
+        "level_label": level.label,
+        "target": duration(clock.target),
+        "elapsed": duration(clock.elapsed),
+        "margin": _margin(clock),
+        "over": clock.left < datetime.timedelta(0),
+        "due_at": clock.due_at,
+        "at_risk_at": clock.at_risk_at,
+        "stopped_at": clock.stopped_at,
+        # A <progress> bar, full at the target.
+        "progress": min(clock.elapsed, clock.target) // MINUTE,
+        "progress_max": clock.target // MINUTE,
+    }
+
+
+def clock_views(clocks: sla.Clocks) -> list[dict]:
+    return [clock_view(ClockName.RESPONSE, clocks.response), clock_view(ClockName.RESOLUTION, clocks.resolution)]
+
+
+def _effect(state: str) -> str:
+    if state in FINAL_STATES:
+        return STOPPED
+    if state == State.WAITING_ON_CLIENT:
+        return PAUSED_ON_CLIENT
+    if state == State.WAITING_ON_THIRD_PARTY:
+        return PAUSED_ON_THIRD_PARTY
+    return COUNTS
+
+
+def log_rows(policy: sla.Policy, log: list, now: datetime.datetime) -> list[dict]:
+    """Each state change (``RequestStateChange``, in order) with the labels of its step and
+    states, and the business time the request then spent in the state it entered, to the next
+    change or ``now``, counted or paused: the sums of these are the resolution clock's figures."""
+    states = {value: str(label) for value, label in State.choices}
+    ends = [change.created_at for change in log[1:]] + [now]
+    rows = []
+    for change, end in zip(log, ends, strict=True):
+        effect = _effect(change.to_state)
+        transition = TRANSITIONS.get(change.transition)
+        rows.append(
+            {
+                "change": change,
+                "step": transition.label if transition else change.transition,
+                "from": states.get(change.from_state, ""),
+                "to": states.get(change.to_state, change.to_state),
+                "effect": effect,
+                "effect_label": EFFECTS[effect],
+                "business": None if effect == STOPPED else duration(sla.business_time(policy, change.created_at, end)),
+            }
+        )
+    return rows
+
+
+def step_rows(policy: sla.Policy, request, steps, now: datetime.datetime) -> list[dict]:
+    """The fulfilment steps, each with its due moment (its target in business time from the
+    request's creation), overdue while open past it, late if ticked after it."""
+    rows = []
+    for step in steps:
+        due = sla.add_business_time(policy, request.created_at, datetime.timedelta(hours=float(step.target_hours)))
+        rows.append(
+            {
+                "step": step,
+                "target": duration(datetime.timedelta(hours=float(step.target_hours))),
+                "due_at": due,
+                "overdue": step.done_at is None and request.state in OPEN_STATES and now > due,
+                "late": step.done_at is not None and step.done_at > due,
+            }
+        )
+    return rows
