@@ -16,6 +16,13 @@ from .workflow import FINAL_STATES, OPEN_STATES, TRANSITIONS, State
 
 MINUTE = datetime.timedelta(minutes=1)
 
+#: The states as the centre reads them: the enterprise reads "Waiting on you" where the centre
+#: reads "Waiting on the enterprise".
+CENTRE_STATE_LABELS = {
+    **dict(State.choices),
+    State.WAITING_ON_CLIENT: gettext_lazy("Waiting on the enterprise"),
+}
+
 CLOCK_STATES = {
     sla.ClockState.RUNNING: gettext_lazy("Running"),
     sla.ClockState.PAUSED: gettext_lazy("Paused"),
@@ -70,19 +77,20 @@ def duration(delta: datetime.timedelta) -> str:
     return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
 
 
-def _margin(clock: sla.Clock) -> str:
+def _margin(clock: sla.Clock) -> tuple[str, str]:
+    """What stands between the clock and its target, named: time left, to spare, or over."""
     left = clock.left
-    time = duration(left)
     if left < datetime.timedelta(0):
-        return _("%(time)s over the target") % {"time": time}
+        return _("Over the target by"), duration(left)
     if clock.state in (sla.ClockState.RUNNING, sla.ClockState.PAUSED):
-        return _("%(time)s left") % {"time": time}
-    return _("%(time)s to spare") % {"time": time}
+        return _("Time left"), duration(left)
+    return _("To spare"), duration(left)
 
 
 def clock_view(name: ClockName, clock: sla.Clock) -> dict:
     """One clock as the page shows it: its figures in words, its level, its moments (UTC)."""
     level = clock_level(clock)
+    margin_label, margin = _margin(clock)
     return {
         "key": name.value,
         "name": name.label,
@@ -93,7 +101,8 @@ def clock_view(name: ClockName, clock: sla.Clock) -> dict:
         "level_label": level.label,
         "target": duration(clock.target),
         "elapsed": duration(clock.elapsed),
-        "margin": _margin(clock),
+        "margin_label": margin_label,
+        "margin": margin,
         "over": clock.left < datetime.timedelta(0),
         "due_at": clock.due_at,
         "at_risk_at": clock.at_risk_at,
@@ -122,7 +131,7 @@ def log_rows(policy: sla.Policy, log: list, now: datetime.datetime) -> list[dict
     """Each state change (``RequestStateChange``, in order) with the labels of its step and
     states, and the business time the request then spent in the state it entered, to the next
     change or ``now``, counted or paused: the sums of these are the resolution clock's figures."""
-    states = {value: str(label) for value, label in State.choices}
+    states = {value: str(label) for value, label in CENTRE_STATE_LABELS.items()}
     ends = [change.created_at for change in log[1:]] + [now]
     rows = []
     for change, end in zip(log, ends, strict=True):

@@ -63,6 +63,7 @@ def _render(request, service_request, *, bound=None, status=200):
         "programs/centres/staff/request.html",
         {
             "service_request": service_request,
+            "state_label": display.CENTRE_STATE_LABELS[service_request.state],
             "state_help": STATE_HELP[service_request.state],
             "documents": list(selectors.request_documents(service_request)),
             "clocks": display.clock_views(clocks),
