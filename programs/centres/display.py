@@ -68,8 +68,9 @@ def business_hours(policy: sla.Policy) -> list[dict]:
 
 
 def duration(delta: datetime.timedelta) -> str:
-    """A length of business time in whole hours and minutes ("12 h 30 min"), without its sign."""
-    hours, minutes = divmod(abs(delta) // MINUTE, 60)
+    """A length of business time to the nearest minute, in hours and minutes ("12 h 30 min"),
+    without its sign: elapsed and left then add up to the target."""
+    hours, minutes = divmod(round(abs(delta) / MINUTE), 60)
     if not hours:
         return _("%(minutes)s min") % {"minutes": minutes}
     if not minutes:
@@ -81,7 +82,7 @@ def _margin(clock: sla.Clock) -> tuple[str, str]:
     """What stands between the clock and its target, named: time left, to spare, or over."""
     left = clock.left
     if left < datetime.timedelta(0):
-        return _("Over the target by"), duration(left)
+        return _("Over by"), duration(left)
     if clock.state in (sla.ClockState.RUNNING, sla.ClockState.PAUSED):
         return _("Time left"), duration(left)
     return _("To spare"), duration(left)

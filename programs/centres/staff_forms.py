@@ -193,7 +193,7 @@ class StaffChoiceField(forms.ModelChoiceField):
 class AssignForm(forms.Form):
     """The centre's lead gives the request to one of the centre's staff."""
 
-    assignee = StaffChoiceField(label=_("Assignee"), queryset=None, empty_label=None)
+    assignee = StaffChoiceField(label=_("Give it to"), queryset=None, empty_label=None)
 
     def __init__(self, *args, service_request, **kwargs):
         kwargs.setdefault("prefix", "assign")

@@ -553,7 +553,7 @@ def test_a_breached_clock_says_so_in_words_and_colour(client, staff, fresh, monk
     response = client.get(page(fresh))
     resolution = response.context["clocks"][1]
     assert (resolution["level"], resolution["level_label"]) == ("breached", "Breached")
-    assert (resolution["margin_label"], resolution["margin"]) == ("Over the target by", "4 h 30 min")
+    assert (resolution["margin_label"], resolution["margin"]) == ("Over by", "4 h 30 min")
     html = response.content.decode()
     assert 'class="clock clock-breached"' in html and 'class="level level-breached"' in html
 
