@@ -589,3 +589,14 @@ def test_the_queries_do_not_grow_with_the_thread_the_checklist_or_the_log(client
         return len(queries)
 
     assert drawn_with(2) == drawn_with(20)
+
+
+def test_a_file_over_the_limit_is_refused_on_its_field(client, staff, fresh, settings):
+    settings.DOCUMENT_MAX_UPLOAD_BYTES = 200
+    client.force_login(staff)
+    response = write(client, fresh, "The bank's form.", "public", files=[SimpleUploadedFile("form.pdf", pdf(pages=3))])
+    assert response.status_code == 400
+    assert response.context["message_form"].errors["attachments"] == [
+        "The file is larger than the limit of 200\xa0bytes."
+    ]
+    assert not fresh.messages.exists()
