@@ -48,5 +48,6 @@ urlpatterns = [
     path(S + "<ref:reference>/onboarding/", staff.record_onboarding, name="staff_onboarding"),
     path(S + "<ref:reference>/<slug:transition>/", staff.application_action, name="staff_application_action"),
     path("staff/calls/<slug:slug>/ranking/", decisions.ranking, name="staff_ranking"),
+    # The service centres' pages (``programs.centres.urls``), in this namespace.
     path("", include("programs.centres.urls")),
 ]

@@ -2,6 +2,7 @@
 and the date picker."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 from .errors import DomainError, fix_page
@@ -35,6 +36,27 @@ def call_service(form, service, *, default_field=None):
         return None
 
 
+def act_on_form(request, form, perform, *, done: str, back, page):
+    """Call ``perform()`` if ``form`` is valid, say ``done`` and answer ``back`` (a redirect to
+    the page the form is on). A refusal about what was typed shows on the form (``page(form)``
+    draws the page with it); a state changed meanwhile (409: someone acted first, the request
+    closed) is a message on the page ``back`` leads to, drawn afresh."""
+    if form.is_valid():
+        try:
+            perform()
+        except DomainError as err:
+            if err.status == 409:
+                messages.error(request, err.message)
+                return back
+            add_service_error(form, err)
+        except ValidationError as err:
+            add_service_error(form, err)
+        else:
+            messages.success(request, done)
+            return back
+    return page(form)
+
+
 def label_empty_choices(form, labels: dict) -> None:
     """Say what to pick ("Choose a sector") in place of a select's empty "---------" choice, for
     each field named in ``labels`` that has an empty choice."""
@@ -62,3 +84,26 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (none when not ``required``); each is cleaned, and checked by
+    the field's ``validators``, as a single file field's would be."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [file for file in data if file] if isinstance(data, list | tuple) else [data] if data else []
+        if not files:
+            super().clean(None, initial)  # "required" when it is
+            return []
+        cleaned = []
+        for file in files:
+            cleaned.append(super().clean(file, initial))
+        return cleaned

@@ -133,7 +133,6 @@ class ServiceForm(forms.ModelForm):
         fields = [*SERVICE_FIELDS, *trilingual("name"), *trilingual("description")]
 
 
-
 class ServiceStepFormSet(forms.BaseInlineFormSet):
     """Each step's target is counted from the request, like the resolution target: no later."""
 

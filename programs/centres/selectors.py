@@ -13,7 +13,15 @@ from enterprises.models import DocumentVersion, Membership
 from hkhz_portal.accounts.models import Unit
 from hkhz_portal.accounts.roles import CENTRES, Role
 
-from ..models import RequestAttachment, RequestMessage, RequestStateChange, Service, ServiceRating, ServiceRequest
+from ..models import (
+    RequestAttachment,
+    RequestMessage,
+    RequestStateChange,
+    RequestStep,
+    Service,
+    ServiceRating,
+    ServiceRequest,
+)
 from .workflow import OPEN_STATES, State
 
 #: The roles that work a centre's requests: its staff, and its program officers (its leads).
@@ -100,18 +108,6 @@ def thread(request: ServiceRequest, *, internal: bool) -> QuerySet[RequestMessag
     return messages if internal else messages.filter(internal=False)
 
 
-def public_attachment(request: ServiceRequest, pk: int) -> RequestAttachment:
-    """An attachment of one of the request's messages to the enterprise; one of an internal note,
-    or of another request, is 404."""
-    found = RequestAttachment.objects.select_related("version__document").filter(
-        pk=pk, message__request=request, message__internal=False
-    )
-    attachment = found.first()
-    if attachment is None:
-        raise Http404
-    return attachment
-
-
 def client_request_list(user, *, state=None) -> QuerySet[ServiceRequest]:
     """The member's requests for their list, last changed first, with what each row shows."""
     found = client_requests(user).select_related("service", "unit", "enterprise")
@@ -124,6 +120,21 @@ def last_change(request: ServiceRequest) -> RequestStateChange | None:
     """The step that brought the request to its state: whom it waits on and why, or why it was
     cancelled (the reasons the enterprise is shown)."""
     return request.state_changes.filter(to_state=request.state).order_by("-created_at", "-id").first()
+
+
+def state_log(request: ServiceRequest) -> QuerySet[RequestStateChange]:
+    """The request's state log, oldest first, with who took each step: what its clocks are read from."""
+    return request.state_changes.select_related("actor").order_by("created_at", "id")
+
+
+def request_steps(request: ServiceRequest) -> QuerySet[RequestStep]:
+    """The request's fulfilment checklist, in order, with who ticked each step."""
+    return request.steps.select_related("done_by")
+
+
+def request_documents(request: ServiceRequest):
+    """The library documents' versions the request was sent with, with their documents."""
+    return request.documents.select_related("document").order_by("document__doc_type", "pk")
 
 
 def rating_of(request: ServiceRequest) -> ServiceRating | None:
@@ -157,3 +168,16 @@ def client_dashboard_panel(user) -> dict | None:
     waiting_first = Case(When(state=State.WAITING_ON_CLIENT, then=Value(0)), default=Value(1))
     shown = open_requests.select_related("service").order_by(waiting_first, "-state_changed_at", "-id")
     return {"requests": list(shown[:PANEL_SIZE]), **counts}
+
+
+def attachment_of(request: ServiceRequest, pk: int, *, internal: bool) -> RequestAttachment:
+    """One attachment of the request's thread; one of an internal note only when ``internal``
+    (the centre's side). Any other is not found."""
+    attachments = RequestAttachment.objects.select_related("message__request__enterprise", "version__document")
+    attachments = attachments.filter(message__request=request, pk=pk)
+    if not internal:
+        attachments = attachments.filter(message__internal=False)
+    attachment = attachments.first()
+    if attachment is None:
+        raise Http404
+    return attachment

@@ -96,10 +96,11 @@ def _changed_meanwhile(request: ServiceRequest) -> DomainError:
 
 def _guard(request: ServiceRequest, name: str, *, actor, expected_state=None):
     transition = TRANSITIONS[name]
-    if expected_state is not None and request.state != expected_state:
-        raise _changed_meanwhile(request)
+    # Who may act comes first: an outsider learns nothing of the request, not even its state.
     if not _may_act(transition.by, actor, request):
         raise _forbidden()
+    if expected_state is not None and request.state != expected_state:
+        raise _changed_meanwhile(request)
     if not transition.allowed_from(request.state):
         raise DomainError(
             _("A request that is “%(state)s” cannot take the step “%(step)s”.")
@@ -116,7 +117,7 @@ def recompute_clocks(request: ServiceRequest, *, now=None) -> sla.Clocks:
     log = [sla.Entry(at=at, state=state) for at, state in request.state_changes.values_list("created_at", "to_state")]
     clocks = sla.clocks(sla.Policy.from_json(request.sla), log, first_response_at=request.first_response_at, now=now)
     for name, clock in (("response", clocks.response), ("resolution", clocks.resolution)):
-        setattr(request, f"{name}_level", _level(clock))
+        setattr(request, f"{name}_level", clock_level(clock))
         setattr(request, f"{name}_risk_at", clock.at_risk_at)
         setattr(request, f"{name}_due_at", clock.due_at)
     request.resolution_left = int(clocks.resolution.left.total_seconds())
@@ -134,7 +135,8 @@ def recompute_clocks(request: ServiceRequest, *, now=None) -> sla.Clocks:
     return clocks
 
 
-def _level(clock: sla.Clock) -> ClockLevel:
+def clock_level(clock: sla.Clock) -> ClockLevel:
+    """A clock's level: breached past its target, at risk past its share, else on time."""
     if clock.is_breached():
         return ClockLevel.BREACHED
     return ClockLevel.AT_RISK if clock.is_at_risk() else ClockLevel.OK
@@ -290,7 +292,9 @@ def request_service(*, actor, service: Service, enterprise, details: str, docume
 @transaction.atomic(durable=True)
 def take_step(*, actor, request: ServiceRequest, name: str, note="", pause_reason="", expected_state=None):
     """The centre's staff (or, for ``cancel``, the enterprise) take transition ``name``. Asking
-    the enterprise for something is ``ask``, which needs the message."""
+    the enterprise for something is ``ask_client``, which needs the message."""
+    if name not in TRANSITIONS:
+        raise DomainError(_("There is no such step."), code="unknown_transition", field="name")
     if name in ("request", "ask_client", "client_answered"):
         raise DomainError(_("This step is taken otherwise."), code="invalid_transition", status=409)
     request = _lock(request)

@@ -7,7 +7,7 @@ who is not a program officer gets 403 on every page here.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from enterprises.choices import HangzhouDistrict, Sector
 from hkhz_portal.core.errors import DomainError
-from hkhz_portal.core.forms import add_service_error
+from hkhz_portal.core.forms import act_on_form
 
 from .. import selectors
 from ..answers import form_schema
@@ -204,21 +204,14 @@ def _act(request, application, form, perform, done: str):
     """Call ``perform()`` if ``form`` is valid and say ``done``. A refusal about what was typed
     shows on the form; a state changed meanwhile (another officer acted first) is a message on
     the page, naming who and when."""
-    page = redirect("programs:staff_application", reference=application.reference)
-    if form.is_valid():
-        try:
-            perform()
-        except DomainError as err:
-            if err.status == 409:
-                messages.error(request, err.message)
-                return page
-            add_service_error(form, err)
-        except ValidationError as err:
-            add_service_error(form, err)
-        else:
-            messages.success(request, done)
-            return page
-    return _render_application(request, application, bound=form, status=400)
+    return act_on_form(
+        request,
+        form,
+        perform,
+        done=done,
+        back=redirect("programs:staff_application", reference=application.reference),
+        page=lambda bound: _render_application(request, application, bound=bound, status=400),
+    )
 
 
 @login_required

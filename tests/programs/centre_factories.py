@@ -106,3 +106,41 @@ def requested(service=None, client=None, *, details="Please set up our Hong Kong
     return services.request_service(
         actor=client, service=service, enterprise=enterprise, details=details, documents=documents
     )
+
+
+#: How a request reaches each state through the real services, from requested.
+PATHS = {
+    "requested": [],
+    "accepted": ["accept"],
+    "in_progress": ["accept", "start_work"],
+    "waiting_on_client": ["accept", "start_work", "ask_client"],
+    "waiting_on_third_party": ["accept", "start_work", "wait_third_party"],
+    "completed": ["accept", "start_work", "complete"],
+    "cancelled": ["decline"],
+}
+
+
+def take(name, request, *, staff, client, **overrides):
+    """Take step ``name`` as its side would (``staff`` for the centre's, ``client`` for the
+    enterprise's), with what it needs; ``overrides`` replace any of it."""
+    from programs.centres.workflow import NEEDS_REASON, TRANSITIONS, Side
+
+    if name == "ask_client":
+        kwargs = {"actor": staff, "request": request, "body": "Please send the directors' passports."}
+        return services.ask_client(**{**kwargs, **overrides})
+    kwargs = {"actor": client if TRANSITIONS[name].by == Side.CLIENT else staff, "request": request, "name": name}
+    if name in NEEDS_REASON:
+        kwargs["note"] = "HSBC's account opening team" if name == "wait_third_party" else "No longer needed."
+    if name == "wait_third_party":
+        kwargs["pause_reason"] = "bank"
+    return services.take_step(**{**kwargs, **overrides})
+
+
+def moved_to(state, staff, service=None):
+    """A new request of ``staff``'s centre, moved by ``staff`` to ``state`` through the services."""
+    request = requested(service or ServiceFactory(unit=staff.unit))
+    for name in PATHS[state]:
+        take(name, request, staff=staff, client=request.requested_by)
+    request.refresh_from_db()
+    assert request.state == state
+    return request

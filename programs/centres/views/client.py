@@ -27,14 +27,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from enterprises import selectors as enterprise_selectors
 from enterprises.services.documents import upload_document
 from enterprises.uploads import refused_upload
-from enterprises.views.documents import file_response
 from hkhz_portal.accounts.roles import Role
-from hkhz_portal.core.downloads import download_response
 from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.forms import call_service
 
 from .. import selectors, services
 from ..display import business_hours, closed_days_note, documents_needed, fee, sla_in_words, working_hours
+from ..downloads import attachment_response
 from ..forms import (
     CancelRequestForm,
     CatalogueFilterForm,
@@ -44,6 +43,7 @@ from ..forms import (
     RequestStateFilterForm,
     ServiceRequestForm,
 )
+from ..services import policy_of
 from ..workflow import (
     FINAL_STATES,
     NEEDS_REASON,
@@ -138,8 +138,8 @@ def service_detail(request, slug):
         "card": _card(service),
         "service": service,
         "steps": [(step, business_hours(step.target_hours)) for step in service.steps.all()],
-        "hours": working_hours(service.sla_policy),
-        "closed_note": closed_days_note(service.sla_policy),
+        "hours": working_hours(policy_of(service.sla_policy)),
+        "closed_note": closed_days_note(service.sla_policy.calendar),
     }
     user = request.user
     enterprises = []
@@ -392,15 +392,8 @@ def my_request_rate(request, reference):
 def my_request_download(request, reference, pk):
     """A file of the thread, to the enterprise's members: one uploaded with a message, or a
     library document's version (whose download is logged, as on the documents page)."""
-    attachment = selectors.public_attachment(selectors.request_for_client(request.user, reference), pk)
-    if attachment.version_id:
-        return file_response(request, attachment.version)
-    return download_response(
-        attachment.file,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-        missing=_("The file of this attachment is missing."),
-    )
+    attachment = selectors.attachment_of(selectors.request_for_client(request.user, reference), pk, internal=False)
+    return attachment_response(request, attachment)
 
 
 # --- The signed rating link ------------------------------------------------------------------
