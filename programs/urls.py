@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import applicant, calls, dashboard, decisions, drafts, exports, reviews, staff
 
@@ -48,4 +48,5 @@ urlpatterns = [
     path(S + "<ref:reference>/onboarding/", staff.record_onboarding, name="staff_onboarding"),
     path(S + "<ref:reference>/<slug:transition>/", staff.application_action, name="staff_application_action"),
     path("staff/calls/<slug:slug>/ranking/", decisions.ranking, name="staff_ranking"),
+    path("", include("programs.centres.urls")),
 ]

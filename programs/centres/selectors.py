@@ -91,3 +91,9 @@ def thread(request: ServiceRequest, *, internal: bool) -> QuerySet[RequestMessag
         Prefetch("attachments", queryset=RequestAttachment.objects.select_related("version"))
     )
     return messages if internal else messages.filter(internal=False)
+
+
+def centre_services(unit_id) -> QuerySet[Service]:
+    """Every service of the centre, withdrawn ones too (their requests are still worked), in the
+    catalogue's order, with their policy."""
+    return Service.objects.filter(unit_id=unit_id).select_related("sla_policy").order_by("order", "slug")
