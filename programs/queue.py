@@ -279,11 +279,12 @@ class QueueForm(ListForm):
 class CappedPaginator(Paginator):
     """Pages over at most ``COUNT_CAP`` matches, counted with ``LIMIT`` so that the count costs
     the same for a unit of a hundred applications or of a hundred thousand; ``capped`` says
-    there are more (narrow the search or change the sort to reach them)."""
+    there are more (narrow the search or change the sort to reach them). The count is not
+    sorted: any thousand and one matches tell as much as the first ones."""
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
     @cached_property
     def count(self) -> int:

@@ -6,7 +6,9 @@ Each is one query whatever the number of requests (counts and means are grouped 
 database). A first response is measured here, on the business hours of the policy frozen on
 its request, from its request to its first response (the response clock cannot pause before
 it); a resolution is the business time its clock counted, pauses left out: the target less the
-time left, both kept on the request when it was completed.
+time left, both kept on the request when it was completed. Times and ratings are over the
+requests made in the last ``WINDOW``: how the centre does lately, and a cost that does not
+grow with its history (docs/benchmarks.md).
 """
 
 import datetime
@@ -15,7 +17,8 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, TextField
+from django.db.models.functions import Cast
 
 from ..models import ServiceRating, ServiceRequest
 from . import sla
@@ -23,6 +26,8 @@ from .queue import at_risk_q, breached_q
 from .workflow import OPEN_STATES, State
 
 HOUR = datetime.timedelta(hours=1)
+#: The times and ratings are those of the requests made this long before the dashboard is read.
+WINDOW = datetime.timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -88,29 +93,30 @@ def _median_hours(durations) -> float:
     return round(statistics.median(durations) / HOUR, 1)
 
 
-def first_responses(unit_id: int) -> dict[int, float]:
-    """``{service id: median business hours}`` from request to first response, over every
-    answered request of the centre."""
+def first_responses(unit_id: int, since: datetime.datetime) -> dict[int, float]:
+    """``{service id: median business hours}`` from request to first response, over the
+    centre's answered requests made ``since``."""
     rows = (
-        ServiceRequest.objects.filter(unit_id=unit_id, first_response_at__isnull=False)
+        ServiceRequest.objects.filter(unit_id=unit_id, created_at__gte=since, first_response_at__isnull=False)
         .order_by()
-        .values_list("service_id", "sla", "created_at", "first_response_at")
+        # The policy as the database stores it: requests made under the same policy carry equal
+        # copies of it, so each is parsed once.
+        .annotate(policy=Cast("sla", TextField()))
+        .values_list("service_id", "policy", "created_at", "first_response_at")
     )
     policies, durations = {}, defaultdict(list)
     for service_id, frozen, created_at, first_response_at in rows.iterator(chunk_size=2000):
-        # Requests made under the same policy carry equal copies of it: read each once.
-        key = json.dumps(frozen, sort_keys=True)
-        if key not in policies:
-            policies[key] = sla.Policy.from_json(frozen)
-        durations[service_id].append(sla.business_time(policies[key], created_at, first_response_at))
+        if frozen not in policies:
+            policies[frozen] = sla.Policy.from_json(json.loads(frozen))
+        durations[service_id].append(sla.business_time(policies[frozen], created_at, first_response_at))
     return {service_id: _median_hours(values) for service_id, values in durations.items()}
 
 
-def resolutions(unit_id: int) -> dict[int, float]:
-    """``{service id: median business hours}`` the resolution clock counted, over every
-    completed request of the centre."""
+def resolutions(unit_id: int, since: datetime.datetime) -> dict[int, float]:
+    """``{service id: median business hours}`` the resolution clock counted, over the centre's
+    completed requests made ``since``."""
     rows = (
-        ServiceRequest.objects.filter(unit_id=unit_id, state=State.COMPLETED)
+        ServiceRequest.objects.filter(unit_id=unit_id, created_at__gte=since, state=State.COMPLETED)
         .order_by()
         .values_list("service_id", "sla__resolution", "resolution_left")
     )
@@ -126,10 +132,10 @@ class Satisfaction:
     count: int
 
 
-def satisfaction(unit_id: int) -> dict[int, Satisfaction]:
-    """``{service id: mean score and number of ratings}`` of the centre's rated requests."""
+def satisfaction(unit_id: int, since: datetime.datetime) -> dict[int, Satisfaction]:
+    """``{service id: mean score and number of ratings}`` of the centre's rated requests made ``since``."""
     rows = (
-        ServiceRating.objects.filter(request__unit_id=unit_id)
+        ServiceRating.objects.filter(request__unit_id=unit_id, request__created_at__gte=since)
         .values("request__service_id")
         .annotate(mean=Avg("score"), count=Count("id"))
         .order_by()

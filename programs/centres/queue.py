@@ -15,7 +15,8 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _t
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from hkhz_portal.core.search import normalise_text
@@ -114,7 +115,11 @@ class CentreQueueForm(ListForm):
     state = forms.ChoiceField(
         label=_("State"),
         required=False,
-        choices=[("", _("Open")), (ANY_STATE, _("Any state")), *CENTRE_STATE_LABELS.items()],
+        choices=[
+            ("", pgettext_lazy("service requests", "Open")),
+            (ANY_STATE, _("Any state")),
+            *CENTRE_STATE_LABELS.items(),
+        ],
     )
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     at_risk = forms.BooleanField(label=_("At risk"), required=False)
@@ -170,35 +175,34 @@ class CentreQueueForm(ListForm):
 class RowClock:
     """One row's clock as the queue shows it: which clock, its badge (``level``: ok, at_risk,
     breached; or met, stopped once closed), whether it is paused, and a line of text: when it is
-    due (``due_at`` for the ``<time>`` element) or the business time it has left."""
+    due (``due_iso`` for the ``<time>`` element) or the business time it has left."""
 
     name: str
     level: str
     level_label: str
     paused: bool
     text: str
-    due_at: datetime.datetime | None
+    due_iso: str
 
 
 def clock_labels() -> dict:
     """The badges' and clocks' names in the active language, translated once per page."""
     return {
-        ClockLevel.OK: _t("On time"),
-        ClockLevel.AT_RISK: _t("At risk"),
-        ClockLevel.BREACHED: _t("Breached"),
-        "met": _t("Met"),
-        "stopped": _t("Stopped"),
-        ClockName.RESPONSE: _t("First response"),
-        ClockName.RESOLUTION: _t("Resolution"),
+        ClockLevel.OK: gettext("On time"),
+        ClockLevel.AT_RISK: gettext("At risk"),
+        ClockLevel.BREACHED: gettext("Breached"),
+        "met": gettext("Met"),
+        "stopped": gettext("Stopped"),
+        ClockName.RESPONSE: gettext("First response"),
+        ClockName.RESOLUTION: gettext("Resolution"),
     }
 
 
-def when(moment: datetime.datetime, now: datetime.datetime) -> str:
-    """A moment, local, as short as still clear: "Thu 14:00" within a week of ``now``, else with
+def when(local: datetime.datetime, today: datetime.date) -> str:
+    """A local moment as short as still clear: "Thu 14:00" within a week of ``today``, else with
     its date."""
-    local, today = timezone.localtime(moment), timezone.localtime(now).date()
     if abs((local.date() - today).days) < 7:
-        return formats.date_format(local, "D H:i")
+        return f"{WEEKDAYS_ABBR[local.weekday()]} {local:%H:%M}"
     day = formats.date_format(local, "MONTH_DAY_FORMAT" if local.year == today.year else "DATE_FORMAT")
     return f"{day} {local:%H:%M}"
 
@@ -207,13 +211,13 @@ def business_left(seconds: int) -> str:
     """Business time left (or, negative, past the target) in hours and minutes."""
     hours, minutes = divmod(abs(seconds) // 60, 60)
     amount = (
-        _t("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+        gettext("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
         if hours
-        else _t("%(minutes)d min") % {"minutes": minutes}
+        else gettext("%(minutes)d min") % {"minutes": minutes}
     )
     if seconds >= 0:
-        return _t("%(time)s of business time left") % {"time": amount}
-    return _t("%(time)s past the target") % {"time": amount}
+        return gettext("%(time)s of business time left") % {"time": amount}
+    return gettext("%(time)s past the target") % {"time": amount}
 
 
 def row_clock(request: ServiceRequest, now: datetime.datetime, labels: dict) -> RowClock:
@@ -227,12 +231,13 @@ def row_clock(request: ServiceRequest, now: datetime.datetime, labels: dict) -> 
         level = ClockLevel.BREACHED
     elif level == ClockLevel.OK and risk_at is not None and risk_at <= now:
         level = ClockLevel.AT_RISK
-    paused, text = request.state in WAITING_STATES, ""
+    paused, text, due_iso = request.state in WAITING_STATES, "", ""
     if request.state in FINAL_STATES and level != ClockLevel.BREACHED:
         level = "met" if request.state == State.COMPLETED else "stopped"
     elif due_at is not None:
-        moment = when(due_at, now)
-        text = (_t("was due %(when)s") if due_at <= now else _t("due %(when)s")) % {"when": moment}
+        local = timezone.localtime(due_at)
+        due_iso, moment = local.isoformat(), when(local, timezone.localtime(now).date())
+        text = (gettext("was due %(when)s") if due_at <= now else gettext("due %(when)s")) % {"when": moment}
     elif paused:
         text = business_left(request.resolution_left)
     return RowClock(
@@ -241,5 +246,5 @@ def row_clock(request: ServiceRequest, now: datetime.datetime, labels: dict) -> 
         level_label=labels[level],
         paused=paused,
         text=text,
-        due_at=due_at,
+        due_iso=due_iso,
     )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hkhz_portal.accounts.roles import Role, UnitKind
-from programs.centres import services
+from programs.centres import figures, services
 from programs.models import RequestStateChange, ServiceRequest
 from tests.factories import UnitFactory, user_with_role
 
@@ -88,25 +88,26 @@ def bank(centre):
 
 
 @pytest.fixture
-def figures_set(incorporation, bank, lead, team):
-    """In March 2026 (no Hong Kong holiday; Monday 2nd to Monday 9th), first response in four
-    business hours, resolution in forty:
+def figures_set(incorporation, bank, lead, team, monkeypatch):
+    """In March 2026 (no Hong Kong holiday from Monday 2nd to Monday 9th; the dashboard's window
+    is widened to reach back to it), first response in four business hours, resolution in forty:
 
-    ===========  ============  =================  ============  =========================  ====  ======
-    request      service       requested          answered      completed (pause)          1st   resol.
-    ===========  ============  =================  ============  =========================  ====  ======
-    done fast    incorporation Mon 2 10:00        Mon 2 11:30   Tue 3 10:00                1.5   8
-    done paused  incorporation Mon 2 17:00        Tue 3 10:00   Wed 4 15:00 (Tue 11–Wed 11) 2     6
-    late answer  incorporation Wed 4 12:00        Thu 5 09:30   (open, Ada's)              5.5   —
-    bank done    bank          Fri 6 16:00        Mon 9 10:00   Mon 9 15:00                3     7
-    declined     bank          Mon 9 10:00        —             cancelled Mon 9 11:00      —     —
-    ===========  ============  =================  ============  =========================  ====  ======
+    ===========  =============  ============  ============  ============================  ====  ======
+    request      service        requested     answered      completed (pause)             1st   resol.
+    ===========  =============  ============  ============  ============================  ====  ======
+    done fast    incorporation  Mon 2 10:00   Mon 2 11:30   Tue 3 10:00                   1.5   8
+    done paused  incorporation  Mon 2 17:00   Tue 3 10:00   Wed 4 15:00 (Tue 11–Wed 11)   2     6
+    late answer  incorporation  Wed 4 12:00   Thu 5 09:30   (open, Ada's)                 5.5   —
+    bank done    bank           Fri 6 16:00   Mon 9 10:00   Mon 9 15:00                   3     7
+    declined     bank           Mon 9 10:00   —             cancelled Mon 9 11:00         —     —
+    ===========  =============  ============  ============  ============================  ====  ======
 
     Medians: incorporation 2 (1.5, 2, 5.5) and 7 (8, 6); bank 3 and 7. Ratings: incorporation
     5 and 3, bank 4. Open now besides "late answer" (breached: answered after 5.5 hours): Bo's
     incorporation (on time), Bo's bank account (not answered, past its at-risk moment), an
     unassigned incorporation (on time).
     """
+    monkeypatch.setattr(figures, "WINDOW", timezone.now() - at("2026-03-01 00:00"))
     ada, bo = team["Ada"], team["Bo"]
     fast = lived(
         incorporation,
@@ -187,11 +188,25 @@ def test_the_figures_of_the_centre(client, signed_in, figures_set, incorporation
 
     html = re.sub(r"\s+", " ", response.content.decode())
     assert "4.0 / 5 from 2 ratings" in html and "4.0 / 5 from 1 rating<" in html
-    assert "4 h · 2 h" in html and "40 h · 7 h" in html  # target, median
+    for median, target in (("2 h", "4 h"), ("7 h", "40 h")):
+        assert f'<span class="nowrap">{median}</span> <span class="muted nowrap">target {target}</span>' in html
     queue = reverse("programs:centre_queue")
     assert f'href="{queue}?at_risk=on"><strong>1</strong> at risk' in html
     assert f'href="{queue}?breached=on"><strong>1</strong> breached' in html
     assert f'href="{queue}?service=bank">Bank account opening</a>' in html
+
+
+def test_times_and_ratings_are_those_of_the_requests_made_in_the_window(client, signed_in, figures_set, monkeypatch):
+    monkeypatch.setattr(figures, "WINDOW", timezone.now() - at("2026-03-04 00:00"))
+    response = client.get(URL)
+    # Made on 2 March: the fast and the paused incorporations, and their ratings, are left out.
+    assert chart_rows(response, "first_response") == {"Company incorporation": (5.5,), "Bank account opening": (3.0,)}
+    assert chart_rows(response, "resolution") == {"Bank account opening": (7.0,)}
+    assert chart_rows(response, "satisfaction") == {"Bank account opening": (4.0,)}
+    # Open requests are counted whenever they were made.
+    assert response.context["open"] == 4
+    days = (timezone.now() - at("2026-03-04 00:00")).days
+    assert f"requests made in the last {days} days" in response.content.decode()
 
 
 def test_each_chart_has_its_figures_in_a_table(client, signed_in, figures_set):

@@ -90,9 +90,10 @@ def dashboard(request):
     services = list(selectors.centre_services(unit_id))
     loads = figures.loads(unit_id, _staff(unit_id), now)
     open_by_service = figures.open_by_service(unit_id, now)
-    first_responses = figures.first_responses(unit_id)
-    resolutions = figures.resolutions(unit_id)
-    satisfaction = figures.satisfaction(unit_id)
+    since = now - figures.WINDOW
+    first_responses = figures.first_responses(unit_id, since)
+    resolutions = figures.resolutions(unit_id, since)
+    satisfaction = figures.satisfaction(unit_id, since)
     shown = [
         service
         for service in services
@@ -112,6 +113,7 @@ def dashboard(request):
         request,
         "programs/centres/staff/dashboard.html",
         {
+            "window_days": figures.WINDOW.days,
             "open": sum(load.open for load in loads),
             "at_risk": sum(load.at_risk for load in loads),
             "breached": sum(load.breached for load in loads),
