@@ -5,7 +5,7 @@ from django.urls import path
 from .views import queue
 
 urlpatterns = [
-    # Before any "staff/requests/<reference>/": "dashboard" is no reference, but keep it first.
+    # First: a route for one request ("staff/requests/<reference>/") could take "dashboard" for one.
     path("staff/requests/dashboard/", queue.dashboard, name="centre_dashboard"),
     path("staff/requests/", queue.queue, name="centre_queue"),
 ]
