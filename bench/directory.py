@@ -146,13 +146,16 @@ def seed(count: int, rng: random.Random) -> None:
     Enterprise.objects.bulk_create(rows, batch_size=500)
 
 
-def officer() -> User:
-    user = User.objects.create_user(f"bench-officer-{os.getpid()}@bench.invalid", PASSWORD)
-    unit, _ = Unit.objects.get_or_create(
-        code="bench-platform",
-        defaults={"kind": UnitKind.PLATFORM, "name_en": "Bench", "name_zh_hans": "基准", "name_zh_hant": "基準"},
-    )
-    assign_role(user, Role.PROGRAM_OFFICER, unit=unit, actor=None)
+def officer(unit: Unit | None = None, role: Role = Role.PROGRAM_OFFICER) -> User:
+    """A staff member of ``role`` in ``unit`` (a program officer of the bench's platform unit by
+    default), with a verified address and TOTP, to sign in with ``sign_in``."""
+    user = User.objects.create_user(f"bench-{role.replace('_', '-')}-{os.getpid()}@bench.invalid", PASSWORD)
+    if unit is None:
+        unit, _ = Unit.objects.get_or_create(
+            code="bench-platform",
+            defaults={"kind": UnitKind.PLATFORM, "name_en": "Bench", "name_zh_hans": "基准", "name_zh_hant": "基準"},
+        )
+    assign_role(user, role, unit=unit, actor=None)
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     TOTP.activate(user, TOTP_SECRET)
     return user

@@ -211,7 +211,7 @@ def bare(request):
     qs = Application.objects.filter(unit_id=request.user.unit_id, submitted_at__isnull=False)
     qs = qs.order_by(*SORTS["newest"][1])
     rows = list(qs.values(*ROW_FIELDS)[:PAGE_SIZE])
-    count = qs[: COUNT_CAP + 1].count()  # what the queue counts (programs.queue.CappedPaginator)
+    count = qs.order_by()[: COUNT_CAP + 1].count()  # what the queue counts (programs.queue.CappedPaginator)
     return HttpResponse(BARE.render(Context({"rows": rows, "count": count})))
 
 

@@ -1,4 +1,6 @@
-"""The officer queue: its search box, its filters and sorting, as one GET form.
+"""The officer queue: its search box, its filters and sorting, as one GET form; and what every
+staff queue shares (``ListForm``, ``CappedPaginator``, ``compact_reference``), which the service
+centres' queue (``programs.centres.queue``) builds on.
 
 The search box takes free text (a reference, a name in English or in either Chinese script,
 a USCC or BR number) and terms: ``status:``, ``call:`` and ``sector:``, each with one value
@@ -63,7 +65,7 @@ FILTERS = ("q", "call", "status", "sector", "district", "flagged", "waiting", "o
 SELECTED = mark_safe(" selected")
 TERM = re.compile(r"^([a-z_]+):(.*)$")
 #: A portal reference once whitespace and hyphens are gone: HKSP-2026-00042 typed as "hksp 2026 00042".
-COMPACT_REFERENCE = re.compile(r"HKSP([0-9]{4})([0-9]{5,})")
+COMPACT_REFERENCE = re.compile(r"([A-Z]{2,8})([0-9]{4})([0-9]{5,})")
 
 
 def queue_states() -> list[Status]:
@@ -126,6 +128,15 @@ def parse_search(query: str, *, call_slugs=()) -> ParsedSearch:
     return parsed
 
 
+def compact_reference(text: str, prefix: str) -> str | None:
+    """The reference with ``prefix`` that ``text`` is, however spaced or hyphenated
+    ("hksp 2026 00042" is HKSP-2026-00042); None if it is none."""
+    found = COMPACT_REFERENCE.fullmatch(normalize_uscc(text))
+    if found is None or found[1] != prefix:
+        return None
+    return f"{prefix}-{found[2]}-{found[3]}"
+
+
 def text_match(text: str) -> Q | None:
     """Applications whose reference, name (either language, either script), USCC or BR matches."""
     normalised = normalise_text(text)
@@ -133,8 +144,8 @@ def text_match(text: str) -> Q | None:
         return None
     compact = normalize_uscc(text)
     match = Q(search_text__contains=normalised) | Q(uscc=compact) | Q(hk_br__in={compact, normalize_hk_br(text)})
-    if reference := COMPACT_REFERENCE.fullmatch(compact):
-        match |= Q(reference=f"HKSP-{reference[1]}-{reference[2]}")
+    if reference := compact_reference(text, "HKSP"):
+        match |= Q(reference=reference)
     return match
 
 
@@ -142,9 +153,76 @@ def _any(choices):
     return [("", _("Any")), *choices]
 
 
-class QueueForm(forms.Form):
-    """The queue's search, filters, sort and page size. Bad values fall back to the default
-    (with the field's error shown), so a hand-edited link still gives a page."""
+class ListForm(forms.Form):
+    """A staff queue's search, filters, sort and page size, as one GET form. Bad values fall back
+    to the default (with the field's error shown), so a hand-edited link still gives a page.
+
+    A queue declares its filter fields, ``sorts`` (``{key: (label, order)}``, each order ending
+    on a unique column so that pages never overlap), ``default_sort`` and ``filters`` (the fields
+    that narrow it: a page showing any of them offers "Clear"); the sort and page size come last.
+    """
+
+    sorts: dict = {}
+    default_sort: str = ""
+    filters: tuple = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sort"] = forms.ChoiceField(
+            label=_("Sort by"), choices=[(k, label) for k, (label, _order) in self.sorts.items()], required=False
+        )
+        self.fields["per_page"] = forms.TypedChoiceField(
+            label=_("Rows per page"),
+            choices=[(n, n) for n in PAGE_SIZES],
+            coerce=int,
+            required=False,
+            empty_value=DEFAULT_PAGE_SIZE,
+        )
+
+    def _data(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+    def order(self) -> tuple:
+        """The columns of the chosen sort."""
+        _label, order = self.sorts[self._data().get("sort") or self.default_sort]
+        return order
+
+    def page_size(self) -> int:
+        return self._data().get("per_page") or DEFAULT_PAGE_SIZE
+
+    def controls(self) -> dict:
+        """The selects (options already marked up) and checkboxes, for the page to lay out by
+        hand: Django's widget templates cost more than the queue's rows (docs/benchmarks.md)."""
+        self._data()
+        selects, checks = [], []
+        for bound in self:
+            if bound.name == "q":
+                continue
+            entry = {"name": bound.html_name, "id": bound.id_for_label, "label": bound.label, "errors": bound.errors}
+            if isinstance(bound.field, forms.BooleanField):
+                checks.append({**entry, "checked": bool(self.is_bound and self.cleaned_data.get(bound.name))})
+                continue
+            current = str(bound.value() or "")
+            choices = bound.field.choices
+            options = ((value, SELECTED if str(value) == current else "", label) for value, label in choices)
+            selects.append({**entry, "options": format_html_join("", '<option value="{}"{}>{}</option>', options)})
+        return {"selects": selects, "checks": checks}
+
+    @property
+    def filtering(self) -> bool:
+        data = self._data()
+        return any(data.get(name) for name in self.filters)
+
+
+class QueueForm(ListForm):
+    """The unit's submitted applications: search box, filters, sort and page size."""
+
+    sorts = SORTS
+    default_sort = DEFAULT_SORT
+    filters = FILTERS
 
     q = forms.CharField(
         label=_("Search"),
@@ -160,16 +238,6 @@ class QueueForm(forms.Form):
     flagged = forms.BooleanField(label=_("Flagged by screening"), required=False)
     waiting = forms.BooleanField(label=_("Waiting on the applicant"), required=False)
     overdue = forms.BooleanField(label=_("Information overdue"), required=False)
-    sort = forms.ChoiceField(
-        label=_("Sort by"), choices=[(k, label) for k, (label, _order) in SORTS.items()], required=False
-    )
-    per_page = forms.TypedChoiceField(
-        label=_("Rows per page"),
-        choices=[(n, n) for n in PAGE_SIZES],
-        coerce=int,
-        required=False,
-        empty_value=DEFAULT_PAGE_SIZE,
-    )
 
     def __init__(self, *args, calls=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,12 +245,6 @@ class QueueForm(forms.Form):
         self.fields["call"].choices = _any([(c.slug, c.title) for c in self.calls])
         self.fields["status"].choices = _any([(s.value, s.label) for s in queue_states()])
         self.search = ParsedSearch()
-
-    def _data(self) -> dict:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return self.cleaned_data
 
     def apply(self, applications: QuerySet) -> QuerySet:
         """The unit's submitted applications as this form filters and sorts them, with the row
@@ -211,44 +273,18 @@ class QueueForm(forms.Form):
             qs = qs.filter(status=Status.MORE_INFO_REQUESTED)
         if data.get("overdue"):
             qs = qs.filter(info_due_at__lt=timezone.now())
-        _label, order = SORTS[data.get("sort") or DEFAULT_SORT]
-        return qs.only(*ROW_FIELDS).order_by(*order)
-
-    def page_size(self) -> int:
-        return self._data().get("per_page") or DEFAULT_PAGE_SIZE
-
-    def controls(self) -> dict:
-        """The selects (options already marked up) and checkboxes, for the page to lay out by
-        hand: Django's widget templates cost more than the queue's rows (docs/benchmarks.md)."""
-        self._data()
-        selects, checks = [], []
-        for bound in self:
-            if bound.name == "q":
-                continue
-            entry = {"name": bound.html_name, "id": bound.id_for_label, "label": bound.label, "errors": bound.errors}
-            if isinstance(bound.field, forms.BooleanField):
-                checks.append({**entry, "checked": bool(self.is_bound and self.cleaned_data.get(bound.name))})
-                continue
-            current = str(bound.value() or "")
-            choices = bound.field.choices
-            options = ((value, SELECTED if str(value) == current else "", label) for value, label in choices)
-            selects.append({**entry, "options": format_html_join("", '<option value="{}"{}>{}</option>', options)})
-        return {"selects": selects, "checks": checks}
-
-    @property
-    def filtering(self) -> bool:
-        data = self._data()
-        return any(data.get(name) for name in FILTERS)
+        return qs.only(*ROW_FIELDS).order_by(*self.order())
 
 
 class CappedPaginator(Paginator):
     """Pages over at most ``COUNT_CAP`` matches, counted with ``LIMIT`` so that the count costs
     the same for a unit of a hundred applications or of a hundred thousand; ``capped`` says
-    there are more (narrow the search or change the sort to reach them)."""
+    there are more (narrow the search or change the sort to reach them). The count is not
+    sorted: any thousand and one matches tell as much as the first ones."""
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
     @cached_property
     def count(self) -> int:

@@ -46,11 +46,11 @@ def dashboard(request):
 
 @login_required
 def workspace(request, slug):
-    """A staff role's workspace; anyone without that role is refused (403)."""
+    """A staff role's workspace; anyone it is not open to is refused (403)."""
     space = BY_SLUG.get(slug)
     if space is None:
         raise Http404
-    if not request.user.has_role(space.role):
+    if not space.open_to(request.user):
         raise PermissionDenied
     if space.url_name:
         return redirect(space.url)

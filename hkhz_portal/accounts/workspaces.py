@@ -1,7 +1,9 @@
 """Each staff role's workspace, declared once for the header, the dashboard and the pages.
 
 A workspace whose pages exist names them by URL name (``url_name``: a string, so this package
-imports no app); the others show a placeholder page that says plainly what is coming.
+imports no app); the others show a placeholder page that says plainly what is coming. A workspace
+belongs to its role, and also to the program officers of the unit kinds it names in ``led_in``:
+a service centre's program officers lead its staff and work its requests with them.
 """
 
 from dataclasses import dataclass
@@ -9,7 +11,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role
+from .roles import CENTRES, Role
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,15 @@ class Workspace:
     #: Whether the dashboard shows the workspace's card: not where a dashboard panel of the same
     #: role already leads there and says more.
     card: bool = True
+    #: Unit kinds whose program officers have the workspace too (they lead those units).
+    led_in: frozenset = frozenset()
+
+    def open_to(self, user) -> bool:
+        """Whether ``user`` has the workspace: by its role, or leading a unit of a kind in ``led_in``."""
+        if user.has_role(self.role):
+            return True
+        leads = bool(self.led_in) and user.has_role(Role.PROGRAM_OFFICER) and user.unit_id is not None
+        return leads and user.unit.kind in self.led_in
 
     @property
     def url(self) -> str:
@@ -60,7 +71,19 @@ WORKSPACES = [
         Role.CENTRE_STAFF,
         _("Service requests"),
         _("Take and complete your centre's service requests within their service level."),
-        _("The service catalogue and request queue arrive with the service centres release."),
+        url_name="programs:centre_queue",
+        led_in=CENTRES,
+    ),
+    Workspace(
+        "centre-dashboard",
+        Role.CENTRE_STAFF,
+        _("Centre dashboard"),
+        _(
+            "Your centre in figures: open requests per staff member, those at risk or breached, response and "
+            "resolution times and the enterprises' ratings per service."
+        ),
+        url_name="programs:centre_dashboard",
+        led_in=CENTRES,
     ),
     Workspace(
         "pipeline",

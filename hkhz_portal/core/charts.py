@@ -13,8 +13,9 @@ A view builds a chart and the page includes its template::
 
 Each row is a label above its bar and the value printed after the bar; the longest bar spans the
 drawing's width less room for the widest value. A stacked chart splits each bar into one segment per
-series (a legend names them) and prints a segment's value inside it where it fits. A chart whose
-values are all zero (or that has no rows) shows its empty message instead.
+series (a legend names them) and prints a segment's value inside it where it fits; its series take
+the palette's colours in order, unless ``colours`` gives each its own (so that "breached" is never
+drawn green). A chart whose values are all zero (or that has no rows) shows its empty message instead.
 """
 
 import unicodedata
@@ -57,7 +58,7 @@ def _as_drawn(value: float) -> str:
 
 @dataclass(frozen=True)
 class Segment:
-    #: Index of the segment's series: its colour is the CSS class ``chart-series-<series>``.
+    #: Index of the segment's series.
     series: int
     name: str
     value: float
@@ -65,6 +66,8 @@ class Segment:
     width: float
     #: The value is drawn inside the segment (stacked charts, where it fits).
     show_value: bool
+    #: The series' colour: the CSS class ``chart-series-<colour>``.
+    colour: int
 
     @property
     def text_x(self) -> float:
@@ -115,6 +118,8 @@ class BarChart:
     height: float
     #: How long the longest bar is: the width less room for the widest value after it.
     plot_width: float
+    #: Each series' colour, an index into the palette (``chart-series-<colour>``).
+    colours: tuple
     width: int = WIDTH
     bar_height: int = BAR_H
     template: str = "includes/charts/bar_chart.html"
@@ -127,6 +132,11 @@ class BarChart:
     def empty(self) -> bool:
         return not any(row.total for row in self.rows)
 
+    @property
+    def legend(self) -> list[tuple[str, int]]:
+        """Each series' name and colour."""
+        return list(zip(self.series, self.colours, strict=True))
+
 
 def stacked_bar_chart(
     *,
@@ -136,12 +146,17 @@ def stacked_bar_chart(
     series: Sequence[str],
     rows: Iterable[tuple[str, Sequence[float]]],
     empty_message: str | None = None,
+    colours: Sequence[int] | None = None,
 ) -> BarChart:
     """Bars split by series: ``rows`` are ``(label, values)`` with one value per series, in the
-    order of ``series`` (at most eight: group the rest, a ninth colour would repeat one)."""
+    order of ``series`` (at most eight: group the rest, a ninth colour would repeat one).
+    ``colours`` gives each series its palette colour (0 to 7), when their order would mislead."""
     series = tuple(series)
     if not 1 <= len(series) <= PALETTE:
         raise ValueError(f"a chart has 1 to {PALETTE} series, not {len(series)}")
+    colours = tuple(range(len(series)) if colours is None else colours)
+    if len(colours) != len(series) or len(set(colours)) != len(colours) or not set(colours) <= set(range(PALETTE)):
+        raise ValueError(f"{colours!r} are not {len(series)} different colours of the palette")
     rows = [(str(label), tuple(values)) for label, values in rows]
     for label, values in rows:
         if len(values) != len(series):
@@ -159,7 +174,7 @@ def stacked_bar_chart(
             if value:
                 x, width = round(float(start) * scale, 2), round(float(value) * scale, 2)
                 fits = len(series) > 1 and text_width(_as_drawn(value)) + 8 <= width
-                segments.append(Segment(index, series[index], value, x, width, fits))
+                segments.append(Segment(index, series[index], value, x, width, fits, colours[index]))
                 start += value
         drawn.append(
             Row(
@@ -180,6 +195,7 @@ def stacked_bar_chart(
         empty_message=empty_message or _("Nothing to show yet."),
         height=max(len(drawn) * ROW_H - ROW_GAP, 0),
         plot_width=round(plot_width, 2),
+        colours=colours,
     )
 
 

@@ -19,7 +19,7 @@ from ..answers import list_separator
 from ..models import ClockName, Service, Weekday
 from . import sla
 from .services import clock_level
-from .workflow import FINAL_STATES, OPEN_STATES, TRANSITIONS, State
+from .workflow import CENTRE_STATE_LABELS, FINAL_STATES, OPEN_STATES, TRANSITIONS, State
 
 
 def fee(service: Service) -> str:
@@ -98,13 +98,6 @@ def closed_days_note(calendar: str) -> str:
 
 
 MINUTE = datetime.timedelta(minutes=1)
-
-#: The states as the centre reads them: the enterprise reads "Waiting on you" where the centre
-#: reads "Waiting on the enterprise".
-CENTRE_STATE_LABELS = {
-    **dict(State.choices),
-    State.WAITING_ON_CLIENT: gettext_lazy("Waiting on the enterprise"),
-}
 
 CLOCK_STATES = {
     sla.ClockState.RUNNING: gettext_lazy("Running"),

@@ -181,3 +181,9 @@ def attachment_of(request: ServiceRequest, pk: int, *, internal: bool) -> Reques
     if attachment is None:
         raise Http404
     return attachment
+
+
+def centre_services(unit_id) -> QuerySet[Service]:
+    """Every service of the centre, withdrawn ones too (their requests are still worked), in the
+    catalogue's order, with their policy."""
+    return Service.objects.filter(unit_id=unit_id).select_related("sla_policy").order_by("order", "slug")

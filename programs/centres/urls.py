@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import centre, client
+from .views import centre, client, queue
 
 #: The enterprise's own request.
 MINE = "requests/<ref:reference>/"
@@ -20,6 +20,8 @@ urlpatterns = [
     path(MINE + "cancel/", client.my_request_cancel, name="my_request_cancel"),
     path(MINE + "rate/", client.my_request_rate, name="my_request_rate"),
     path(MINE + "attachments/<int:pk>/", client.my_request_download, name="my_request_download"),
+    path("staff/requests/", queue.queue, name="centre_queue"),
+    path("staff/requests/dashboard/", queue.dashboard, name="centre_dashboard"),
     path(C, centre.request_page, name="centre_request"),
     path(C + "take/", centre.request_take, name="centre_request_take"),
     path(C + "assign/", centre.request_assign, name="centre_request_assign"),

@@ -52,6 +52,13 @@ STATE_HELP = {
     State.CANCELLED: _("Cancelled, with the reason given."),
 }
 
+#: The states as the centre's pages name them, where the enterprise's wording ("Waiting on you")
+#: would say the opposite to the centre's staff.
+CENTRE_STATE_LABELS = {
+    **dict(State.choices),
+    State.WAITING_ON_CLIENT: _("Waiting on the enterprise"),
+}
+
 #: Settled: nothing more happens to the request.
 FINAL_STATES = frozenset({State.COMPLETED, State.CANCELLED})
 #: The service clock is paused in these.

@@ -25,10 +25,13 @@ def test_each_role_reaches_its_dashboard(client, role):
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("space", WORKSPACES, ids=lambda w: w.slug)
 def test_workspace_matrix(client, role, space):
-    """Every role opens its own workspace and is refused (403) on every other role's."""
-    client.force_login(user_with_role(role))
+    """Every role opens its own workspace and is refused (403) on every other role's; a program
+    officer of a service centre (where ``user_with_role`` puts one) opens the centre's too."""
+    user = user_with_role(role)
+    client.force_login(user)
     response = client.get(space.url)
-    expected = 200 if space.role == role else 403
+    leads_it = role == Role.PROGRAM_OFFICER and user.unit.kind in space.led_in
+    expected = 200 if space.role == role or leads_it else 403
     assert response.status_code == expected
     if expected == 403:
         assert "You do not have access to this page" in response.content.decode()
@@ -43,6 +46,17 @@ def test_only_admins_reach_the_admin_site(client, role):
     else:
         assert response.status_code == 302
         assert "login" in response["Location"]
+
+
+@pytest.mark.parametrize("space", [w for w in WORKSPACES if w.led_in], ids=lambda w: w.slug)
+def test_a_program_officer_of_the_platform_does_not_have_the_centres_workspaces(client, space):
+    user = user_with_role(Role.PROGRAM_OFFICER)
+    user.unit = UnitFactory(code="platform", kind=UnitKind.PLATFORM)
+    user.save(update_fields=["unit"])
+    client.force_login(user)
+    assert client.get(space.url).status_code == 403
+    assert client.get(reverse("workspace", args=[space.slug])).status_code == 403
+    assert f'href="{space.url}"' not in client.get(reverse("dashboard")).content.decode()
 
 
 def test_header_shows_only_the_users_own_workspaces(client):

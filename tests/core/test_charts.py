@@ -179,6 +179,30 @@ def test_a_stacked_chart_has_a_legend_and_a_total_column():
     assert "Admitted: 6" in [rect.find(f"{SVG}title").text for rect in svg.iter(f"{SVG}rect")]
 
 
+def test_a_stacked_chart_may_give_its_series_their_colours():
+    chart = stacked_bar_chart(
+        name="clocks",
+        title="Open requests",
+        label_heading="Staff member",
+        series=["On time", "At risk", "Breached"],
+        rows=[("Ada", [1, 0, 2])],
+        colours=[0, 4, 1],
+    )
+    html = render(chart)
+    legend = re.search(r'<ul class="chart-legend" aria-hidden="true">.*?</ul>', html, re.S).group()
+    for colour, name in ((0, "On time"), (4, "At risk"), (1, "Breached")):
+        assert f'<span class="chart-swatch chart-series-{colour}"></span>{name}' in legend
+    assert [rect.get("class") for rect in svg_of(html).iter(f"{SVG}rect")] == ["chart-series-0", "chart-series-1"]
+    # The table keeps the series' order.
+    assert table_of(html)[0] == ["Staff member", "On time", "At risk", "Breached", "Total"]
+
+
+@pytest.mark.parametrize("colours", [[0, 1], [0, 1, 1], [0, 1, PALETTE]])
+def test_colours_are_one_different_colour_of_the_palette_per_series(colours):
+    with pytest.raises(ValueError, match="colours of the palette"):
+        stacked_bar_chart(name="s", title="t", label_heading="l", series=["a", "b", "c"], rows=[], colours=colours)
+
+
 def test_an_empty_chart_says_so_instead_of_drawing():
     html = render(load([], empty_message="No reviewer has an application yet."))
     assert "No reviewer has an application yet." in html and "Reviewer load" in html

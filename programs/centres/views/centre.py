@@ -24,7 +24,7 @@ from hkhz_portal.core.forms import act_on_form
 from .. import display, selectors, services, sla
 from ..downloads import attachment_response
 from ..staff_forms import STEP_FORMS, AssignForm, MessageForm, StepDoneForm
-from ..workflow import OPEN_STATES, STATE_HELP, TRANSITIONS, WORKFLOW, Side
+from ..workflow import CENTRE_STATE_LABELS, OPEN_STATES, STATE_HELP, TRANSITIONS, WORKFLOW, Side
 
 
 def _page(service_request, fragment="") -> HttpResponseRedirect:
@@ -63,7 +63,7 @@ def _render(request, service_request, *, bound=None, status=200):
         "programs/centres/staff/request.html",
         {
             "service_request": service_request,
-            "state_label": display.CENTRE_STATE_LABELS[service_request.state],
+            "state_label": CENTRE_STATE_LABELS[service_request.state],
             "state_help": STATE_HELP[service_request.state],
             "documents": list(selectors.request_documents(service_request)),
             "clocks": display.clock_views(clocks),
