@@ -42,8 +42,8 @@ OTHER_LABELS = {
     ThreadEventKind.INTERNAL_NOTE: _("An internal note on a service request"),
     ThreadEventKind.ASSIGNED: _("A service request was assigned"),
     ThreadEventKind.RATED: _("A service request was rated"),
-    SLAEventKind.AT_RISK: _("A service request's SLA is at risk"),
-    SLAEventKind.BREACHED: _("A service request's SLA was breached"),
+    SLAEventKind.AT_RISK: _("A service request is at risk of missing its SLA"),
+    SLAEventKind.BREACHED: _("A service request missed its SLA"),
 }
 
 #: What the enterprise reads of each step the centre takes: the title, then the body.
