@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from enterprises.choices import DocumentType
 from enterprises.templatetags.enterprise_format import money
 from hkhz_portal.core.calendars import Calendar
+from hkhz_portal.core.i18n import language_variant
 
 from ..answers import list_separator
 from ..models import ClockName, Service, Weekday
@@ -87,6 +88,14 @@ def working_hours(policy: sla.Policy) -> list[HoursRow]:
             )
         )
     return rows
+
+
+def hours_in_words(policy: sla.Policy) -> str:
+    """The policy's week in one sentence: "Business hours: Monday to Friday 09:00–12:30,
+    13:30–18:00." (in the reader's language and punctuation)."""
+    between_days = "; " if language_variant() == "en" else "；"
+    week = between_days.join(f"{row.days} {list_separator().join(row.periods)}" for row in working_hours(policy))
+    return _("Business hours: %(week)s.") % {"week": week}
 
 
 def closed_days_note(calendar: str) -> str:

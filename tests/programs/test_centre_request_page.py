@@ -537,7 +537,7 @@ def test_the_clocks_of_a_request_with_pauses(client, staff, fresh, monkeypatch):
     text = text_of(response)
     assert "Paused: waiting on a third party" in text and "A bank" in text and "HSBC KYC" in text
     assert 'datetime="2025-03-11T12:30:00+08:00"' in response.content.decode()
-    assert "Monday to Friday 09:00–12:30, 13:30–18:00" in text
+    assert "Business hours: Monday to Friday 09:00–12:30, 13:30–18:00." in text
     # The checklist: the first step (8 h) was due on Monday evening and is overdue; the second
     # (32 h) is due on Thursday evening.
     steps = response.context["steps"]

@@ -69,7 +69,7 @@ def _render(request, service_request, *, bound=None, status=200):
             "clocks": display.clock_views(clocks),
             "paused_on_client": display.duration(clocks.paused_on_client),
             "paused_on_third_party": display.duration(clocks.paused_on_third_party),
-            "business_hours": display.working_hours(policy),
+            "business_hours": display.hours_in_words(policy),
             "calendar_rule": display.closed_days_note(policy.calendar),
             "log": display.log_rows(policy, log, now),
             "steps": steps,
