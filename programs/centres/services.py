@@ -453,39 +453,52 @@ def rating_token(request: ServiceRequest) -> str:
     return signing.dumps({"r": request.pk, "n": request.rating_nonce.hex}, salt=RATING_SALT, compress=True)
 
 
+def _bad_link() -> DomainError:
+    return DomainError(_("This rating link is not valid or has expired."), code="bad_link", status=404)
+
+
 def request_for_rating(token: str) -> ServiceRequest:
     """The request a rating link is for; a forged, expired or spent link is refused."""
     try:
         data = signing.loads(token, salt=RATING_SALT, max_age=RATING_LINK_MAX_AGE)
     except signing.BadSignature as error:
-        raise DomainError(_("This rating link is not valid or has expired."), code="bad_link", status=404) from error
+        raise _bad_link() from error
     request = ServiceRequest.objects.select_related("service").filter(pk=data.get("r")).first()
     if request is None or request.rating_nonce.hex != data.get("n"):
-        raise DomainError(_("This rating link is not valid or has expired."), code="bad_link", status=404)
+        raise _bad_link()
     return request
 
 
+def _score(score) -> int:
+    """A rating's score: a whole number from 1 to 5, or its digits as a form sends them; anything
+    else (a word, a fraction, nothing) is refused on ``score``, never a server error."""
+    if isinstance(score, str) and score.strip().isdigit():
+        score = int(score)
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise DomainError(_("Choose from 1 to 5 stars."), code="bad_score", field="score")
+    return score
+
+
 @transaction.atomic(durable=True)
-def rate(*, request: ServiceRequest, score: int, comment: str = "", actor=None, token: str | None = None):
-    """The enterprise rates a completed request once: a member signed in, or anyone holding the
-    request's link (``token``)."""
+def rate(*, request: ServiceRequest, score, comment: str = "", actor=None, token: str | None = None):
+    """The enterprise rates a completed request once, ``score`` from 1 to 5: a member signed in,
+    or anyone holding the request's link (``token``)."""
     request = _lock(request)
     if token is not None:
         if request_for_rating(token).pk != request.pk:
-            raise DomainError(_("This rating link is not valid or has expired."), code="bad_link", status=404)
+            raise _bad_link()
     elif actor is None or not is_member(actor, request.enterprise_id):
         raise _forbidden(_("Only the enterprise rates the service it received."))
     if request.state != State.COMPLETED:
         raise DomainError(_("Only a completed request can be rated."), code="not_completed", status=409)
     if ServiceRating.objects.filter(request=request).exists():
         raise DomainError(_("This request has already been rated. Thank you!"), code="already_rated", status=409)
-    if not 1 <= int(score) <= 5:
-        raise DomainError(_("Choose from 1 to 5 stars."), code="bad_score", field="score")
+    score = _score(score)
     # The request's row is locked: a second rating waits for this one and then finds it.
     rating = ServiceRating.objects.create(
         request=request,
-        score=int(score),
-        comment=comment.strip(),
+        score=score,
+        comment=(comment or "").strip(),
         rated_by=actor if actor is not None and actor.is_authenticated else None,
         by_link=token is not None,
     )

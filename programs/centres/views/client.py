@@ -371,15 +371,7 @@ def my_request_rate(request, reference):
     service_request = selectors.request_for_client(request.user, reference)
     form = RatingForm(request.POST)
     if form.is_valid():
-        rated = call_service(
-            form,
-            lambda: services.rate(
-                request=service_request,
-                score=form.cleaned_data["score"],
-                comment=form.cleaned_data["comment"],
-                actor=request.user,
-            ),
-        )
+        rated = call_service(form, lambda: form.rate(service_request, actor=request.user))
         if rated is not None:
             messages.success(request, _("Thank you for rating the service."))
             return redirect("programs:my_request", reference=reference)
@@ -420,15 +412,7 @@ def rating_link(request, token):
             return ratelimit.respond_429(request)
         if form.is_valid():
             try:
-                rated = call_service(
-                    form,
-                    lambda: services.rate(
-                        request=service_request,
-                        score=form.cleaned_data["score"],
-                        comment=form.cleaned_data["comment"],
-                        token=token,
-                    ),
-                )
+                rated = call_service(form, lambda: form.rate(service_request, token=token))
             except DomainError as error:  # spent meanwhile: a 404, not a form error
                 return _link_refused(request, error)
             if rated is not None:
