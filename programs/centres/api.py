@@ -281,7 +281,8 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    """A message of the thread; ``internal`` (a staff-only note) is given to the centre only."""
+    """A message of the thread; ``internal`` (a staff-only note) is given to the centre only.
+    Its context says whose side reads it (``centre_side``) and the request's ``reference``."""
 
     author = serializers.CharField(source="author.full_name", allow_null=True)
     internal = serializers.BooleanField(
@@ -296,12 +297,16 @@ class MessageSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(docs.AttachmentShape(many=True))
     def get_attachments(self, message):
+        # The reader's own page serves the file: the centre's reads internal notes' files too.
+        page = "programs:centre_request_download" if self.context["centre_side"] else "programs:my_request_download"
+        absolute = self.context["request"].build_absolute_uri
         return [
             {
                 "id": a.pk,
                 "name": a.name,
                 "size": a.version.size if a.version_id else a.size,
                 "from_library": a.version_id is not None,
+                "download_url": absolute(reverse(page, args=[self.context["reference"], a.pk])),
             }
             for a in message.attachments.all()
         ]
@@ -416,7 +421,8 @@ class ServiceRequestDetailSerializer(ServiceRequestSerializer):
     def get_messages(self, request):
         centre_side = self._centre_side(request)
         thread = selectors.thread(request, internal=centre_side)
-        return MessageSerializer(thread, many=True, context={**self.context, "centre_side": centre_side}).data
+        context = {**self.context, "centre_side": centre_side, "reference": request.reference}
+        return MessageSerializer(thread, many=True, context=context).data
 
     @extend_schema_field(docs.RatingShape(allow_null=True))
     def get_rating(self, request):
@@ -509,6 +515,18 @@ class TransitionSerializer(serializers.Serializer):
         return data
 
 
+class RatingSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5, help_text="From 1 (very poor) to 5 (excellent).")
+    comment = serializers.CharField(
+        max_length=MESSAGE_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[validate_multiline_text],
+        help_text="The centre reads it.",
+    )
+
+
 class RequestFilterSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=State.choices, required=False)
     service = serializers.SlugField(max_length=50, required=False, help_text="A service's short name.")
@@ -561,6 +579,15 @@ class RequestFilterSerializer(serializers.Serializer):
         responses={201: ServiceRequestDetailSerializer},
         examples=docs.MESSAGE,
     ),
+    rating=extend_schema(
+        summary="Rate a completed request",
+        description="Once, by a member of the request's enterprise: a score from 1 to 5 and a comment the centre "
+        "reads. 201 with the request and its `rating`; a request not completed is 409, as is a second rating.",
+        tags=["service-requests"],
+        request=RatingSerializer,
+        responses={201: ServiceRequestDetailSerializer},
+        examples=docs.RATING,
+    ),
     transitions=extend_schema(
         summary="Take a step on a request",
         description="One of the steps the request's `actions` offer you: the centre's staff accept, start work, "
@@ -580,7 +607,8 @@ class ServiceRequestViewSet(
 
     ``POST`` (``{"service": slug, "enterprise": reference, "details": …, "documents": [ids]}``)
     requests a service; ``…/messages/`` writes in the thread; ``…/transitions/`` takes a step
-    of the workflow. Another enterprise's or centre's request is 404."""
+    of the workflow; ``…/rating/`` rates a completed one. Another enterprise's or centre's
+    request is 404."""
 
     permission_classes = [NotForPartners, ScopePermission, IsAuthenticated]
     pagination_class = CursorPage
@@ -633,6 +661,7 @@ class ServiceRequestViewSet(
             "create": RequestServiceSerializer,
             "messages": PostMessageSerializer,
             "transitions": TransitionSerializer,
+            "rating": RatingSerializer,
         }.get(self.action, ServiceRequestDetailSerializer)
 
     def _input(self, request):
@@ -690,3 +719,10 @@ class ServiceRequestViewSet(
         else:
             services.take_step(actor=request.user, request=service_request, **data)
         return self._show(service_request)
+
+    @action(detail=True, methods=["post"])
+    def rating(self, request, reference=None):
+        service_request = self.get_object()
+        data = self._input(request)
+        services.rate(request=service_request, score=data["score"], comment=data["comment"], actor=request.user)
+        return self._show(service_request, status.HTTP_201_CREATED)
