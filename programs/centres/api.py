@@ -456,6 +456,15 @@ def _documents_field():
     )
 
 
+def _expected_state_field():
+    return serializers.ChoiceField(
+        choices=State.choices,
+        required=False,
+        default=None,
+        help_text="The state you saw: if the request moved since, the answer is 409.",
+    )
+
+
 class RequestServiceSerializer(serializers.Serializer):
     service = LookupField(
         pattern=SLUG_REGEX,
@@ -474,12 +483,7 @@ class PostMessageSerializer(serializers.Serializer):
         default=False, help_text="A staff-only note (centre staff only): the enterprise never sees it."
     )
     documents = _documents_field()
-    expected_state = serializers.ChoiceField(
-        choices=State.choices,
-        required=False,
-        default=None,
-        help_text="The state you saw: if the request moved since, the answer is 409.",
-    )
+    expected_state = _expected_state_field()
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -502,12 +506,7 @@ class TransitionSerializer(serializers.Serializer):
         default="",
         help_text="Whom the request waits on (wait_third_party).",
     )
-    expected_state = serializers.ChoiceField(
-        choices=State.choices,
-        required=False,
-        default=None,
-        help_text="The state you saw: if the request moved since, the answer is 409.",
-    )
+    expected_state = _expected_state_field()
 
     def validate(self, data):
         if data["name"] == "ask_client" and not data["note"].strip():

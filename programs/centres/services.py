@@ -121,17 +121,7 @@ def recompute_clocks(request: ServiceRequest, *, now=None) -> sla.Clocks:
         setattr(request, f"{name}_risk_at", clock.at_risk_at)
         setattr(request, f"{name}_due_at", clock.due_at)
     request.resolution_left = int(clocks.resolution.left.total_seconds())
-    request.save(
-        update_fields=[
-            "response_level",
-            "response_risk_at",
-            "response_due_at",
-            "resolution_level",
-            "resolution_risk_at",
-            "resolution_due_at",
-            "resolution_left",
-        ]
-    )
+    request.save(update_fields=ServiceRequest.CLOCK_FIELDS)
     return clocks
 
 

@@ -30,6 +30,7 @@ from enterprises.uploads import refused_upload
 from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.forms import call_service
+from hkhz_portal.core.pagination import page_query
 
 from .. import selectors, services
 from ..display import business_hours, closed_days_note, documents_needed, fee, sla_in_words, working_hours
@@ -246,13 +247,11 @@ def my_requests(request):
     found = selectors.client_request_list(request.user, state=state)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "rows": [(item, _next_due(item, now)) for item in page.object_list],
-        "query": query.urlencode(),
+        "query": page_query(request),
         "filtered": bool(state),
     }
     return render(request, "programs/centres/my_requests.html", context)
