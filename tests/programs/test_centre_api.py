@@ -21,7 +21,7 @@ from programs.models import ServiceCategory, ServiceRequest
 from tests.factories import api_key
 from tests.files import pdf
 
-from .centre_factories import ServiceFactory, client_of_new_enterprise, hk_centre, hz_centre, requested, staff_of
+from .centre_factories import ServiceFactory, client_of_new_enterprise, hz_centre, requested, staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +43,6 @@ def licence(user):
     """A business licence in the library of the user's enterprise."""
     upload = SimpleUploadedFile("licence.pdf", pdf(), content_type="application/pdf")
     return upload_document(enterprise_of(user), upload, actor=user, doc_type="business_licence").document
-
-
-@pytest.fixture
-def centre():
-    return hk_centre()
 
 
 @pytest.fixture

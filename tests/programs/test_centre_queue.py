@@ -15,7 +15,7 @@ from programs.centres.workflow import State
 from programs.models import ClockLevel, ServiceRequest
 from tests.factories import EnterpriseFactory, UnitFactory, member_of, user_with_role
 
-from .centre_factories import ServiceFactory, hk_centre, hz_centre, requested, staff_of
+from .centre_factories import ServiceFactory, hz_centre, requested, staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +38,6 @@ def update(request, **columns) -> ServiceRequest:
     ServiceRequest.objects.filter(pk=request.pk).update(**columns)
     request.refresh_from_db()
     return request
-
-
-@pytest.fixture
-def centre():
-    return hk_centre()
 
 
 @pytest.fixture

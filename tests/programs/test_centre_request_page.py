@@ -24,7 +24,6 @@ from .centre_factories import (
     PATHS,
     ServiceFactory,
     client_of_new_enterprise,
-    hk_centre,
     hz_centre,
     moved_to,
     requested,
@@ -42,21 +41,6 @@ def page(service_request):
 
 def action(service_request, name):
     return reverse("programs:centre_request_action", args=[service_request.reference, name])
-
-
-@pytest.fixture
-def centre():
-    return hk_centre()
-
-
-@pytest.fixture
-def staff(centre):
-    return staff_of(centre, full_name="Staff Lam")
-
-
-@pytest.fixture
-def lead(centre):
-    return staff_of(centre, lead=True, full_name="Lead Ho")
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from .centre_factories import (
     PATHS,
     ServiceFactory,
     client_of_new_enterprise,
-    hk_centre,
     hz_centre,
     moved_to,
     requested,
@@ -34,21 +33,6 @@ STEPS = [name for name in TRANSITIONS if name not in ("request", "client_answere
 CENTRE_STEPS = [t.name for t in TRANSITIONS.values() if t.by == Side.CENTRE]
 #: The centre's steps that ``take_step`` takes (asking the enterprise goes with its message).
 TAKEN_STEPS = [name for name in CENTRE_STEPS if name != "ask_client"]
-
-
-@pytest.fixture
-def centre():
-    return hk_centre()
-
-
-@pytest.fixture
-def staff(centre):
-    return staff_of(centre, full_name="Staff Lam")
-
-
-@pytest.fixture
-def lead(centre):
-    return staff_of(centre, lead=True, full_name="Lead Ho")
 
 
 def new_request(centre):
