@@ -77,6 +77,12 @@ def _may_act(side: Side, user, request: ServiceRequest) -> bool:
     return is_centre_member(user, request.unit_id)
 
 
+def _require_open(request: ServiceRequest, message=None) -> None:
+    """Refuse (409) to act on a closed request: nothing more happens to it."""
+    if request.state in FINAL_STATES:
+        raise DomainError(message or _("This request is closed."), code="request_closed", status=409)
+
+
 def _lock(request: ServiceRequest) -> ServiceRequest:
     return (
         ServiceRequest.objects.select_for_update(of=("self",))
@@ -322,10 +328,7 @@ def _post(request, *, actor, body, internal=False, uploads=(), library=(), step=
         raise _forbidden(_("Only the centre writes internal notes."))
     if library and from_centre:
         raise _forbidden(_("Only the enterprise attaches its library's documents."))
-    if request.state in FINAL_STATES:
-        raise DomainError(
-            _("This request is closed: start a new one if you need more."), code="request_closed", status=409
-        )
+    _require_open(request, _("This request is closed: start a new one if you need more."))
     body = body.strip()
     if not body:
         raise DomainError(_("Write a message."), code="message_required", field="body")
@@ -401,8 +404,7 @@ def assign(*, actor, request: ServiceRequest, assignee) -> ServiceRequest:
         raise _forbidden(_("Only the centre's lead gives requests to others; you can take one yourself."))
     if not centre_staff(request.unit_id).filter(pk=assignee.pk).exists():
         raise DomainError(_("Choose a member of this centre's staff."), code="not_centre_staff", field="assignee")
-    if request.state in FINAL_STATES:
-        raise DomainError(_("This request is closed."), code="request_closed", status=409)
+    _require_open(request)
     previous = request.assignee_id
     if previous == assignee.pk:
         return request
@@ -426,8 +428,7 @@ def set_step_done(*, actor, request: ServiceRequest, step_id: int, done: bool) -
     request = _lock(request)
     if not is_centre_member(actor, request.unit_id):
         raise _forbidden()
-    if request.state in FINAL_STATES:
-        raise DomainError(_("This request is closed."), code="request_closed", status=409)
+    _require_open(request)
     step = request.steps.filter(pk=step_id).first()
     if step is None:
         raise DomainError(_("This request has no such step."), code="unknown_step", status=404)
