@@ -59,21 +59,12 @@ def current_versions(enterprise, document_ids) -> list[DocumentVersion]:
     """The current version of each of ``enterprise``'s documents named by id (as the enterprises
     API lists them); an id that is not one of its documents is refused."""
     ids = set(document_ids)
-    versions = (
-        DocumentVersion.objects.filter(
-            document_id__in=ids, document__enterprise=enterprise, document__withdrawn_at__isnull=True
-        )
-        .select_related("document")
-        .order_by("document_id", "-number")
-    )
-    current = {}
-    for version in versions:
-        current.setdefault(version.document_id, version)
-    if set(current) != ids:
-        raise DomainError(
-            _("Attach only your enterprise's own documents."), code="unknown_document", status=400, field="documents"
-        )
-    return list(current.values())
+    if not ids:
+        return []
+    current = [version for version in selectors.library_versions(enterprise) if version.document_id in ids]
+    if {version.document_id for version in current} != ids:
+        raise services.foreign_documents()
+    return current
 
 
 # --- The catalogue -------------------------------------------------------------------------------------

@@ -201,6 +201,13 @@ def _least_loaded(unit_id):
     )
 
 
+def foreign_documents() -> DomainError:
+    """The refusal of documents that are not the enterprise's own current ones."""
+    return DomainError(
+        _("Attach only your enterprise's own documents."), code="unknown_document", status=400, field="documents"
+    )
+
+
 def _documents(enterprise, versions) -> list[DocumentVersion]:
     """The versions given, if each is the current version of one of the enterprise's documents."""
     versions = list(versions)
@@ -211,9 +218,7 @@ def _documents(enterprise, versions) -> list[DocumentVersion]:
         ).values_list("pk", flat=True)
     )
     if found != ids:
-        raise DomainError(
-            _("Attach only your enterprise's own documents."), code="unknown_document", status=400, field="documents"
-        )
+        raise foreign_documents()
     return versions
 
 
