@@ -30,8 +30,6 @@ import argparse
 import datetime
 import os
 import random
-import re
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -44,7 +42,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.template import Context, Engine  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 from django.urls import include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.views.decorators.http import require_GET  # noqa: E402
@@ -315,26 +313,6 @@ def bare(request):
 urlpatterns = [path("bench/bare/", bare), path("", include("hkhz_portal.urls"))]
 
 
-def measure(client, scenarios, repeat) -> dict:
-    times = directory.request_times(client, scenarios, repeat)
-    results = {}
-    for label, url, params in scenarios:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url, params)
-        html = response.content.decode()
-        count = re.search(r'<p class="result-count"[^>]*>\s*((?:More than )?[\d,]+)', html) or re.search(
-            r"<p>(\d+)</p>", html
-        )
-        results[label] = {
-            "median": statistics.median(times[label]),
-            "p95": statistics.quantiles(times[label], n=20)[-1],
-            "queries": len(queries),
-            "rows": len(re.findall(r'href="/staff/requests/SRV-', html)),
-            "matches": count.group(1) if count else "",
-        }
-    return results
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
@@ -379,7 +357,7 @@ def main():
             ("Dashboard", dashboard, {}),
         ]
         load_before = os.getloadavg()[0]
-        results = measure(client, scenarios, args.repeat)
+        results = directory.measure_queue(client, scenarios, args.repeat, row_href="/staff/requests/SRV-")
 
     centre_requests = in_centre.count()
     bare = results[scenarios[0][0]]["median"]

@@ -216,6 +216,28 @@ def measure(client, scenarios, repeat):
     return results
 
 
+def measure_queue(client, scenarios, repeat, *, row_href: str) -> dict:
+    """Time every scenario of a staff queue (``request_times``), then count one request's queries,
+    its rows (links starting ``row_href``) and the matches it says it found (capped or not)."""
+    times = request_times(client, scenarios, repeat)
+    results = {}
+    for label, url, params in scenarios:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, params)
+        html = response.content.decode()
+        count = re.search(r'<p class="result-count"[^>]*>\s*((?:More than )?[\d,]+)', html) or re.search(
+            r"<p>(\d+)</p>", html
+        )
+        results[label] = {
+            "median": statistics.median(times[label]),
+            "p95": statistics.quantiles(times[label], n=20)[-1],
+            "queries": len(queries),
+            "rows": html.count(f'href="{row_href}'),
+            "matches": count.group(1) if count else "",
+        }
+    return results
+
+
 def database_description() -> str:
     if connection.vendor == "sqlite":
         import sqlite3

@@ -26,8 +26,6 @@ import argparse  # noqa: E402
 import datetime  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
-import re  # noqa: E402
-import statistics  # noqa: E402
 import time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +39,7 @@ import opencc  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.template import Context, Engine  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 from django.urls import include, path, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.views.decorators.http import require_GET  # noqa: E402
@@ -218,35 +216,6 @@ def bare(request):
 urlpatterns = [path("bench/bare/", bare), path("", include("hkhz_portal.urls"))]
 
 
-def measure(client, scenarios, repeat):
-    for _label, url, params in scenarios:
-        for _ in range(3):
-            response = client.get(url, params)
-            assert response.status_code == 200, (url, params, response.status_code)
-    times = {label: [] for label, _url, _params in scenarios}
-    for _ in range(repeat):
-        for label, url, params in scenarios:
-            start = time.perf_counter()
-            client.get(url, params)
-            times[label].append((time.perf_counter() - start) * 1000)
-    results = {}
-    for label, url, params in scenarios:
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url, params)
-        html = response.content.decode()
-        count = re.search(r'<p class="result-count"[^>]*>\s*((?:More than )?[\d,]+)', html) or re.search(
-            r"<p>(\d+)</p>", html
-        )
-        results[label] = {
-            "median": statistics.median(times[label]),
-            "p95": statistics.quantiles(times[label], n=20)[-1],
-            "queries": len(queries),
-            "rows": len(re.findall(r'href="/staff/applications/HKSP-', html)),
-            "matches": count.group(1) if count else "",
-        }
-    return results
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=30)
@@ -284,7 +253,7 @@ def main():
             ("Application page", reverse("programs:staff_application", args=[sample.reference]), {}),
         ]
         load_before = os.getloadavg()[0]
-        results = measure(client, scenarios, args.repeat)
+        results = directory.measure_queue(client, scenarios, args.repeat, row_href="/staff/applications/HKSP-")
 
     bare_median = results[scenarios[0][0]]["median"]
     print(f"## Officer queue benchmark: {count:,} applications, {args.repeat} requests per row\n")

@@ -1,6 +1,7 @@
-"""Upload forms of the documents page, and the upload fields other pages' forms share. The file
-is checked by content here, so the user sees why it was refused on the file field; the service
-checks again before writing anything."""
+"""Upload forms of the documents page, and the upload pieces every page's forms share: the field
+taking several files (``UploadsField``) and the refusal of an upload too large to receive
+(``RefusedUploadMixin``). A file is checked by content here, so the user sees why it was refused
+on its field; the service checks again before writing anything."""
 
 from django import forms
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from hkhz_portal.core.forms import MultipleFileInput
 from hkhz_portal.core.validators import validate_plain_text
 
 from ..choices import DocumentType
@@ -43,8 +45,11 @@ class RefusedUploadMixin:
             self.errors[field] = self.error_class(self.upload_refused.messages)
 
 
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
+def _files_help() -> str:
+    return _("Optional. %(types)s, up to %(limit)s each.") % {
+        "types": ALLOWED_LABEL,
+        "limit": filesizeformat(settings.DOCUMENT_MAX_UPLOAD_BYTES),
+    }
 
 
 class UploadsField(forms.FileField):
@@ -53,12 +58,15 @@ class UploadsField(forms.FileField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", lazy(_file_help, str)())
-        super().__init__(widget=MultipleFileInput(attrs={"accept": ACCEPT, "multiple": True}), **kwargs)
+        kwargs.setdefault("help_text", lazy(_files_help, str)())
+        super().__init__(widget=MultipleFileInput(attrs={"accept": ACCEPT}), **kwargs)
 
     def clean(self, data, initial=None):
-        uploads = [super(UploadsField, self).clean(upload, initial) for upload in (data or [])]
-        uploads = [upload for upload in uploads if upload]
+        files = [upload for upload in data if upload] if isinstance(data, list | tuple) else [data] if data else []
+        if not files:
+            super().clean(None, initial)  # "required", when it is
+            return []
+        uploads = [super(UploadsField, self).clean(upload, initial) for upload in files]
         problems = []
         for upload in uploads:
             try:

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from hkhz_portal.core.pagination import page_query
+
 from .. import selectors
 from ..choices import ExportKind, HangzhouDistrict, Kind, Residency, Sector, Stage
 from ..forms.directory import DirectorySearchForm
@@ -43,8 +45,6 @@ def directory(request):
         form.is_valid()  # invalid parts fall back to defaults; their errors are shown on the form
     filters = form.filters()
     page = Paginator(selectors.directory(**filters), form.page_size()).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "enterprises/directory.html",
@@ -52,7 +52,7 @@ def directory(request):
             "form": form,
             "page": page,
             "rows": _with_labels(page.object_list),
-            "query": query.urlencode(),
+            "query": page_query(request),
             "searching": any(filters.values()),
         },
     )

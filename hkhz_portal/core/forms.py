@@ -1,5 +1,5 @@
 """Form helpers every app shares: the one way a page shows a service's refusal of what a form sent,
-and the date picker."""
+the date picker and the input taking several files."""
 
 from django import forms
 from django.contrib import messages
@@ -86,24 +86,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(forms.FileInput):
+    """A file input that takes several files at once."""
+
     allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (none when not ``required``); each is cleaned, and checked by
-    the field's ``validators``, as a single file field's would be."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = [file for file in data if file] if isinstance(data, list | tuple) else [data] if data else []
-        if not files:
-            super().clean(None, initial)  # "required" when it is
-            return []
-        cleaned = []
-        for file in files:
-            cleaned.append(super().clean(file, initial))
-        return cleaned

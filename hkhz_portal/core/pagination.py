@@ -1,4 +1,5 @@
-"""Cursor pagination for the API's large lists, stable under inserts and deletes.
+"""Cursor pagination for the API's large lists, stable under inserts and deletes (and, last, the
+query string an HTML list's page links carry).
 
 DRF's CursorPagination remembers the first ordering field of the last row and an offset among the
 rows that share its value: a row inserted among those shifts the offset, and a row is then seen
@@ -200,3 +201,11 @@ def _column(model, name: str):
     if field is None or not field.concrete or field.is_relation or field.null:
         raise ImproperlyConfigured(f"CursorPage cannot order {model.__name__} by {name!r}: use a non-null column.")
     return field
+
+
+def page_query(request) -> str:
+    """An HTML list's query string without its page number, for the pagination links to add
+    theirs to (``includes/pagination.html``): the search and filters carry from page to page."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -59,21 +59,12 @@ def current_versions(enterprise, document_ids) -> list[DocumentVersion]:
     """The current version of each of ``enterprise``'s documents named by id (as the enterprises
     API lists them); an id that is not one of its documents is refused."""
     ids = set(document_ids)
-    versions = (
-        DocumentVersion.objects.filter(
-            document_id__in=ids, document__enterprise=enterprise, document__withdrawn_at__isnull=True
-        )
-        .select_related("document")
-        .order_by("document_id", "-number")
-    )
-    current = {}
-    for version in versions:
-        current.setdefault(version.document_id, version)
-    if set(current) != ids:
-        raise DomainError(
-            _("Attach only your enterprise's own documents."), code="unknown_document", status=400, field="documents"
-        )
-    return list(current.values())
+    if not ids:
+        return []
+    current = [version for version in selectors.library_versions(enterprise) if version.document_id in ids]
+    if {version.document_id for version in current} != ids:
+        raise services.foreign_documents()
+    return current
 
 
 # --- The catalogue -------------------------------------------------------------------------------------
@@ -281,7 +272,8 @@ class ServiceRequestSerializer(serializers.ModelSerializer):
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    """A message of the thread; ``internal`` (a staff-only note) is given to the centre only."""
+    """A message of the thread; ``internal`` (a staff-only note) is given to the centre only.
+    Its context says whose side reads it (``centre_side``) and the request's ``reference``."""
 
     author = serializers.CharField(source="author.full_name", allow_null=True)
     internal = serializers.BooleanField(
@@ -296,12 +288,16 @@ class MessageSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(docs.AttachmentShape(many=True))
     def get_attachments(self, message):
+        # The reader's own page serves the file: the centre's reads internal notes' files too.
+        page = "programs:centre_request_download" if self.context["centre_side"] else "programs:my_request_download"
+        absolute = self.context["request"].build_absolute_uri
         return [
             {
                 "id": a.pk,
                 "name": a.name,
                 "size": a.version.size if a.version_id else a.size,
                 "from_library": a.version_id is not None,
+                "download_url": absolute(reverse(page, args=[self.context["reference"], a.pk])),
             }
             for a in message.attachments.all()
         ]
@@ -416,7 +412,8 @@ class ServiceRequestDetailSerializer(ServiceRequestSerializer):
     def get_messages(self, request):
         centre_side = self._centre_side(request)
         thread = selectors.thread(request, internal=centre_side)
-        return MessageSerializer(thread, many=True, context={**self.context, "centre_side": centre_side}).data
+        context = {**self.context, "centre_side": centre_side, "reference": request.reference}
+        return MessageSerializer(thread, many=True, context=context).data
 
     @extend_schema_field(docs.RatingShape(allow_null=True))
     def get_rating(self, request):
@@ -450,6 +447,15 @@ def _documents_field():
     )
 
 
+def _expected_state_field():
+    return serializers.ChoiceField(
+        choices=State.choices,
+        required=False,
+        default=None,
+        help_text="The state you saw: if the request moved since, the answer is 409.",
+    )
+
+
 class RequestServiceSerializer(serializers.Serializer):
     service = LookupField(
         pattern=SLUG_REGEX,
@@ -468,12 +474,7 @@ class PostMessageSerializer(serializers.Serializer):
         default=False, help_text="A staff-only note (centre staff only): the enterprise never sees it."
     )
     documents = _documents_field()
-    expected_state = serializers.ChoiceField(
-        choices=State.choices,
-        required=False,
-        default=None,
-        help_text="The state you saw: if the request moved since, the answer is 409.",
-    )
+    expected_state = _expected_state_field()
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -496,17 +497,24 @@ class TransitionSerializer(serializers.Serializer):
         default="",
         help_text="Whom the request waits on (wait_third_party).",
     )
-    expected_state = serializers.ChoiceField(
-        choices=State.choices,
-        required=False,
-        default=None,
-        help_text="The state you saw: if the request moved since, the answer is 409.",
-    )
+    expected_state = _expected_state_field()
 
     def validate(self, data):
         if data["name"] == "ask_client" and not data["note"].strip():
             raise serializers.ValidationError({"note": [_("Write a message.")]})
         return data
+
+
+class RatingSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5, help_text="From 1 (very poor) to 5 (excellent).")
+    comment = serializers.CharField(
+        max_length=MESSAGE_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        validators=[validate_multiline_text],
+        help_text="The centre reads it.",
+    )
 
 
 class RequestFilterSerializer(serializers.Serializer):
@@ -561,6 +569,15 @@ class RequestFilterSerializer(serializers.Serializer):
         responses={201: ServiceRequestDetailSerializer},
         examples=docs.MESSAGE,
     ),
+    rating=extend_schema(
+        summary="Rate a completed request",
+        description="Once, by a member of the request's enterprise: a score from 1 to 5 and a comment the centre "
+        "reads. 201 with the request and its `rating`; a request not completed is 409, as is a second rating.",
+        tags=["service-requests"],
+        request=RatingSerializer,
+        responses={201: ServiceRequestDetailSerializer},
+        examples=docs.RATING,
+    ),
     transitions=extend_schema(
         summary="Take a step on a request",
         description="One of the steps the request's `actions` offer you: the centre's staff accept, start work, "
@@ -580,7 +597,8 @@ class ServiceRequestViewSet(
 
     ``POST`` (``{"service": slug, "enterprise": reference, "details": …, "documents": [ids]}``)
     requests a service; ``…/messages/`` writes in the thread; ``…/transitions/`` takes a step
-    of the workflow. Another enterprise's or centre's request is 404."""
+    of the workflow; ``…/rating/`` rates a completed one. Another enterprise's or centre's
+    request is 404."""
 
     permission_classes = [NotForPartners, ScopePermission, IsAuthenticated]
     pagination_class = CursorPage
@@ -633,6 +651,7 @@ class ServiceRequestViewSet(
             "create": RequestServiceSerializer,
             "messages": PostMessageSerializer,
             "transitions": TransitionSerializer,
+            "rating": RatingSerializer,
         }.get(self.action, ServiceRequestDetailSerializer)
 
     def _input(self, request):
@@ -690,3 +709,10 @@ class ServiceRequestViewSet(
         else:
             services.take_step(actor=request.user, request=service_request, **data)
         return self._show(service_request)
+
+    @action(detail=True, methods=["post"])
+    def rating(self, request, reference=None):
+        service_request = self.get_object()
+        data = self._input(request)
+        services.rate(request=service_request, score=data["score"], comment=data["comment"], actor=request.user)
+        return self._show(service_request, status.HTTP_201_CREATED)

@@ -35,6 +35,9 @@ class AttachmentShape(serializers.Serializer):
     name = serializers.CharField(help_text="The file's name.")
     size = serializers.IntegerField(help_text="Bytes.")
     from_library = serializers.BooleanField(help_text="A version of one of the enterprise's library documents.")
+    download_url = serializers.URLField(
+        help_text="The file, for the signed-in reader: the enterprise's page of the request, or the centre's."
+    )
 
 
 class RequestDocumentShape(serializers.Serializer):
@@ -214,7 +217,15 @@ _MESSAGE = {
     "author": "Chan Ka Yan",
     "body": "We have filed the incorporation form; the registry answers within four working days.",
     "created_at": "2026-04-01T15:00:00+08:00",
-    "attachments": [{"id": 12, "name": "NNC1-receipt.pdf", "size": 48213, "from_library": False}],
+    "attachments": [
+        {
+            "id": 12,
+            "name": "NNC1-receipt.pdf",
+            "size": 48213,
+            "from_library": False,
+            "download_url": "https://portal.example.org/requests/SRV-2026-00042/attachments/12/",
+        }
+    ],
 }
 _DETAIL = {
     **_REQUEST,
@@ -265,7 +276,16 @@ _DETAIL = {
 _CENTRE_DETAIL = {
     **_DETAIL,
     "messages": [
-        {**_MESSAGE, "internal": False},
+        {
+            **_MESSAGE,
+            "internal": False,
+            "attachments": [
+                {
+                    **_MESSAGE["attachments"][0],
+                    "download_url": "https://portal.example.org/staff/requests/SRV-2026-00042/attachments/12/",
+                }
+            ],
+        },
         {
             "id": 312,
             "from_centre": True,
@@ -369,5 +389,29 @@ TRANSITION = [
         409,
         name="moved_meanwhile",
     ),
+    NOT_SHARED,
+]
+_RATED = {
+    **_DETAIL,
+    "state": "completed",
+    "state_label": "Completed",
+    "closed_at": "2026-04-10T11:00:00+08:00",
+    "rating": {"score": 5, "comment": "Quick and clear.", "created_at": "2026-04-10T16:20:00+08:00"},
+    "actions": [],
+}
+RATING = [
+    OpenApiExample("Rate the service", request_only=True, value={"score": 5, "comment": "Quick and clear."}),
+    OpenApiExample("Rated", value=_RATED, response_only=True, status_codes=["201"]),
+    problem_example(
+        "invalid",
+        "Invalid input.",
+        400,
+        "score: A valid integer is required.",
+        {"score": ["A valid integer is required."]},
+        name="bad_score",
+    ),
+    problem_example("forbidden", "Only the enterprise rates the service it received.", 403, name="not_the_enterprise"),
+    problem_example("not_completed", "Only a completed request can be rated.", 409),
+    problem_example("already_rated", "This request has already been rated. Thank you!", 409),
     NOT_SHARED,
 ]

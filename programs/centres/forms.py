@@ -14,6 +14,7 @@ from hkhz_portal.core.validators import validate_multiline_text
 from ..forms.answers import UploadField
 from ..forms.applications import EnterpriseChoiceForm
 from ..models import ServiceCategory
+from . import services
 from .workflow import State
 
 MESSAGE_MAX = 5000
@@ -192,3 +193,10 @@ class RatingForm(RequiredMarkMixin, forms.Form):
         error_messages={"required": _("Choose a rating from 1 to 5.")},
     )
     comment = _text(_("Comment (optional)"), rows=3, required=False)
+
+    def rate(self, service_request, **who):
+        """Rate the request with the score and comment chosen, as ``who`` says (the member signed
+        in, ``actor=``, or the e-mail's link, ``token=``)."""
+        return services.rate(
+            request=service_request, score=self.cleaned_data["score"], comment=self.cleaned_data["comment"], **who
+        )

@@ -11,6 +11,7 @@ calls ``message`` under it).
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -114,19 +115,9 @@ SLA_TEXTS = {
 }
 
 
-def client_path(reference: str) -> str:
-    """The enterprise's page of a request (``programs:my_request``)."""
-    return f"/requests/{reference}/"
-
-
-def centre_path(reference: str) -> str:
-    """The centre's page of a request (``programs:centre_request``)."""
-    return f"/staff/requests/{reference}/"
-
-
 def rating_link(request: ServiceRequest) -> str:
     """The completion e-mail's signed rating link, to follow without signing in."""
-    return settings.SITE_URL.rstrip("/") + f"/requests/rating/{rating_token(request)}/"
+    return settings.SITE_URL.rstrip("/") + reverse("programs:rating_link", args=[rating_token(request)])
 
 
 def _request(event) -> ServiceRequest:
@@ -194,6 +185,16 @@ def _message(title, body, facts: dict, url: str) -> events.Message:
     return events.Message(title=str(title % facts), body=str(body % facts), url=url)
 
 
+def _to_client(request: ServiceRequest, title, body, facts: dict) -> events.Message:
+    """A notice for the enterprise, leading to its page of the request."""
+    return _message(title, body, facts, reverse("programs:my_request", args=[request.reference]))
+
+
+def _to_centre(request: ServiceRequest, title, body, facts: dict) -> events.Message:
+    """A notice for the centre, leading to its staff's page of the request."""
+    return _message(title, body, facts, reverse("programs:centre_request", args=[request.reference]))
+
+
 def client_step_message(event, user) -> events.Message:
     request = _request(event)
     name = event.kind.removeprefix("service_request.")
@@ -202,8 +203,7 @@ def client_step_message(event, user) -> events.Message:
         facts["whom"] = PauseReason(event.payload["pause_reason"]).label
     if name == "complete":
         facts["link"] = rating_link(request)
-    title, body = CLIENT_STEPS[name]
-    return _message(title, body, facts, client_path(request.reference))
+    return _to_client(request, *CLIENT_STEPS[name], facts)
 
 
 def centre_step_message(event, user) -> events.Message:
@@ -212,41 +212,28 @@ def centre_step_message(event, user) -> events.Message:
     facts = {**_facts(request), "note": event.payload.get("note", ""), "details": request.details}
     if name == "client_answered":
         facts["text"] = _text(event)
-    title, body = CENTRE_STEPS[name]
-    return _message(title, body, facts, centre_path(request.reference))
+    return _to_centre(request, *CENTRE_STEPS[name], facts)
 
 
 def thread_message(event, user) -> events.Message:
     request = _request(event)
     facts = {**_facts(request), "text": _text(event)}
     if event.payload["from_centre"]:
-        return _message(
-            _("%(reference)s: a message from the centre"), "%(text)s", facts, client_path(request.reference)
-        )
-    return _message(
-        _("%(reference)s: a message from %(enterprise)s"), "%(text)s", facts, centre_path(request.reference)
-    )
+        return _to_client(request, _("%(reference)s: a message from the centre"), "%(text)s", facts)
+    return _to_centre(request, _("%(reference)s: a message from %(enterprise)s"), "%(text)s", facts)
 
 
 def internal_note_message(event, user) -> events.Message:
     """A colleague's note, without its text: the reader opens the request to read it."""
     request = _request(event)
-    return _message(
-        _("%(reference)s: a colleague added an internal note"),
-        _("Read it on the request's page."),
-        _facts(request),
-        centre_path(request.reference),
-    )
+    title = _("%(reference)s: a colleague added an internal note")
+    return _to_centre(request, title, _("Read it on the request's page."), _facts(request))
 
 
 def assigned_message(event, user) -> events.Message:
     request = _request(event)
-    return _message(
-        _("%(reference)s: assigned to you"),
-        _("The request for “%(service)s” from %(enterprise)s is yours now."),
-        _facts(request),
-        centre_path(request.reference),
-    )
+    body = _("The request for “%(service)s” from %(enterprise)s is yours now.")
+    return _to_centre(request, _("%(reference)s: assigned to you"), body, _facts(request))
 
 
 def rated_message(event, user) -> events.Message:
@@ -255,7 +242,7 @@ def rated_message(event, user) -> events.Message:
     body = _("%(enterprise)s rated “%(service)s” %(score)s out of 5.")
     if facts["comment"]:
         body = _("%(enterprise)s rated “%(service)s” %(score)s out of 5, saying: %(comment)s")
-    return _message(_("%(reference)s: rated %(score)s out of 5"), body, facts, centre_path(request.reference))
+    return _to_centre(request, _("%(reference)s: rated %(score)s out of 5"), body, facts)
 
 
 def sla_message(event, user) -> events.Message:
@@ -264,8 +251,7 @@ def sla_message(event, user) -> events.Message:
     tz = sla.Policy.from_json(request.sla).tz
     due = timezone.localtime(parse_datetime(event.payload["due_at"]), tz)
     facts = {**_facts(request), "due": formats.date_format(due, "DATETIME_FORMAT")}
-    title, body = SLA_TEXTS[(event.kind, event.payload["clock"])]
-    return _message(title, body, facts, centre_path(request.reference))
+    return _to_centre(request, *SLA_TEXTS[(event.kind, event.payload["clock"])], facts)
 
 
 def register():

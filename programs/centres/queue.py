@@ -23,6 +23,7 @@ from hkhz_portal.core.search import normalise_text
 
 from ..models import ClockLevel, ClockName, ServiceRequest
 from ..queue import ListForm, compact_reference
+from .display import duration
 from .workflow import CENTRE_STATE_LABELS, FINAL_STATES, OPEN_STATES, WAITING_STATES, State
 
 CLOCKS = (ClockName.RESPONSE, ClockName.RESOLUTION)
@@ -75,13 +76,7 @@ ROW_FIELDS = (
     "state",
     "created_at",
     "first_response_at",
-    "response_level",
-    "response_risk_at",
-    "response_due_at",
-    "resolution_level",
-    "resolution_risk_at",
-    "resolution_due_at",
-    "resolution_left",
+    *ServiceRequest.CLOCK_FIELDS,
     "enterprise",
     "enterprise__legal_name_en",
     "enterprise__legal_name_zh",
@@ -208,13 +203,9 @@ def when(local: datetime.datetime, today: datetime.date) -> str:
 
 
 def business_left(seconds: int) -> str:
-    """Business time left (or, negative, past the target) in hours and minutes."""
-    hours, minutes = divmod(abs(seconds) // 60, 60)
-    amount = (
-        gettext("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
-        if hours
-        else gettext("%(minutes)d min") % {"minutes": minutes}
-    )
+    """Business time left (or, negative, past the target) in hours and minutes, as the request's
+    page writes it (``display.duration``)."""
+    amount = duration(datetime.timedelta(seconds=seconds))
     if seconds >= 0:
         return gettext("%(time)s of business time left") % {"time": amount}
     return gettext("%(time)s past the target") % {"time": amount}

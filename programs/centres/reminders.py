@@ -16,7 +16,7 @@ from hkhz_portal.core import events
 from ..models import ClockLevel, ClockName, ServiceRequest, SLAReminder
 from . import sla
 from .events import SLAEventKind
-from .services import recompute_clocks
+from .services import clock_level, recompute_clocks
 
 KINDS = {ClockLevel.AT_RISK: SLAEventKind.AT_RISK, ClockLevel.BREACHED: SLAEventKind.BREACHED}
 
@@ -31,11 +31,11 @@ def _due(clock: ClockName, now) -> Q:
 
 
 def _level(clock: sla.Clock) -> ClockLevel | None:
+    """The level a running clock is to be reminded of (none while it is on time or not running)."""
     if clock.state != sla.ClockState.RUNNING:
         return None
-    if clock.is_breached():
-        return ClockLevel.BREACHED
-    return ClockLevel.AT_RISK if clock.is_at_risk() else None
+    level = clock_level(clock)
+    return None if level == ClockLevel.OK else level
 
 
 @transaction.atomic(durable=True)

@@ -77,6 +77,12 @@ def _may_act(side: Side, user, request: ServiceRequest) -> bool:
     return is_centre_member(user, request.unit_id)
 
 
+def _require_open(request: ServiceRequest, message=None) -> None:
+    """Refuse (409) to act on a closed request: nothing more happens to it."""
+    if request.state in FINAL_STATES:
+        raise DomainError(message or _("This request is closed."), code="request_closed", status=409)
+
+
 def _lock(request: ServiceRequest) -> ServiceRequest:
     return (
         ServiceRequest.objects.select_for_update(of=("self",))
@@ -121,17 +127,7 @@ def recompute_clocks(request: ServiceRequest, *, now=None) -> sla.Clocks:
         setattr(request, f"{name}_risk_at", clock.at_risk_at)
         setattr(request, f"{name}_due_at", clock.due_at)
     request.resolution_left = int(clocks.resolution.left.total_seconds())
-    request.save(
-        update_fields=[
-            "response_level",
-            "response_risk_at",
-            "response_due_at",
-            "resolution_level",
-            "resolution_risk_at",
-            "resolution_due_at",
-            "resolution_left",
-        ]
-    )
+    request.save(update_fields=ServiceRequest.CLOCK_FIELDS)
     return clocks
 
 
@@ -205,6 +201,13 @@ def _least_loaded(unit_id):
     )
 
 
+def foreign_documents() -> DomainError:
+    """The refusal of documents that are not the enterprise's own current ones."""
+    return DomainError(
+        _("Attach only your enterprise's own documents."), code="unknown_document", status=400, field="documents"
+    )
+
+
 def _documents(enterprise, versions) -> list[DocumentVersion]:
     """The versions given, if each is the current version of one of the enterprise's documents."""
     versions = list(versions)
@@ -215,9 +218,7 @@ def _documents(enterprise, versions) -> list[DocumentVersion]:
         ).values_list("pk", flat=True)
     )
     if found != ids:
-        raise DomainError(
-            _("Attach only your enterprise's own documents."), code="unknown_document", status=400, field="documents"
-        )
+        raise foreign_documents()
     return versions
 
 
@@ -332,10 +333,7 @@ def _post(request, *, actor, body, internal=False, uploads=(), library=(), step=
         raise _forbidden(_("Only the centre writes internal notes."))
     if library and from_centre:
         raise _forbidden(_("Only the enterprise attaches its library's documents."))
-    if request.state in FINAL_STATES:
-        raise DomainError(
-            _("This request is closed: start a new one if you need more."), code="request_closed", status=409
-        )
+    _require_open(request, _("This request is closed: start a new one if you need more."))
     body = body.strip()
     if not body:
         raise DomainError(_("Write a message."), code="message_required", field="body")
@@ -411,8 +409,7 @@ def assign(*, actor, request: ServiceRequest, assignee) -> ServiceRequest:
         raise _forbidden(_("Only the centre's lead gives requests to others; you can take one yourself."))
     if not centre_staff(request.unit_id).filter(pk=assignee.pk).exists():
         raise DomainError(_("Choose a member of this centre's staff."), code="not_centre_staff", field="assignee")
-    if request.state in FINAL_STATES:
-        raise DomainError(_("This request is closed."), code="request_closed", status=409)
+    _require_open(request)
     previous = request.assignee_id
     if previous == assignee.pk:
         return request
@@ -436,8 +433,7 @@ def set_step_done(*, actor, request: ServiceRequest, step_id: int, done: bool) -
     request = _lock(request)
     if not is_centre_member(actor, request.unit_id):
         raise _forbidden()
-    if request.state in FINAL_STATES:
-        raise DomainError(_("This request is closed."), code="request_closed", status=409)
+    _require_open(request)
     step = request.steps.filter(pk=step_id).first()
     if step is None:
         raise DomainError(_("This request has no such step."), code="unknown_step", status=404)
@@ -453,39 +449,52 @@ def rating_token(request: ServiceRequest) -> str:
     return signing.dumps({"r": request.pk, "n": request.rating_nonce.hex}, salt=RATING_SALT, compress=True)
 
 
+def _bad_link() -> DomainError:
+    return DomainError(_("This rating link is not valid or has expired."), code="bad_link", status=404)
+
+
 def request_for_rating(token: str) -> ServiceRequest:
     """The request a rating link is for; a forged, expired or spent link is refused."""
     try:
         data = signing.loads(token, salt=RATING_SALT, max_age=RATING_LINK_MAX_AGE)
     except signing.BadSignature as error:
-        raise DomainError(_("This rating link is not valid or has expired."), code="bad_link", status=404) from error
+        raise _bad_link() from error
     request = ServiceRequest.objects.select_related("service").filter(pk=data.get("r")).first()
     if request is None or request.rating_nonce.hex != data.get("n"):
-        raise DomainError(_("This rating link is not valid or has expired."), code="bad_link", status=404)
+        raise _bad_link()
     return request
 
 
+def _score(score) -> int:
+    """A rating's score: a whole number from 1 to 5, or its digits as a form sends them; anything
+    else (a word, a fraction, nothing) is refused on ``score``, never a server error."""
+    if isinstance(score, str) and score.strip().isdigit():
+        score = int(score)
+    if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+        raise DomainError(_("Choose from 1 to 5 stars."), code="bad_score", field="score")
+    return score
+
+
 @transaction.atomic(durable=True)
-def rate(*, request: ServiceRequest, score: int, comment: str = "", actor=None, token: str | None = None):
-    """The enterprise rates a completed request once: a member signed in, or anyone holding the
-    request's link (``token``)."""
+def rate(*, request: ServiceRequest, score, comment: str = "", actor=None, token: str | None = None):
+    """The enterprise rates a completed request once, ``score`` from 1 to 5: a member signed in,
+    or anyone holding the request's link (``token``)."""
     request = _lock(request)
     if token is not None:
         if request_for_rating(token).pk != request.pk:
-            raise DomainError(_("This rating link is not valid or has expired."), code="bad_link", status=404)
+            raise _bad_link()
     elif actor is None or not is_member(actor, request.enterprise_id):
         raise _forbidden(_("Only the enterprise rates the service it received."))
     if request.state != State.COMPLETED:
         raise DomainError(_("Only a completed request can be rated."), code="not_completed", status=409)
     if ServiceRating.objects.filter(request=request).exists():
         raise DomainError(_("This request has already been rated. Thank you!"), code="already_rated", status=409)
-    if not 1 <= int(score) <= 5:
-        raise DomainError(_("Choose from 1 to 5 stars."), code="bad_score", field="score")
+    score = _score(score)
     # The request's row is locked: a second rating waits for this one and then finds it.
     rating = ServiceRating.objects.create(
         request=request,
-        score=int(score),
-        comment=comment.strip(),
+        score=score,
+        comment=(comment or "").strip(),
         rated_by=actor if actor is not None and actor.is_authenticated else None,
         by_link=token is not None,
     )

@@ -7,52 +7,15 @@ changed meanwhile instead of acting on a state they never saw.
 """
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
-from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.forms.documents import ACCEPT
-from enterprises.uploads import ALLOWED_LABEL, validate_upload
-from hkhz_portal.core.forms import MultipleFileField, MultipleFileInput, label_empty_choices
+from enterprises.forms.documents import RefusedUploadMixin, UploadsField
+from hkhz_portal.core.forms import label_empty_choices
 
 from ..forms.staff import text_field
 from . import services
 from .selectors import centre_staff
 from .workflow import PauseReason
-
-
-def _files_help() -> str:
-    return _("Optional. %(types)s, up to %(limit)s each.") % {
-        "types": ALLOWED_LABEL,
-        "limit": filesizeformat(settings.DOCUMENT_MAX_UPLOAD_BYTES),
-    }
-
-
-def attachments_field():
-    return MultipleFileField(
-        label=_("Attachments"),
-        required=False,
-        help_text=lazy(_files_help, str)(),
-        validators=[validate_upload],
-        widget=MultipleFileInput(attrs={"accept": ACCEPT}),
-    )
-
-
-class UploadsMixin:
-    """A form with ``attachments``: a refusal of the upload handler (files too large, found
-    while the request was read) shows on that field rather than as "nothing sent"."""
-
-    multipart = True
-
-    def __init__(self, *args, upload_refused=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.upload_refused = upload_refused
-
-    def full_clean(self):
-        super().full_clean()
-        if self.upload_refused is not None and self.is_bound:
-            self.errors["attachments"] = self.error_class(self.upload_refused.messages)
 
 
 class StepForm(forms.Form):
@@ -62,8 +25,6 @@ class StepForm(forms.Form):
     expected_state = forms.CharField(widget=forms.HiddenInput, max_length=24)
     #: The button reads as an ending (drawn in red).
     danger = False
-    #: The form sends files.
-    multipart = False
 
     def __init__(self, *args, service_request, **kwargs):
         kwargs.setdefault("initial", {"expected_state": service_request.state})
@@ -129,12 +90,13 @@ class DeclineForm(StepForm):
         return {"note": self.cleaned_data["note"]}
 
 
-class AskClientForm(UploadsMixin, StepForm):
+class AskClientForm(RefusedUploadMixin, StepForm):
     transition = "ask_client"
+    refused_upload_field = "attachments"
     body = text_field(
         _("Message to the enterprise"), _("What you need from it. The clock pauses until it answers."), rows=5
     )
-    attachments = attachments_field()
+    attachments = UploadsField(label=_("Attachments"))
 
     def perform(self, actor):
         return services.ask_client(
@@ -155,8 +117,10 @@ STEP_FORMS = {
 PUBLIC, INTERNAL = "public", "internal"
 
 
-class MessageForm(UploadsMixin, forms.Form):
+class MessageForm(RefusedUploadMixin, forms.Form):
     """A message in the thread: a reply the enterprise reads, or an internal note it never sees."""
+
+    refused_upload_field = "attachments"
 
     visibility = forms.ChoiceField(
         label=_("Who reads it"),
@@ -168,7 +132,7 @@ class MessageForm(UploadsMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     body = text_field(_("Message"), rows=5)
-    attachments = attachments_field()
+    attachments = UploadsField(label=_("Attachments"))
 
     def __init__(self, *args, service_request, **kwargs):
         kwargs.setdefault("prefix", "message")

@@ -260,6 +260,17 @@ class ServiceRequest(models.Model):
     #: A fresh value makes earlier rating links useless (they carry it, signed).
     rating_nonce = models.UUIDField(default=uuid.uuid4, editable=False)
 
+    #: The columns keeping the clocks' figures as of their last recomputation.
+    CLOCK_FIELDS = (
+        "response_level",
+        "response_risk_at",
+        "response_due_at",
+        "resolution_level",
+        "resolution_risk_at",
+        "resolution_due_at",
+        "resolution_left",
+    )
+
     class Meta:
         verbose_name = _("service request")
         verbose_name_plural = _("service requests")

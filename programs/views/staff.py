@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from enterprises.choices import HangzhouDistrict, Sector
 from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.forms import act_on_form
+from hkhz_portal.core.pagination import page_query
 
 from .. import selectors
 from ..answers import form_schema
@@ -70,8 +71,6 @@ def queue(request):
     form = QueueForm(request.GET or None, calls=calls)
     applications = form.apply(selectors.unit_applications(request.user))
     page = CappedPaginator(applications, form.page_size()).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "programs/staff/queue.html",
@@ -81,7 +80,7 @@ def queue(request):
             "page": page,
             "rows": _queue_rows(page.object_list, calls),
             "problems": form.search.problems,
-            "query": query.urlencode(),
+            "query": page_query(request),
             "filtering": form.filtering,
             "count_cap": COUNT_CAP,
             # The call chosen in the filter, whose exports the page links to.

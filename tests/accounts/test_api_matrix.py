@@ -110,6 +110,7 @@ MATRIX = [
     ("GET",    SR,                                  NO_KEYS, 401, 200, 404, 404, 404, 403, 403, 401, 401),
     ("POST",   SR + "messages/",                    NO_KEYS, 401, 400, 404, 404, 404, 403, 403, 401, 401),
     ("POST",   SR + "transitions/",                 NO_KEYS, 401, 400, 404, 404, 404, 403, 403, 401, 401),
+    ("POST",   SR + "rating/",                      NO_KEYS, 401, 400, 404, 404, 404, 403, 403, 401, 401),
     # Staff and partners read the directory; applicants and reviewers do not.
     ("GET",    "/api/v1/directory/",                DIRECTORY, 401, 403, 200, 403, 200, 200, 403, 401, 401),
     ("GET",    "/api/v1/directory/{listed}/",       DIRECTORY, 401, 403, 200, 403, 200, 200, 403, 401, 401),

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -87,3 +89,21 @@ def test_unit_bound_role_refuses_a_unit_of_the_wrong_kind():
 def test_unknown_workspace_is_404(client):
     client.force_login(user_with_role(Role.APPLICANT))
     assert client.get(reverse("workspace", args=["nope"])).status_code == 404
+
+
+@pytest.mark.parametrize("lead", [False, True], ids=["centre staff", "centre lead"])
+def test_every_link_of_a_centres_header_and_dashboard_leads_to_a_real_page(client, lead):
+    """The centre's workspaces are its queue and dashboard (the old /workspace/ links lead
+    there), and nothing a centre's staff member or lead is offered is a placeholder."""
+    from tests.programs.centre_factories import hk_centre, staff_of
+
+    client.force_login(staff_of(hk_centre(), lead=lead))
+    assert client.get("/workspace/service-requests/")["Location"] == reverse("programs:centre_queue")
+    assert client.get("/workspace/centre-dashboard/")["Location"] == reverse("programs:centre_dashboard")
+    html = client.get(reverse("dashboard")).content.decode()
+    links = {link for link in re.findall(r'href="(/[^"#]*)', html) if not link.startswith(("/static/", "/api/"))}
+    assert {reverse("programs:centre_queue"), reverse("programs:centre_dashboard")} <= links
+    for link in links:
+        response = client.get(link)
+        assert response.status_code == 200, link
+        assert "arrives with" not in response.content.decode(), link

@@ -1,8 +1,9 @@
 """No 500 on bad input, anywhere: every URL pattern of the project, found by walking the
 resolver (so pages added later are swept too), requested with hostile values in each path
-parameter and in the common query parameters, as anonymous, an applicant, a program officer,
-a reviewer, a partner and an admin; API endpoints also get hostile JSON bodies, and every POST
-form a page shows is sent with hostile values in every field. Any 5xx fails, listing every URL.
+parameter and in the common query parameters (the queues' filters among them), as anonymous, an
+applicant, a program officer, a reviewer, a partner, a service centre's staff member and its lead,
+and an admin; API endpoints also get hostile JSON bodies, and every POST form a page shows is
+sent with hostile values in every field. Any 5xx fails, listing every URL.
 
 Run it on PostgreSQL too (DATABASE_URL): a NUL byte is a DataError only there.
 """
@@ -30,7 +31,10 @@ from tests.totp import totp_code
 pytestmark = pytest.mark.django_db
 
 HOSTILE = ["\x00", "²", "٣", "x" * 10_000, "../", "%00", "9" * 25]
+#: Swept on every page, reachable or not; a reachable page's GET forms add their own fields.
 QUERY_PARAMS = {"q", "page", "next", "product", "sector", "status"}
+#: The centres' lists: the queue's filters and sort, the catalogue's, the API's.
+QUERY_PARAMS |= {"service", "state", "assignee", "at_risk", "breached", "sort", "per_page", "centre", "category"}
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
@@ -167,25 +171,41 @@ def world(settings, tmp_path):
             return ids.get(kind)
         return None
 
-    return {"owner": owner, "real": real, "reviewer": applications["reviewer"], "partner": partner}
+    return {
+        "owner": owner,
+        "real": real,
+        "reviewer": applications["reviewer"],
+        "partner": partner,
+        "centre staff": centre["staff"],
+        "centre lead": centre["lead"],
+    }
 
 
 def _centre_requests(owner):
-    """Two service requests of the owner's enterprise: an open one with a message from the
-    centre carrying a file, and a completed one, whose rating link the sweep opens."""
+    """The Hong Kong centre's staff member and lead, and two service requests of the owner's
+    enterprise: an open one in the staff member's hands with a message from the centre carrying
+    a file and an internal note, and a completed one, whose rating link the sweep opens."""
     from programs.centres import services
     from tests.programs.centre_factories import ServiceFactory, hk_centre, requested, staff_of
 
-    service = ServiceFactory(unit=hk_centre(), slug="sweep-service")
-    staff = staff_of(hk_centre())
+    centre = hk_centre()
+    service = ServiceFactory(unit=centre, slug="sweep-service")
+    staff = staff_of(centre)
     upload = ContentFile(files.pdf(), name="reply.pdf")
     opened = requested(service, owner)
     attachment = services.post_message(actor=staff, request=opened, body="Hello", uploads=[upload]).attachments.get()
+    services.post_message(actor=staff, request=opened, body="Check the licence.", internal=True)
     completed = requested(service, owner, details="Another")
     for step in ("accept", "start_work", "complete"):
         services.take_step(actor=staff, request=completed, name=step)
     completed.refresh_from_db()
-    return {"open": opened, "attachment": attachment, "rating_token": services.rating_token(completed)}
+    return {
+        "open": opened,
+        "attachment": attachment,
+        "rating_token": services.rating_token(completed),
+        "staff": staff,
+        "lead": staff_of(centre, lead=True),
+    }
 
 
 def _partner():
@@ -394,12 +414,17 @@ def unthrottled(monkeypatch):
         monkeypatch.setattr(throttle, "THROTTLE_RATES", {"anon": None, "user": None})
 
 
-@pytest.mark.parametrize("who", ["anonymous", "applicant", "reviewer", "partner", "program officer", "admin"])
+@pytest.mark.parametrize(
+    "who",
+    ["anonymous", "applicant", "reviewer", "partner", "program officer", "centre staff", "centre lead", "admin"],
+)
 def test_no_url_answers_5xx_to_hostile_input(who, world):
     """The admin reaches every admin page, so its changelists' filters, searches and object
     ids are swept too."""
     if who == "reviewer":
         client = staff_client(Role.REVIEWER, world["reviewer"])
+    elif who.startswith("centre"):
+        client = staff_client(Role.CENTRE_STAFF, world[who])
     elif who in ("program officer", "admin"):
         client = staff_client(Role.PROGRAM_OFFICER if who == "program officer" else Role.ADMIN)
     else:
@@ -409,7 +434,16 @@ def test_no_url_answers_5xx_to_hostile_input(who, world):
     failures, forms = sweep(client, world["real"])
     assert not failures, f"{len(failures)} request(s) answered 5xx:\n" + "\n".join(failures)
     # The forms were found and sent (the sign-in form at least, for anyone).
-    least = {"anonymous": 4, "applicant": 20, "reviewer": 3, "partner": 6, "program officer": 8, "admin": 30}
+    least = {
+        "anonymous": 4,
+        "applicant": 20,
+        "reviewer": 3,
+        "partner": 6,
+        "program officer": 8,
+        "centre staff": 6,
+        "centre lead": 7,
+        "admin": 30,
+    }
     assert len(forms) >= least[who], sorted(forms)
     # The admission pages with an application behind them were among those swept.
     reached = {
@@ -417,11 +451,16 @@ def test_no_url_answers_5xx_to_hostile_input(who, world):
         "reviewer": "/reviews/",
         "program officer": "/staff/applications/HKSP-",
         "partner": "/partner/webhooks/",
+        # The centre's page of a request: its steps, checklist and thread (the lead's assignment too).
+        "centre staff": "/staff/requests/SRV-",
+        "centre lead": "/staff/requests/SRV-",
     }
     if who in reached:
         assert any(action.startswith(reached[who]) for action, _names in forms), sorted(forms)
     if who == "applicant":  # and a service request's page, its message form among them
         assert any(action.startswith("/requests/SRV-") for action, _names in forms), sorted(forms)
+    if who == "centre lead":  # the lead's own form: giving the request to a colleague
+        assert any(action.endswith("/assign/") for action, _names in forms), sorted(forms)
     if who == "reviewer":  # the scoring form, the reviewer's most exposed, was sent hostile values
         assert any(any(name.startswith("score-") for name in names) for _action, names in forms), sorted(forms)
 

@@ -2,7 +2,8 @@
 
 A browser follows the links of each page, from the landing page for a visitor and from the
 dashboard for a signed-in applicant (with the demo enterprises), a program officer (second
-factor passed), a reviewer and a partner, and opens one page per URL pattern: a page added later is checked as soon as a
+factor passed), a reviewer, a partner, a service centre's staff member and its lead (second
+factor passed), and opens one page per URL pattern: a page added later is checked as soon as a
 link leads to it. The axe check itself is the ``page`` fixture's (conftest.py).
 """
 
@@ -24,6 +25,8 @@ APPLICANT = "applicant@demo.hkhz.local"
 OFFICER = "officer@demo.hkhz.local"
 REVIEWER = "reviewer@demo.hkhz.local"
 PARTNER = "partner@demo.hkhz.local"
+CENTRE = "centre@demo.hkhz.local"
+CENTRE_LEAD = "hk-lead@demo.hkhz.local"
 LANGUAGES = ["en", "zh-hant"]
 
 #: Links not followed: they act (sign out, download), leave the pages (the API, files), or lead
@@ -33,15 +36,30 @@ NOT_FOLLOWED = ("/accounts/logout/", "/api/", "/static/", "/media/", "/" + setti
 
 @pytest.fixture
 def demo_users():
-    """The demo data, with the officer's and the reviewer's authenticators set up; made before the
-    browser starts (no ORM work while Playwright's loop runs)."""
+    """The demo data, with the staff's authenticators set up; made before the browser starts (no
+    ORM work while Playwright's loop runs). Returns pages a link leads to only for a user who
+    reaches them first (a visitor, the centre's staff) or not at all: a service's page as a
+    member sees it (with the request form), a Hong Kong request's page as the centre's lead sees
+    it (with the assignment form), and the signed rating link of a completed request not yet rated."""
     from allauth.mfa.totp.internal.auth import TOTP
 
     from hkhz_portal.accounts.models import User
+    from programs.centres.services import rating_token
+    from programs.centres.workflow import OPEN_STATES, State
+    from programs.models import Service, ServiceRequest
 
     call_command("seed_demo", password=PASSWORD)
-    for email in (OFFICER, REVIEWER):
+    for email in (OFFICER, REVIEWER, CENTRE, CENTRE_LEAD):
         TOTP.activate(User.objects.get(email=email), TOTP_SECRET)
+    lead = User.objects.get(email=CENTRE_LEAD)
+    in_hand = ServiceRequest.objects.filter(unit_id=lead.unit_id, state__in=OPEN_STATES).order_by("id").first()
+    unrated = ServiceRequest.objects.filter(state=State.COMPLETED, rating__isnull=True).order_by("id").first()
+    needing_documents = Service.objects.filter(is_active=True).exclude(required_documents=[]).order_by("id").first()
+    return {
+        "service": f"/services/{needing_documents.slug}/",
+        "lead_request": f"/staff/requests/{in_hand.reference}/",
+        "rating_link": f"/requests/rating/{rating_token(unrated)}/",
+    }
 
 
 def pattern_of(path: str) -> str | None:
@@ -95,27 +113,33 @@ def in_language(page, base_url: str, language: str) -> None:
 
 def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(demo_users, live_server, new_page):
     base = live_server.url
-    visitor, applicant, officer, reviewer, partner = (new_page() for _ in range(5))
-    for page in (visitor, applicant, officer, reviewer, partner):
+    pages = visitor, applicant, officer, reviewer, partner, centre, lead = [new_page() for _ in range(7)]
+    for page in pages:
         page.collect_violations = True  # every page's findings in one report
-    sign_in(applicant, base, APPLICANT)
-    sign_in(officer, base, OFFICER)
-    sign_in(reviewer, base, REVIEWER)
-    sign_in(partner, base, PARTNER)
+    for page, email in (
+        (applicant, APPLICANT),
+        (officer, OFFICER),
+        (reviewer, REVIEWER),
+        (partner, PARTNER),
+        (centre, CENTRE),
+        (lead, CENTRE_LEAD),
+    ):
+        sign_in(page, base, email)
 
     reached = {}
     for language in LANGUAGES:
-        for page in (visitor, applicant, officer, reviewer, partner):
+        for page in pages:
             in_language(page, base, language)
         seen = set()  # each URL pattern once per language, by the first user who reaches it
-        reached["visitor", language] = crawl(visitor, base, ["/", "/accounts/login/"], seen)
+        start = ["/", "/accounts/login/", demo_users["rating_link"]]
+        reached["visitor", language] = crawl(visitor, base, start, seen)
         # Pages shown only after a form is sent: a sign-in refused, a wizard step with its errors.
         visitor.goto(base + "/accounts/login/")
         visitor.fill("input[name=login]", APPLICANT)
         visitor.fill("input[name=password]", "not-the-password")
         visitor.locator("main button[type=submit]").first.click()
         visitor.wait_for_selector(".form-errors, .errorlist, [role=alert]")
-        reached["applicant", language] = crawl(applicant, base, ["/dashboard/"], seen)
+        reached["applicant", language] = crawl(applicant, base, ["/dashboard/", demo_users["service"]], seen)
         applicant.goto(base + "/enterprises/new/")
         applicant.fill("input[name$=legal_name_en]", "Hangzhou Axe Test Co., Ltd.")
         applicant.select_option("select[name$=kind]", "mainland")
@@ -126,6 +150,10 @@ def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(
         reached["officer", language] = crawl(officer, base, ["/dashboard/"], seen)
         reached["reviewer", language] = crawl(reviewer, base, ["/dashboard/"], seen)
         reached["partner", language] = crawl(partner, base, ["/dashboard/"], seen)
+        # The centre's queue, dashboard and requests; the lead's view of a request, with its assignment form.
+        reached["centre", language] = crawl(centre, base, ["/dashboard/"], seen)
+        reached["lead", language] = crawl(lead, base, ["/dashboard/", demo_users["lead_request"]], seen)
+        centre.goto(base + "/staff/requests/?at_risk=on&breached=on&state=all")
         # The API-access form refused, then a key made: the page that shows its secret once.
         partner.goto(base + "/partner/api-keys/")
         partner.locator("main form.form button[type=submit]").click()
@@ -135,7 +163,6 @@ def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(
         partner.locator("main form.form button[type=submit]").click()
         partner.wait_for_url("**/partner/api-keys/new/")
 
-    pages = (visitor, applicant, officer, reviewer, partner)
     violations = [violation for page in pages for violation in page.violations]
     assert not violations, "Accessibility violations (axe-core):\n" + "\n".join(violations)
     # The crawl reached the pages of each role (a broken sign-in would make it pass on too little).
@@ -150,5 +177,13 @@ def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(
             "staff/calls/<slug:slug>/ranking/",
             "staff/calls/<slug:slug>/exports/",
         } <= reached["officer", language]
+        assert "requests/rating/<str:token>/" in reached["visitor", language]
+        assert {"requests/", "requests/<ref:reference>/", "services/<slug:slug>/"} <= reached["applicant", language]
+        assert {
+            "staff/requests/",
+            "staff/requests/dashboard/",
+            "staff/requests/<ref:reference>/",
+        } <= reached["centre", language]
+        assert "staff/requests/<ref:reference>/" in reached["lead", language]
         assert "partner/api-keys/" in reached["partner", language]
         assert {"reviews/", "reviews/<int:pk>/"} <= reached["reviewer", language]

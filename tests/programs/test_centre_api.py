@@ -21,7 +21,7 @@ from programs.models import ServiceCategory, ServiceRequest
 from tests.factories import api_key
 from tests.files import pdf
 
-from .centre_factories import ServiceFactory, client_of_new_enterprise, hk_centre, hz_centre, requested, staff_of
+from .centre_factories import ServiceFactory, client_of_new_enterprise, hz_centre, requested, staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +43,6 @@ def licence(user):
     """A business licence in the library of the user's enterprise."""
     upload = SimpleUploadedFile("licence.pdf", pdf(), content_type="application/pdf")
     return upload_document(enterprise_of(user), upload, actor=user, doc_type="business_licence").document
-
-
-@pytest.fixture
-def centre():
-    return hk_centre()
 
 
 @pytest.fixture
@@ -285,12 +280,14 @@ def test_the_enterprises_answer_resumes_a_request_waiting_on_it(client, made, me
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["state"] == "in_progress"
+    attachment = data["messages"][-1]["attachments"][0]["id"]
     assert data["messages"][-1]["attachments"] == [
         {
-            "id": data["messages"][-1]["attachments"][0]["id"],
+            "id": attachment,
             "name": "licence.pdf",
             "size": len(pdf()),
             "from_library": True,
+            "download_url": f"http://testserver/requests/{made.reference}/attachments/{attachment}/",
         }
     ]
     assert [h["step"] for h in data["history"]][-2:] == ["ask_client", "client_answered"]
@@ -305,6 +302,15 @@ def test_a_message_carries_uploaded_files_checked_as_every_upload(client, made, 
     assert response.status_code == 201, response.content
     assert [a["name"] for a in response.json()["messages"][-1]["attachments"]] == ["passport.pdf"]
 
+    # Each side downloads the file from its own page of the request.
+    download = client.get(response.json()["messages"][-1]["attachments"][0]["download_url"])
+    assert download.status_code == 200 and b"".join(download.streaming_content) == pdf()
+    client.force_login(made.assignee)
+    as_centre = client.get(f"{REQUESTS}{made.reference}/").json()["messages"][-1]["attachments"][0]["download_url"]
+    assert as_centre.startswith(f"http://testserver/staff/requests/{made.reference}/attachments/")
+    assert b"".join(client.get(as_centre).streaming_content) == pdf()
+
+    client.force_login(member)
     fake = SimpleUploadedFile("virus.pdf", b"MZ not a pdf", content_type="application/pdf")
     refused = client.post(url, {"body": "And this.", "attachments": [fake]})
     assert refused.status_code == 400 and "attachments" in refused.json()["errors"]
@@ -370,6 +376,42 @@ def test_a_completed_and_rated_request_shows_its_rating(client, made, member):
     assert data["state"] == "completed" and data["rating"]["score"] == 4 and data["rating"]["comment"] == "Quick."
     assert [step["done"] for step in data["steps"]] == [True, False]
     assert data["clocks"]["resolution"]["state"] == "met"
+
+
+def completed(made):
+    staff = made.assignee
+    for name in ("start_work", "complete"):
+        services.take_step(actor=staff, request=made, name=name)
+    return made
+
+
+def test_a_member_rates_a_completed_request_once(client, made, member):
+    url = f"{REQUESTS}{made.reference}/rating/"
+    client.force_login(member)
+    early = send(client, url, {"score": 5})
+    assert (early.status_code, early.json()["type"]) == (409, "not_completed")
+    completed(made)
+    client.force_login(made.assignee)
+    assert send(client, url, {"score": 5}).status_code == 403
+    client.force_login(member)
+    rated = send(client, url, {"score": 5, "comment": "Quick and clear."})
+    assert rated.status_code == 201, rated.content
+    assert rated.json()["rating"]["score"] == 5 and rated.json()["rating"]["comment"] == "Quick and clear."
+    again = send(client, url, {"score": 1})
+    assert (again.status_code, again.json()["type"]) == (409, "already_rated")
+    client.force_login(client_of_new_enterprise())
+    assert send(client, url, {"score": 1}).status_code == 404
+
+
+@pytest.mark.parametrize("score", ["five", "4.5", 4.5, "", None, 0, 6, [5]])
+def test_a_score_that_is_not_one_to_five_is_a_400_on_score(client, made, member, score):
+    completed(made)
+    client.force_login(member)
+    refused = send(client, f"{REQUESTS}{made.reference}/rating/", {"score": score})
+    assert refused.status_code == 400 and refused["Content-Type"] == PROBLEM
+    assert list(refused.json()["errors"]) == ["score"]
+    made.refresh_from_db()
+    assert not hasattr(made, "rating")
 
 
 # --- The clocks' filters -----------------------------------------------------------------------------

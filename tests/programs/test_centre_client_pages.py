@@ -444,6 +444,9 @@ def test_a_member_rates_a_completed_request_once_from_its_page(client, hk_servic
     complete(mine, staff)
     assert 'name="score"' in client.get(page(mine)).content.decode()
     assert client.post(page(mine, "rate/"), {"comment": "no score"}).status_code == 400
+    for score in ("five", "4.5", "9"):
+        refused = client.post(page(mine, "rate/"), {"score": score})
+        assert refused.status_code == 400 and refused.context["rating_form"].errors["score"]
     assert client.post(page(mine, "rate/"), {"score": 4, "comment": "Quick and clear."})["Location"] == page(mine)
     html = client.get(page(mine)).content.decode()
     assert "4 out of 5" in html and "Quick and clear." in html and 'name="score"' not in html
@@ -473,6 +476,15 @@ def test_the_rating_link_works_once_without_signing_in(client, hk_service, membe
     assert spent.status_code == 404 and "This link cannot be used" in spent.content.decode()
     assert client.post(f"/requests/rating/{token}/", {"score": 1}).status_code == 404
     assert ServiceRating.objects.get(request=mine).score == 5
+
+
+def test_the_rating_link_refuses_a_score_that_is_not_one_to_five_on_its_field(client, hk_service, member, staff):
+    mine = complete(made(hk_service, member), staff)
+    token = services.rating_token(mine)
+    for score in ("five", "4.5", "0"):
+        refused = client.post(f"/requests/rating/{token}/", {"score": score})
+        assert refused.status_code == 400 and refused.context["form"].errors["score"]
+    assert not ServiceRating.objects.exists()
 
 
 def test_a_forged_or_unfinished_link_is_not_found(client, hk_service, member, staff):

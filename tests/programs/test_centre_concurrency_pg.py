@@ -6,31 +6,21 @@ centre resumes ends in one consistent state."""
 import re
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
-from hkhz_portal.core import queueing
 from hkhz_portal.core.errors import DomainError
 from programs.centres import services
 from programs.centres.workflow import TRANSITIONS, State
 from programs.models import RequestMessage, RequestStateChange, ServiceRequest
-from tests.conftest import PortalClient, require
+from tests.conftest import PortalClient
 from tests.threads import at_once
 
 from .centre_factories import ServiceFactory, hk_centre, moved_to, staff_of
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def _postgresql():
-    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
-
-
-@pytest.fixture(autouse=True)
-def _no_worker(monkeypatch):
-    """Tasks sent after commit go nowhere: no worker runs here, and the broker may be shared."""
-    monkeypatch.setattr(queueing, "_send", lambda task, args: None)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("threads_on_postgresql"),
+]
 
 
 @pytest.fixture

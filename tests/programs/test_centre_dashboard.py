@@ -17,7 +17,7 @@ from programs.centres import figures, services
 from programs.models import RequestStateChange, ServiceRequest
 from tests.factories import UnitFactory, user_with_role
 
-from .centre_factories import ServiceFactory, client_of_new_enterprise, hk_centre, hz_centre, requested, staff_of
+from .centre_factories import ServiceFactory, client_of_new_enterprise, hz_centre, requested, staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -59,11 +59,6 @@ def lived(service, lead, *steps, assignee=None) -> ServiceRequest:
 
 def rate(request, score):
     services.rate(request=request, score=score, actor=request.requested_by)
-
-
-@pytest.fixture
-def centre():
-    return hk_centre()
 
 
 @pytest.fixture

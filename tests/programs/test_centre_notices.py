@@ -15,17 +15,12 @@ from programs.centres.events import ThreadEventKind, transition_kind
 from programs.models import ServiceRating, ServiceRequest
 from tests.factories import member_of
 
-from .centre_factories import ServiceFactory, client_of_new_enterprise, hk_centre, requested, staff_of
+from .centre_factories import ServiceFactory, client_of_new_enterprise, requested, staff_of
 from .factories import refusal
 
 pytestmark = pytest.mark.django_db
 
 NOTE = "Their bank statement looks forged; check with compliance before answering."
-
-
-@pytest.fixture
-def centre():
-    return hk_centre()
 
 
 @pytest.fixture
@@ -48,17 +43,6 @@ def client_user():
 def colleague(client_user):
     """Another member of the requesting enterprise, who reads 繁體中文."""
     return member_of(client_user.memberships.get().enterprise, full_name="Member Ho", preferred_language="zh-hant")
-
-
-@pytest.fixture
-def act(eager_tasks, django_capture_on_commit_callbacks):
-    """Take a step as the pages do, and let the worker tell whom it tells (in-process)."""
-
-    def run(step):
-        with django_capture_on_commit_callbacks(execute=True):
-            return step()
-
-    return run
 
 
 @pytest.fixture

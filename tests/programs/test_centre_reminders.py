@@ -17,7 +17,7 @@ from programs.centres.events import SLAEventKind
 from programs.centres.reminders import remind_sla
 from programs.models import RequestStateChange, ServiceRequest, SLAReminder
 
-from .centre_factories import ServiceFactory, hk_centre, policy_for, requested, staff_of
+from .centre_factories import ServiceFactory, policy_for, requested, staff_of
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +29,6 @@ def hk(moment: str) -> datetime.datetime:
 
 
 @pytest.fixture
-def centre():
-    return hk_centre()
-
-
-@pytest.fixture
 def staff(centre):
     return staff_of(centre, full_name="Staff Wong", preferred_language="en")
 
@@ -41,15 +36,6 @@ def staff(centre):
 @pytest.fixture
 def lead(centre, staff):
     return staff_of(centre, lead=True, full_name="Lead Lam", preferred_language="zh-hant")
-
-
-@pytest.fixture
-def act(eager_tasks, django_capture_on_commit_callbacks):
-    def run(step):
-        with django_capture_on_commit_callbacks(execute=True):
-            return step()
-
-    return run
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from .centre_factories import (
     PATHS,
     ServiceFactory,
     client_of_new_enterprise,
-    hk_centre,
     hz_centre,
     moved_to,
     requested,
@@ -42,21 +41,6 @@ def page(service_request):
 
 def action(service_request, name):
     return reverse("programs:centre_request_action", args=[service_request.reference, name])
-
-
-@pytest.fixture
-def centre():
-    return hk_centre()
-
-
-@pytest.fixture
-def staff(centre):
-    return staff_of(centre, full_name="Staff Lam")
-
-
-@pytest.fixture
-def lead(centre):
-    return staff_of(centre, lead=True, full_name="Lead Ho")
 
 
 @pytest.fixture
@@ -302,7 +286,7 @@ def test_a_file_that_is_not_a_document_is_refused_on_its_field(client, staff, se
     ]
     response = client.post(action(service_request, "ask_client"), data)
     assert response.status_code == 400
-    assert "is not one of the accepted types" in text_of(response)
+    assert "run.pdf: This file" in text_of(response) and "is not one of the accepted types" in text_of(response)
     service_request.refresh_from_db()
     assert service_request.state == State.IN_PROGRESS and not service_request.messages.exists()
 
@@ -351,6 +335,20 @@ def test_an_empty_message_is_refused_on_its_field(client, staff, fresh):
     assert response.status_code == 400
     assert response.context["message_form"].errors["body"]
     assert not fresh.messages.exists()
+
+
+def test_a_file_over_the_limit_is_refused_on_the_step_that_carries_it(client, staff, service, settings):
+    service_request = moved_to(State.IN_PROGRESS, staff, service)
+    settings.DOCUMENT_MAX_UPLOAD_BYTES = 200
+    client.force_login(staff)
+    data = filled("ask_client", State.IN_PROGRESS)
+    data["ask_client-attachments"] = [SimpleUploadedFile("form.pdf", pdf(pages=3))]
+    response = client.post(action(service_request, "ask_client"), data)
+    assert response.status_code == 400
+    form = next(entry["form"] for entry in response.context["actions"] if entry["transition"].name == "ask_client")
+    assert form.errors["attachments"] == ["The file is larger than the limit of 200\xa0bytes."]
+    service_request.refresh_from_db()
+    assert service_request.state == State.IN_PROGRESS
 
 
 def test_the_enterprises_files_download_for_the_centre(client, staff, fresh):

@@ -17,7 +17,6 @@ from .centre_factories import (
     PATHS,
     ServiceFactory,
     client_of_new_enterprise,
-    hk_centre,
     hz_centre,
     moved_to,
     requested,
@@ -34,21 +33,6 @@ STEPS = [name for name in TRANSITIONS if name not in ("request", "client_answere
 CENTRE_STEPS = [t.name for t in TRANSITIONS.values() if t.by == Side.CENTRE]
 #: The centre's steps that ``take_step`` takes (asking the enterprise goes with its message).
 TAKEN_STEPS = [name for name in CENTRE_STEPS if name != "ask_client"]
-
-
-@pytest.fixture
-def centre():
-    return hk_centre()
-
-
-@pytest.fixture
-def staff(centre):
-    return staff_of(centre, full_name="Staff Lam")
-
-
-@pytest.fixture
-def lead(centre):
-    return staff_of(centre, lead=True, full_name="Lead Ho")
 
 
 def new_request(centre):
@@ -336,3 +320,17 @@ def test_a_completed_request_is_rated_once_by_its_enterprise(centre, staff):
     refused = refusal(lambda: services.rate(request=request, score=5, actor=client))
     assert (refused.status, refused.code) == (409, "already_rated")
     assert ServiceRating.objects.get(request=request).score == 4
+
+
+@pytest.mark.parametrize("score", ["five", "4.5", 4.5, "", None, True, [5], "0", 0, "6"])
+def test_a_score_that_is_not_one_to_five_is_refused_on_its_field(centre, staff, score):
+    request = moved_to(State.COMPLETED, staff)
+    refused = refusal(lambda: services.rate(request=request, score=score, actor=request.requested_by))
+    assert (refused.status, refused.code, refused.field) == (400, "bad_score", "score")
+    assert not ServiceRating.objects.exists()
+
+
+def test_a_score_sent_as_digits_is_taken(centre, staff):
+    request = moved_to(State.COMPLETED, staff)
+    services.rate(request=request, score=" 4 ", comment=None, actor=request.requested_by)
+    assert (ServiceRating.objects.get().score, ServiceRating.objects.get().comment) == (4, "")

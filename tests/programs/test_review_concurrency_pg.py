@@ -4,16 +4,13 @@ the last two reviews submitted together move the application on once; two worker
 one application fill its places once."""
 
 import pytest
-from django.db import connection
 
-from hkhz_portal.core import queueing
 from hkhz_portal.core.errors import DomainError
 from programs.choices import ACTIVE_ASSIGNMENTS, Outcome
 from programs.models import Application, Decision, ReviewAssignment, StatusChange
 from programs.services import decisions
 from programs.services import reviews as svc
 from programs.workflow import TRANSITIONS, Status
-from tests.conftest import require
 from tests.threads import at_once
 
 from .factories import (
@@ -28,20 +25,12 @@ from .factories import (
     rubric_for,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("threads_on_postgresql"),
+]
 
 FULL = {key: 4 for key, _weight in CRITERIA}
-
-
-@pytest.fixture(autouse=True)
-def _postgresql():
-    require(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
-
-
-@pytest.fixture(autouse=True)
-def _no_worker(monkeypatch):
-    """Tasks sent after commit go nowhere: no worker runs here, and the broker may be shared."""
-    monkeypatch.setattr(queueing, "_send", lambda task, args: None)
 
 
 @pytest.fixture

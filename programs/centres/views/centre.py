@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from enterprises.forms.documents import RefusedUploadMixin
+from enterprises.uploads import refused_upload
 from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.forms import act_on_form
 
@@ -30,12 +32,6 @@ from ..workflow import CENTRE_STATE_LABELS, OPEN_STATES, STATE_HELP, TRANSITIONS
 def _page(service_request, fragment="") -> HttpResponseRedirect:
     url = reverse("programs:centre_request", args=[service_request.reference])
     return HttpResponseRedirect(f"{url}#{fragment}" if fragment else url)
-
-
-def _refused_upload(request):
-    """The upload handler's refusal of files too large, found while it reads the request."""
-    request.FILES  # noqa: B018 - reading the files is what lets the handler refuse them
-    return getattr(request, "upload_refused", None)
 
 
 def _render(request, service_request, *, bound=None, status=200):
@@ -112,7 +108,7 @@ def request_action(request, reference, transition):
     if form_class is None:
         raise Http404
     service_request = selectors.request_for_centre(request.user, reference)
-    extra = {"upload_refused": _refused_upload(request)} if "attachments" in form_class.base_fields else {}
+    extra = {"upload_refused": refused_upload(request)} if issubclass(form_class, RefusedUploadMixin) else {}
     form = form_class(request.POST, request.FILES, service_request=service_request, **extra)
     done = _("Done: “%(step)s” on %(reference)s.") % {"step": TRANSITIONS[transition].label, "reference": reference}
     return _act(request, service_request, form, done)
@@ -124,7 +120,7 @@ def request_message(request, reference):
     """A reply to the enterprise, or an internal note, with files."""
     service_request = selectors.request_for_centre(request.user, reference)
     form = MessageForm(
-        request.POST, request.FILES, service_request=service_request, upload_refused=_refused_upload(request)
+        request.POST, request.FILES, service_request=service_request, upload_refused=refused_upload(request)
     )
     internal = request.POST.get(form.add_prefix("visibility")) == "internal"
     done = _("Your internal note is added.") if internal else _("Your reply is sent to the enterprise.")

@@ -30,6 +30,7 @@ from enterprises.uploads import refused_upload
 from hkhz_portal.accounts.roles import Role
 from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.forms import call_service
+from hkhz_portal.core.pagination import page_query
 
 from .. import selectors, services
 from ..display import business_hours, closed_days_note, documents_needed, fee, sla_in_words, working_hours
@@ -246,13 +247,11 @@ def my_requests(request):
     found = selectors.client_request_list(request.user, state=state)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
         "rows": [(item, _next_due(item, now)) for item in page.object_list],
-        "query": query.urlencode(),
+        "query": page_query(request),
         "filtered": bool(state),
     }
     return render(request, "programs/centres/my_requests.html", context)
@@ -371,15 +370,7 @@ def my_request_rate(request, reference):
     service_request = selectors.request_for_client(request.user, reference)
     form = RatingForm(request.POST)
     if form.is_valid():
-        rated = call_service(
-            form,
-            lambda: services.rate(
-                request=service_request,
-                score=form.cleaned_data["score"],
-                comment=form.cleaned_data["comment"],
-                actor=request.user,
-            ),
-        )
+        rated = call_service(form, lambda: form.rate(service_request, actor=request.user))
         if rated is not None:
             messages.success(request, _("Thank you for rating the service."))
             return redirect("programs:my_request", reference=reference)
@@ -420,15 +411,7 @@ def rating_link(request, token):
             return ratelimit.respond_429(request)
         if form.is_valid():
             try:
-                rated = call_service(
-                    form,
-                    lambda: services.rate(
-                        request=service_request,
-                        score=form.cleaned_data["score"],
-                        comment=form.cleaned_data["comment"],
-                        token=token,
-                    ),
-                )
+                rated = call_service(form, lambda: form.rate(service_request, token=token))
             except DomainError as error:  # spent meanwhile: a 404, not a form error
                 return _link_refused(request, error)
             if rated is not None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from hkhz_portal.core.charts import bar_chart, stacked_bar_chart
+from hkhz_portal.core.pagination import page_query
 
 from ...queue import COUNT_CAP, CappedPaginator
 from .. import figures, selectors
@@ -59,8 +60,6 @@ def queue(request):
     form = CentreQueueForm(request.GET or None, services=services, staff=_staff(unit_id), user=request.user)
     requests = form.apply(selectors.centre_requests(request.user), now=now)
     page = CappedPaginator(requests, form.page_size()).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "programs/centres/staff/queue.html",
@@ -69,7 +68,7 @@ def queue(request):
             "controls": form.controls(),
             "page": page,
             "rows": _rows(page.object_list, services, now),
-            "query": query.urlencode(),
+            "query": page_query(request),
             "filtering": form.filtering,
             "count_cap": COUNT_CAP,
         },
@@ -79,6 +78,18 @@ def queue(request):
 def _per_service(rows, figure: str) -> list[tuple[str, object]]:
     """``(service name, figure)`` for each service that has the figure."""
     return [(row["service"].name, row[figure]) for row in rows if row[figure] is not None]
+
+
+def _median_chart(rows, figure: str, title: str, empty_message: str) -> dict:
+    """The median ``figure`` of each service, in business hours."""
+    return bar_chart(
+        name=figure.replace("_", "-"),
+        title=title,
+        label_heading=_("Service"),
+        value_heading=_("Business hours"),
+        rows=_per_service(rows, figure),
+        empty_message=empty_message,
+    )
 
 
 @login_required
@@ -128,21 +139,17 @@ def dashboard(request):
                 rows=[(load.name or _("Nobody yet"), (load.on_time, load.at_risk, load.breached)) for load in loads],
                 empty_message=_("No request is open."),
             ),
-            "first_response": bar_chart(
-                name="first-response",
-                title=_("Median first response, in business hours"),
-                label_heading=_("Service"),
-                value_heading=_("Business hours"),
-                rows=_per_service(rows, "first_response"),
-                empty_message=_("No request has been answered yet."),
+            "first_response": _median_chart(
+                rows,
+                "first_response",
+                _("Median first response, in business hours"),
+                _("No request has been answered yet."),
             ),
-            "resolution": bar_chart(
-                name="resolution",
-                title=_("Median resolution, in business hours"),
-                label_heading=_("Service"),
-                value_heading=_("Business hours"),
-                rows=_per_service(rows, "resolution"),
-                empty_message=_("No request has been completed yet."),
+            "resolution": _median_chart(
+                rows,
+                "resolution",
+                _("Median resolution, in business hours"),
+                _("No request has been completed yet."),
             ),
             "satisfaction": bar_chart(
                 name="satisfaction",
