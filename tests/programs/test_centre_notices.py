@@ -85,7 +85,7 @@ def test_the_enterprise_hears_of_each_step_the_centre_takes_in_its_own_language(
     assert accepted["Owner Chan"].title == f"{reference}: accepted by the centre"
     assert accepted["Owner Chan"].url == f"/requests/{reference}/"
     assert "“Hong Kong company incorporation”" in accepted["Owner Chan"].body
-    assert "“香港公司註冊”" in accepted["Member Ho"].body  # the service's name in 繁體中文
+    assert "「香港公司註冊」" in accepted["Member Ho"].body  # the service's name in 繁體中文
     assert not told(transition_kind("start_work"))
     waiting = told(transition_kind("wait_third_party"))["Owner Chan"].body
     assert waiting.startswith("The centre is waiting on A bank: HSBC is checking the directors")
