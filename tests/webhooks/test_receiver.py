@@ -16,7 +16,9 @@ from tests.programs.factories import CallFactory
 
 from .conftest import make_endpoint
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after each test then leaves the content types to the next
+# test that reloads them, rather than making them again under it (a UNIQUE error in its setup).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
