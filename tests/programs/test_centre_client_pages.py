@@ -382,7 +382,7 @@ def test_answering_the_centre_resumes_the_work(client, hk_service, member, staff
     assert "Sending your answer resumes the centre's work and its service clock." in html
     assert "Paused while the centre waits on you." in html
     response = client.post(
-        page(mine, "messages/"), {"body": "Attached.", "seen_state": State.WAITING_ON_CLIENT}, follow=True
+        page(mine, "messages/"), {"body": "Attached.", "expected_state": State.WAITING_ON_CLIENT}, follow=True
     )
     assert "Your answer is sent: the centre&#x27;s work on the request resumes." in response.content.decode()
     mine.refresh_from_db()
@@ -393,7 +393,7 @@ def test_a_page_left_open_while_the_request_moved_is_told_so(client, hk_service,
     mine = made(hk_service, member)
     client.force_login(member)
     services.take_step(actor=staff, request=mine, name="accept")
-    response = client.post(page(mine, "messages/"), {"body": "Any news?", "seen_state": State.REQUESTED})
+    response = client.post(page(mine, "messages/"), {"body": "Any news?", "expected_state": State.REQUESTED})
     assert response.status_code == 400
     assert "This request was moved to “Accepted” meanwhile." in response.content.decode()
     assert "Any news?" in response.content.decode()  # what was written is kept
@@ -404,7 +404,7 @@ def test_a_message_to_a_request_closed_meanwhile_keeps_its_text_and_says_why(cli
     mine = made(hk_service, member)
     client.force_login(member)
     services.take_step(actor=staff, request=mine, name="decline", note="Out of our scope.")
-    response = client.post(page(mine, "messages/"), {"body": "One more thing", "seen_state": State.REQUESTED})
+    response = client.post(page(mine, "messages/"), {"body": "One more thing", "expected_state": State.REQUESTED})
     html = response.content.decode()
     assert response.status_code == 400
     assert "This request was moved to “Cancelled” meanwhile." in html and "One more thing" in html
@@ -415,11 +415,11 @@ def test_cancelling_asks_for_confirmation_and_a_reason(client, hk_service, membe
     mine = made(hk_service, member)
     client.force_login(member)
     assert "Keep the request" in client.get(page(mine, "cancel/")).content.decode()
-    response = client.post(page(mine, "cancel/"), {"note": " ", "seen_state": State.REQUESTED})
+    response = client.post(page(mine, "cancel/"), {"note": " ", "expected_state": State.REQUESTED})
     assert response.status_code == 400 and "Say why." in response.content.decode()
     mine.refresh_from_db()
     assert mine.state == State.REQUESTED
-    response = client.post(page(mine, "cancel/"), {"note": "We found a local firm.", "seen_state": State.REQUESTED})
+    response = client.post(page(mine, "cancel/"), {"note": "We found a local firm.", "expected_state": State.REQUESTED})
     assert response["Location"] == page(mine)
     mine.refresh_from_db()
     assert mine.state == State.CANCELLED

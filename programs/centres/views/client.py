@@ -257,9 +257,9 @@ def my_requests(request):
     return render(request, "programs/centres/my_requests.html", context)
 
 
-def _seen_state(request) -> str | None:
-    """The state the page showed when the form was sent (its hidden ``seen_state``)."""
-    seen = request.POST.get("seen_state")
+def _expected_state(request) -> str | None:
+    """The state the page showed when the form was sent (its hidden ``expected_state``)."""
+    seen = request.POST.get("expected_state")
     return seen if seen in State.values else None
 
 
@@ -308,7 +308,7 @@ def my_request_message(request, reference):
         library=selectors.library_versions(service_request.enterprise),
         upload_refused=refused_upload(request),
     )
-    seen = _seen_state(request)
+    seen = _expected_state(request)
     if form.is_valid():
         sent = call_service(
             form,
@@ -351,7 +351,7 @@ def my_request_cancel(request, reference):
                 request=service_request,
                 name="cancel",
                 note=form.cleaned_data["note"],
-                expected_state=_seen_state(request),
+                expected_state=_expected_state(request),
             ),
             default_field="note",
         )
