@@ -367,10 +367,7 @@ class ServiceRequestDetailSerializer(ServiceRequestSerializer):
 
     @extend_schema_field(docs.ClocksShape)
     def get_clocks(self, request):
-        log = [sla.Entry(at=change.created_at, state=change.to_state) for change in request.state_changes.all()]
-        clocks = sla.clocks(
-            sla.Policy.from_json(request.sla), log, first_response_at=request.first_response_at, now=timezone.now()
-        )
+        clocks = services.clocks_of(request, request.state_changes.all())
         when = serializers.DateTimeField()
 
         def clock(c: sla.Clock) -> dict:

@@ -117,11 +117,17 @@ def _guard(request: ServiceRequest, name: str, *, actor, expected_state=None):
     return transition
 
 
+def clocks_of(request: ServiceRequest, changes, *, now=None) -> sla.Clocks:
+    """Both clocks of ``request``, read from its state log ``changes`` (``RequestStateChange``
+    rows, oldest first) on the policy frozen on it, as of ``now``."""
+    log = [sla.Entry(at=change.created_at, state=change.to_state) for change in changes]
+    policy = sla.Policy.from_json(request.sla)
+    return sla.clocks(policy, log, first_response_at=request.first_response_at, now=now or timezone.now())
+
+
 def recompute_clocks(request: ServiceRequest, *, now=None) -> sla.Clocks:
     """Recompute both clocks from the state log and store their figures on the request."""
-    now = now or timezone.now()
-    log = [sla.Entry(at=at, state=state) for at, state in request.state_changes.values_list("created_at", "to_state")]
-    clocks = sla.clocks(sla.Policy.from_json(request.sla), log, first_response_at=request.first_response_at, now=now)
+    clocks = clocks_of(request, request.state_changes.only("created_at", "to_state"), now=now)
     for name, clock in (("response", clocks.response), ("resolution", clocks.resolution)):
         setattr(request, f"{name}_level", clock_level(clock))
         setattr(request, f"{name}_risk_at", clock.at_risk_at)

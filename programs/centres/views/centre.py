@@ -39,8 +39,7 @@ def _render(request, service_request, *, bound=None, status=200):
     now = timezone.now()
     policy = sla.Policy.from_json(service_request.sla)
     log = list(selectors.state_log(service_request))
-    entries = [sla.Entry(at=change.created_at, state=change.to_state) for change in log]
-    clocks = sla.clocks(policy, entries, first_response_at=service_request.first_response_at, now=now)
+    clocks = services.clocks_of(service_request, log, now=now)
     is_open = service_request.state in OPEN_STATES
     actions = []
     for transition in WORKFLOW.by(Side.CENTRE, service_request.state):
