@@ -5,4 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class FundsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "funds"
-    verbose_name = _("Funds")
+    verbose_name = _("Transformation fund")
+
+    def ready(self):
+        """The fund's event kinds, dashboards, demo data and statistics, registered with the
+        project's (``hkhz_portal`` imports no app)."""
+        from . import notices
+
+        notices.register()

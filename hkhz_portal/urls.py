@@ -21,8 +21,10 @@ urlpatterns = [
     path("api/v1/", include("enterprises.api_urls")),
     path("api/v1/", include("programs.api_urls")),
     path("api/v1/", include("hkhz_portal.webhooks.api_urls")),
+    path("api/v1/", include("funds.api_urls")),
     path("", include("hkhz_portal.webhooks.urls")),
     path("", include("enterprises.urls")),
     path("", include("programs.urls")),
+    path("", include("funds.urls")),
     path("", include("hkhz_portal.core.urls")),
 ]

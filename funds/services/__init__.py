@@ -1,0 +1,1 @@
+"""Every change in the fund, one function per use case, each in its own transaction."""

@@ -1,0 +1,127 @@
+"""The fund for the tests: a fund with its managers and committee, deals moved through the real
+services, and the preconditions of later stages (a signed-off checklist, an approval) written
+directly where the test is about what comes after them."""
+
+import datetime
+
+from django.utils import timezone
+from djmoney.money import Money
+
+from funds.models import AgendaItem, CommitteeMeeting, DiligenceArea, DiligenceTemplateItem, Fund, Outcome
+from funds.services import deals as deal_services
+from funds.workflow import Stage
+from hkhz_portal.accounts.roles import Role, UnitKind
+from tests.factories import EnterpriseFactory, UnitFactory, user_with_role
+
+
+def fund_unit():
+    return UnitFactory(
+        code="test-fund",
+        kind=UnitKind.FUND,
+        name_en="Transformation Fund",
+        name_zh_hans="成果转化基金",
+        name_zh_hant="成果轉化基金",
+    )
+
+
+def make_fund(**fields) -> Fund:
+    fields = {
+        "unit": fund_unit(),
+        "slug": "hkhz-fund",
+        "name_en": "Hangzhou–Hong Kong Technology Achievement Transformation Fund",
+        "name_zh_hans": "杭港科技成果转化基金",
+        "name_zh_hant": "杭港科技成果轉化基金",
+        "currency": "CNY",
+        "target_size": Money("500000000.00", "CNY"),
+        "vintage": 2025,
+        **fields,
+    }
+    return Fund.objects.create(**fields)
+
+
+def manager_of(fund: Fund, **fields):
+    user = user_with_role(Role.FUND_MANAGER, **fields)
+    user.unit = fund.unit
+    user.save(update_fields=["unit"])
+    return user
+
+
+def committee_member_of(fund: Fund, **fields):
+    user = user_with_role(Role.COMMITTEE_MEMBER, **fields)
+    user.unit = fund.unit
+    user.save(update_fields=["unit"])
+    return user
+
+
+def templates() -> list[DiligenceTemplateItem]:
+    """One template item per area, and one more in the financial area."""
+    rows = [(area, 0, label) for area, label in DiligenceArea.choices]
+    rows.append((DiligenceArea.FINANCIAL, 1, "Audited accounts"))
+    return DiligenceTemplateItem.objects.bulk_create(
+        DiligenceTemplateItem(
+            area=area, order=order, title_en=f"{label} review", title_zh_hans="审查", title_zh_hant="審查"
+        )
+        for area, order, label in rows
+    )
+
+
+def sourced_deal(fund: Fund, manager, *, enterprise=None, summary="Series A for a PD-1 antibody"):
+    return deal_services.source_deal(
+        actor=manager,
+        fund=fund,
+        enterprise=enterprise or EnterpriseFactory(),
+        summary=summary,
+        amount_sought=Money("20000000.00", "CNY"),
+    )
+
+
+def sign_off_checklist(deal, reviewer) -> None:
+    """Every checklist item done and signed off (the preconditions of "put to the committee")."""
+    deal.checklist.update(status="done", signed_off_by=reviewer, signed_off_at=timezone.now())
+
+
+def approve(deal, chair, *, outcome=Outcome.APPROVED) -> AgendaItem:
+    """A meeting whose closed vote approved ``deal`` (the precondition of the term sheet)."""
+    meeting = CommitteeMeeting.objects.create(
+        fund=deal.fund, title="Approval", scheduled_for=timezone.now(), chair=chair
+    )
+    return AgendaItem.objects.create(
+        meeting=meeting, deal=deal, closed_at=timezone.now(), closed_by=chair, outcome=outcome
+    )
+
+
+#: The steps, and what must hold before each, that bring a sourced deal to each stage.
+PATH = [
+    (Stage.SCREENING, "screen"),
+    (Stage.DUE_DILIGENCE, "start_diligence"),
+    (Stage.COMMITTEE, "to_committee"),
+    (Stage.TERM_SHEET, "issue_term_sheet"),
+    (Stage.CLOSING, "start_closing"),
+]
+
+
+def deal_at(stage: Stage, fund: Fund, manager, **fields):
+    """A deal brought to ``stage`` through the real services (declined: declined from screening;
+    portfolio: closed with a recorded initial investment through ``portfolio.record_closing``
+    once it exists)."""
+    deal = sourced_deal(fund, manager, **fields)
+    if stage == Stage.SOURCED:
+        return deal
+    if stage == Stage.DECLINED:
+        deal_services.take_step(actor=manager, deal=deal, name="decline", note="Outside the mandate.")
+        deal.refresh_from_db()
+        return deal
+    for target, name in PATH:
+        if name == "to_committee":
+            sign_off_checklist(deal, manager)
+        if name == "issue_term_sheet":
+            approve(deal, manager)
+        deal_services.take_step(actor=manager, deal=deal, name=name)
+        deal.refresh_from_db()
+        if target == stage:
+            return deal
+    raise ValueError(f"deal_at does not reach {stage} yet")
+
+
+def investment_date() -> datetime.date:
+    return datetime.date(2026, 6, 30)

@@ -1,0 +1,24 @@
+"""The foundation's smoke test: a deal goes from sourced to closing through the services."""
+
+import pytest
+
+from funds.workflow import Stage
+
+from .factories import deal_at
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_deal_reaches_closing_with_its_checklist_drawn(fund, manager, checklist_templates):
+    deal = deal_at(Stage.CLOSING, fund, manager)
+    assert deal.stage == Stage.CLOSING
+    assert deal.reference.startswith("DEAL-")
+    assert deal.checklist.count() == len(checklist_templates)
+    assert [c.to_stage for c in deal.stage_changes.all()] == [
+        "sourced",
+        "screening",
+        "due_diligence",
+        "committee",
+        "term_sheet",
+        "closing",
+    ]
