@@ -14,7 +14,7 @@ from django.http import Http404
 from enterprises.models import Membership
 from hkhz_portal.accounts.roles import Role, UnitKind
 
-from .models import Deal, FinancingRound, Fund
+from .models import ConflictDeclaration, Deal, FinancingRound, Fund
 
 
 def _fund_staff(user, role) -> bool:
@@ -79,3 +79,13 @@ def enterprise_deals(enterprise) -> QuerySet[Deal]:
 
 def enterprise_rounds(enterprise) -> QuerySet[FinancingRound]:
     return FinancingRound.objects.filter(enterprise=enterprise).order_by("-created_at", "-id")
+
+
+def papers_unlocked(user, deal: Deal) -> bool:
+    """Whether a committee member may read ``deal``'s papers: they sit on a meeting with the deal
+    on its agenda and declared no conflict on it."""
+    if not is_committee_member(user, deal.fund):
+        return False
+    return ConflictDeclaration.objects.filter(
+        item__deal=deal, item__meeting__members=user, member=user, conflicted=False
+    ).exists()

@@ -9,6 +9,7 @@ from djmoney.money import Money
 
 from funds.models import AgendaItem, CommitteeMeeting, DiligenceArea, DiligenceTemplateItem, Fund, Outcome
 from funds.services import deals as deal_services
+from funds.services.rounds import record_round
 from funds.workflow import Stage
 from hkhz_portal.accounts.roles import Role, UnitKind
 from tests.factories import EnterpriseFactory, UnitFactory, user_with_role
@@ -125,3 +126,21 @@ def deal_at(stage: Stage, fund: Fund, manager, **fields):
 
 def investment_date() -> datetime.date:
     return datetime.date(2026, 6, 30)
+
+
+def recorded_round(enterprise, member, *, pre_money="80000000.00", amount="20000000.00", currency="CNY", **fields):
+    """A round recorded through the service by ``member`` of ``enterprise``: each fund's window opens."""
+    fields = {
+        "name": "Series A",
+        "instrument": "equity",
+        "closing_target": datetime.date.today() + datetime.timedelta(days=90),
+        "terms": "1x non-participating liquidation preference.",
+        **fields,
+    }
+    return record_round(
+        actor=member,
+        enterprise=enterprise,
+        amount_sought=Money(amount, currency),
+        pre_money=Money(pre_money, currency),
+        **fields,
+    )

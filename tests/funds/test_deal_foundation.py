@@ -22,3 +22,16 @@ def test_a_deal_reaches_closing_with_its_checklist_drawn(fund, manager, checklis
         "term_sheet",
         "closing",
     ]
+
+
+def test_a_recorded_round_opens_the_funds_window_with_its_terms_frozen(fund):
+    from tests.factories import EnterpriseFactory, member_of
+
+    from .factories import recorded_round
+
+    enterprise = EnterpriseFactory()
+    round_ = recorded_round(enterprise, member_of(enterprise))
+    window = round_.windows.get()
+    assert window.state == "open"
+    assert window.terms["pre_money"] == {"amount": "80000000.00", "currency": "CNY"}
+    assert (window.ends_at - window.notice_received_at).days in (30, 31)
