@@ -21,8 +21,7 @@ from ..audit_actions import AuditAction
 from ..models import CapitalTransaction, Fund, TransactionKind
 from ..selectors import is_fund_manager
 from .deals import forbidden
-
-CENT = Decimal("0.01")
+from .windows import CENT
 
 
 def convert(amount: Money, rate: Decimal, currency: str) -> Decimal:

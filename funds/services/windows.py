@@ -8,6 +8,7 @@ way it ends at midnight (portal time) after its last day.
 """
 
 import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -17,6 +18,8 @@ from hkhz_portal.core.calendars import Calendar, working_days_after
 from ..audit_actions import AuditAction
 from ..events import FundEventKind
 from ..models import Fund, PriorityWindow, WindowState
+
+CENT = Decimal("0.01")
 
 
 def calendar_of(enterprise) -> Calendar:
@@ -35,7 +38,7 @@ def window_end(fund: Fund, enterprise, received_at: datetime.datetime) -> dateti
 
 
 def _money(value) -> dict:
-    return {"amount": str(value.amount), "currency": str(value.currency)}
+    return {"amount": str(value.amount.quantize(CENT)), "currency": str(value.currency)}
 
 
 def frozen_terms(round_, *, amount=None, pre_money=None, instrument=None, terms=None) -> dict:
