@@ -8,13 +8,27 @@ Anything of anyone else's is not found, never forbidden: a reference says nothin
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from enterprises.models import Membership
 from hkhz_portal.accounts.roles import Role, UnitKind
 
-from .models import ConflictDeclaration, Deal, FinancingRound, Fund
+from .gates import with_gates
+from .models import (
+    AgendaItem,
+    Condition,
+    ConflictDeclaration,
+    Deal,
+    DealDocument,
+    DealNote,
+    DealStageChange,
+    DiligenceItem,
+    FinancingRound,
+    Fund,
+    Investment,
+    Vote,
+)
 
 
 def _fund_staff(user, role) -> bool:
@@ -89,3 +103,81 @@ def papers_unlocked(user, deal: Deal) -> bool:
     return ConflictDeclaration.objects.filter(
         item__deal=deal, item__meeting__members=user, member=user, conflicted=False
     ).exists()
+
+
+# --- The deal page ---------------------------------------------------------------------------------
+# Each read is one query whatever the deal holds (its items, documents, votes), so the page's
+# query count does not grow with them.
+
+
+def gated(deal: Deal) -> Deal:
+    """``deal`` read again with what its gates need (``gates.with_gates``)."""
+    return with_gates(Deal.objects.filter(pk=deal.pk).select_related("fund", "enterprise", "lead", "application")).get()
+
+
+def manager_choices(fund: Fund) -> list:
+    """The fund's managers, by name, for the lead's and the checklist owners' choices."""
+    return list(fund_managers(fund).order_by("full_name", "email").only("full_name", "email"))
+
+
+def deal_checklist(deal: Deal) -> QuerySet[DiligenceItem]:
+    evidence = Prefetch("evidence", queryset=DealDocument.objects.order_by("created_at", "id"))
+    return deal.checklist.select_related("owner", "signed_off_by").prefetch_related(evidence)
+
+
+def deal_documents(deal: Deal) -> QuerySet[DealDocument]:
+    return deal.documents.select_related("uploaded_by", "item").order_by("created_at", "id")
+
+
+def deal_document(deal: Deal, pk: int) -> DealDocument:
+    """One document of ``deal``'s file, or 404."""
+    found = deal.documents.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def deal_item(deal: Deal, pk: int) -> DiligenceItem:
+    found = deal.checklist.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def deal_condition(deal: Deal, pk: int) -> Condition:
+    found = deal.conditions.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def deal_conditions(deal: Deal) -> QuerySet[Condition]:
+    return deal.conditions.select_related("met_by", "item__meeting").order_by("item__meeting__scheduled_for", "id")
+
+
+def deal_agenda(deal: Deal) -> QuerySet[AgendaItem]:
+    """The deal's agenda items with their meeting, declarations and votes. A caller shows how
+    each member voted only on a closed item: before the close, who voted and nothing more."""
+    return (
+        deal.agenda_items.select_related("meeting__chair", "closed_by")
+        .prefetch_related(
+            Prefetch("votes", queryset=Vote.objects.select_related("member").order_by("member__full_name", "id")),
+            Prefetch(
+                "declarations",
+                queryset=ConflictDeclaration.objects.select_related("member").order_by("member__full_name", "id"),
+            ),
+        )
+        .order_by("meeting__scheduled_for", "id")
+    )
+
+
+def deal_notes(deal: Deal) -> QuerySet[DealNote]:
+    return deal.notes.select_related("author")
+
+
+def deal_stage_changes(deal: Deal) -> QuerySet[DealStageChange]:
+    return deal.stage_changes.select_related("actor")
+
+
+def deal_investments(deal: Deal) -> QuerySet[Investment]:
+    return deal.investments.select_related("recorded_by")
