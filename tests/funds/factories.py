@@ -4,15 +4,18 @@ directly where the test is about what comes after them."""
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from djmoney.money import Money
 
 from funds.models import AgendaItem, CommitteeMeeting, DiligenceArea, DiligenceTemplateItem, Fund, Outcome
 from funds.services import deals as deal_services
+from funds.services.diligence import upload_documents
 from funds.services.rounds import record_round
 from funds.workflow import Stage
 from hkhz_portal.accounts.roles import Role, UnitKind
 from tests.factories import EnterpriseFactory, UnitFactory, user_with_role
+from tests.files import pdf
 
 
 def fund_unit():
@@ -144,3 +147,15 @@ def recorded_round(enterprise, member, *, pre_money="80000000.00", amount="20000
         pre_money=Money(pre_money, currency),
         **fields,
     )
+
+
+def another_fund() -> Fund:
+    """A second fund, in a unit of its own: its managers see nothing of the first."""
+    unit = UnitFactory(code="other-fund", kind=UnitKind.FUND, name_en="Other Fund")
+    return make_fund(unit=unit, slug="other-fund", name_en="Other Fund")
+
+
+def documents_for(deal, manager, count: int, *, item=None) -> list:
+    """``count`` real PDFs added to ``deal``'s file through the service (evidence of ``item``)."""
+    uploads = [SimpleUploadedFile(f"report-{n}.pdf", pdf(), content_type="application/pdf") for n in range(count)]
+    return upload_documents(actor=manager, deal=deal, uploads=uploads, item=item)
