@@ -24,8 +24,8 @@ from funds.models import (
 )
 from funds.services.diligence import sign_off, update_item, upload_documents
 from funds.workflow import Stage
-from hkhz_portal.core.models import AuditEvent
 from hkhz_portal.core.errors import DomainError
+from hkhz_portal.core.models import AuditEvent
 from tests.files import pdf
 
 from .factories import another_fund, committee_member_of, deal_at, documents_for, manager_of
