@@ -116,13 +116,13 @@ def _timeline(deal, changes, notes, documents, agenda, investments) -> list[dict
     """Everything that happened to the deal, oldest first, from the rows the page read anyway."""
     rows = []
     for change in changes:
-        step = _("Sourced") if change.transition == "source" else TRANSITIONS[change.transition].label
+        sourced = change.transition == "source"
         rows.append(
             {
                 "at": change.created_at,
                 "kind": "stage",
-                "title": step,
-                "stage": Stage(change.to_stage).label,
+                "title": _("Sourced") if sourced else TRANSITIONS[change.transition].label,
+                "stage": None if sourced else Stage(change.to_stage).label,
                 "who": change.actor,
                 "text": change.note,
             }

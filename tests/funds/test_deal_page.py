@@ -96,7 +96,9 @@ def test_the_page_shows_the_deal(signed_in, deal):
     assert headings == DiligenceArea.values
     assert "Signed off: 0 of 6." in text and "Audited accounts review" in text
     # The timeline, oldest first.
-    assert text.index("Sourced →") < text.index("Start screening →") < text.index("Start due diligence →")
+    timeline = text[text.index("Timeline") :]
+    assert timeline.index("Sourced") < timeline.index("Start screening → Screening")
+    assert timeline.index("Start screening") < timeline.index("Start due diligence → Due diligence")
 
 
 # --- Who sees it -----------------------------------------------------------------------------------
