@@ -12,7 +12,7 @@ from funds.services import deals as deal_services
 from funds.services.rounds import record_round
 from funds.workflow import Stage
 from hkhz_portal.accounts.roles import Role, UnitKind
-from tests.factories import EnterpriseFactory, UnitFactory, user_with_role
+from tests.factories import EnterpriseFactory, UnitFactory, member_of, user_with_role
 
 
 def fund_unit():
@@ -144,3 +144,17 @@ def recorded_round(enterprise, member, *, pre_money="80000000.00", amount="20000
         pre_money=Money(pre_money, currency),
         **fields,
     )
+
+
+def open_window(fund: Fund, *, enterprise=None, **round_fields):
+    """``fund``'s open window on a round just recorded by a member of ``enterprise`` (a new one by default)."""
+    enterprise = enterprise or EnterpriseFactory()
+    round_ = recorded_round(enterprise, member_of(enterprise), **round_fields)
+    return round_.windows.select_related("round__enterprise", "fund").get(fund=fund)
+
+
+def ending_in(window, delta: datetime.timedelta):
+    """The window, its end moved to ``delta`` from now (past when negative)."""
+    window.ends_at = timezone.now() + delta
+    window.save(update_fields=["ends_at"])
+    return window
