@@ -14,7 +14,7 @@ from django.http import Http404
 from enterprises.models import Membership
 from hkhz_portal.accounts.roles import Role, UnitKind
 
-from .models import ConflictDeclaration, Deal, FinancingRound, Fund
+from .models import ConflictDeclaration, Deal, FinancingRound, Fund, PriorityWindow
 
 
 def _fund_staff(user, role) -> bool:
@@ -89,3 +89,20 @@ def papers_unlocked(user, deal: Deal) -> bool:
     return ConflictDeclaration.objects.filter(
         item__deal=deal, item__meeting__members=user, member=user, conflicted=False
     ).exists()
+
+
+def managed_windows(user) -> QuerySet[PriorityWindow]:
+    """The priority windows of the funds ``user`` manages, with their round and enterprise."""
+    if not is_fund_manager(user):
+        return PriorityWindow.objects.none()
+    return PriorityWindow.objects.filter(fund__unit_id=user.unit_id).select_related(
+        "fund", "round__enterprise", "ended_by", "deal"
+    )
+
+
+def window_for_manager(user, pk: int) -> PriorityWindow:
+    """One window of a fund ``user`` manages, or 404."""
+    found = managed_windows(user).select_related("revived_from").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
