@@ -234,3 +234,17 @@ def test_an_expired_window_says_the_portal_ended_it_and_links_its_revival(client
     assert "The portal, at the deadline" in text_of(client.get(page(window)))
     assert page(revived) in html
     assert page(window) in client.get(page(revived)).content.decode()
+
+
+def page_queries(client, window) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page(window)).status_code == 200
+    return len(queries)
+
+
+def test_the_window_pages_query_count_does_not_grow_with_offers(client, signed_in, window):
+    offer(window, "90000000")
+    few = page_queries(client, window)
+    for pre_money in range(81, 89):
+        offer(window, f"{pre_money}000000")
+    assert page_queries(client, window) == few
