@@ -43,16 +43,16 @@ def _money(frozen: dict) -> Money:
 
 
 def _time_left(window, now) -> dict:
-    """How long the window has left, in days and words, and how urgent that is (the reminders'
+    """How long the window has left, in words, and how urgent that is (the reminders'
     marks: within 7 days soon, within 2 urgent)."""
     if window.ends_at <= now:
-        return {"days": 0, "text": _("Past its end: it expires at the next check."), "level": "urgent"}
+        return {"text": _("Past its end: it expires at the next check."), "level": "urgent"}
     days = (timezone.localdate(window.ends_at) - timezone.localdate(now)).days
     text = ngettext("%(count)d day left", "%(count)d days left", days) % {"count": days}
     left = window.ends_at - now
     urgent, soon = (datetime.timedelta(days=days) for days in sorted(REMINDER_DAYS))
     level = "urgent" if left <= urgent else "soon" if left <= soon else ""
-    return {"days": days, "text": text, "level": level}
+    return {"text": text, "level": level}
 
 
 def _last_day(window) -> datetime.date:
