@@ -27,6 +27,7 @@ from .models import (
     FinancingRound,
     Fund,
     Investment,
+    PriorityWindow,
     Vote,
 )
 
@@ -181,3 +182,20 @@ def deal_stage_changes(deal: Deal) -> QuerySet[DealStageChange]:
 
 def deal_investments(deal: Deal) -> QuerySet[Investment]:
     return deal.investments.select_related("recorded_by")
+
+
+def managed_windows(user) -> QuerySet[PriorityWindow]:
+    """The priority windows of the funds ``user`` manages, with their round and enterprise."""
+    if not is_fund_manager(user):
+        return PriorityWindow.objects.none()
+    return PriorityWindow.objects.filter(fund__unit_id=user.unit_id).select_related(
+        "fund", "round__enterprise", "ended_by", "deal"
+    )
+
+
+def window_for_manager(user, pk: int) -> PriorityWindow:
+    """One window of a fund ``user`` manages, or 404."""
+    found = managed_windows(user).select_related("revived_from").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found

@@ -42,6 +42,8 @@ urlpatterns = [
     # Priority windows.
     path("fund/windows/", windows.windows, name="windows"),
     path("fund/windows/<int:pk>/", windows.window, name="window"),
+    path("fund/windows/<int:pk>/exercise/", windows.exercise, name="window_exercise"),
+    path("fund/windows/<int:pk>/waive/", windows.waive, name="window_waive"),
     # The enterprise's side: its requests for investment and its financing rounds.
     path(E, enterprise.funding, name="enterprise_funding"),
     path(f"{E}request/", enterprise.request_investment, name="request_investment"),

@@ -179,6 +179,8 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_QUEUES = [Queue("workflow"), Queue("events"), Queue("mail"), Queue("exports"), Queue("webhooks")]
 #: Seconds between two beats of the service centres' SLA reminders (shortened by the worker tests).
 CENTRE_SLA_REMINDER_INTERVAL = env.float("CENTRE_SLA_REMINDER_INTERVAL", default=300.0)
+#: Seconds between two beats of the fund's priority windows: expiry and reminders (shortened by the worker tests).
+FUND_WINDOW_BEAT_INTERVAL = env.float("FUND_WINDOW_BEAT_INTERVAL", default=300.0)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "core.record_heartbeat", "schedule": 60.0},
     "invitation-sweep": {"task": "enterprises.send_stranded_invitations", "schedule": 300.0},
@@ -189,6 +191,8 @@ CELERY_BEAT_SCHEDULE = {
     "review-reminders": {"task": "programs.remind_reviews", "schedule": 3600.0},
     "call-announcements": {"task": "programs.announce_calls", "schedule": 300.0},
     "centre-sla-reminders": {"task": "programs.centres_remind_sla", "schedule": CENTRE_SLA_REMINDER_INTERVAL},
+    "fund-window-expiry": {"task": "funds.expire_windows", "schedule": FUND_WINDOW_BEAT_INTERVAL},
+    "fund-window-reminders": {"task": "funds.remind_windows", "schedule": FUND_WINDOW_BEAT_INTERVAL},
     # Webhook retries wait as rows, not as broker countdowns (see hkhz_portal/webhooks/delivery.py).
     "webhook-retries": {"task": "webhooks.enqueue_due", "schedule": 30.0},
     "webhook-log-sweep": {"task": "webhooks.delete_old_log", "schedule": 3600.0},

@@ -14,7 +14,7 @@ from funds.services.diligence import upload_documents
 from funds.services.rounds import record_round
 from funds.workflow import Stage
 from hkhz_portal.accounts.roles import Role, UnitKind
-from tests.factories import EnterpriseFactory, UnitFactory, user_with_role
+from tests.factories import EnterpriseFactory, UnitFactory, member_of, user_with_role
 from tests.files import pdf
 
 
@@ -159,3 +159,17 @@ def documents_for(deal, manager, count: int, *, item=None) -> list:
     """``count`` real PDFs added to ``deal``'s file through the service (evidence of ``item``)."""
     uploads = [SimpleUploadedFile(f"report-{n}.pdf", pdf(), content_type="application/pdf") for n in range(count)]
     return upload_documents(actor=manager, deal=deal, uploads=uploads, item=item)
+
+
+def open_window(fund: Fund, *, enterprise=None, **round_fields):
+    """``fund``'s open window on a round just recorded by a member of ``enterprise`` (a new one by default)."""
+    enterprise = enterprise or EnterpriseFactory()
+    round_ = recorded_round(enterprise, member_of(enterprise), **round_fields)
+    return round_.windows.select_related("round__enterprise", "fund").get(fund=fund)
+
+
+def ending_in(window, delta: datetime.timedelta):
+    """The window, its end moved to ``delta`` from now (past when negative)."""
+    window.ends_at = timezone.now() + delta
+    window.save(update_fields=["ends_at"])
+    return window
