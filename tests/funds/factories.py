@@ -144,3 +144,28 @@ def recorded_round(enterprise, member, *, pre_money="80000000.00", amount="20000
         pre_money=Money(pre_money, currency),
         **fields,
     )
+
+
+def convened(fund: Fund, manager, members, *deals, chair=None, title="Investment committee", **fields):
+    """A meeting of ``members`` (chaired by the first, unless ``chair``) convened by ``manager``
+    through the service, with ``deals`` on its agenda."""
+    from funds.services import committee
+
+    meeting = committee.convene_meeting(
+        actor=manager,
+        fund=fund,
+        title=title,
+        scheduled_for=fields.pop("scheduled_for", timezone.now() + datetime.timedelta(days=7)),
+        chair=chair or members[0],
+        members=members,
+        **fields,
+    )
+    for deal in deals:
+        committee.add_to_agenda(actor=manager, meeting=meeting, deal=deal)
+    return meeting
+
+
+def another_fund() -> Fund:
+    """A fund of another unit: its staff are strangers to the first fund."""
+    unit = UnitFactory(code="other-fund", kind=UnitKind.FUND, name_en="Other Fund")
+    return make_fund(unit=unit, slug="other-fund", name_en="Other Fund")
