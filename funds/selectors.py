@@ -169,12 +169,12 @@ def awaiting(user) -> QuerySet[AgendaItem]:
     )
 
 
-def deals_for_agenda(fund: Fund) -> QuerySet[Deal]:
-    """The fund's deals at the committee stage that may go on an agenda: not on an open item and
-    not approved already."""
+def deals_for_agenda(deals: QuerySet[Deal]) -> QuerySet[Deal]:
+    """Those of ``deals`` at the committee stage that may go on an agenda: not on an open item
+    and not approved already."""
     items = AgendaItem.objects.filter(deal=OuterRef("pk"))
     return (
-        Deal.objects.filter(fund=fund, stage=Stage.COMMITTEE)
+        deals.filter(stage=Stage.COMMITTEE)
         .exclude(Exists(items.filter(closed_at__isnull=True)))
         .exclude(Exists(items.filter(outcome__in=[Outcome.APPROVED, Outcome.APPROVED_WITH_CONDITIONS])))
         .select_related("enterprise")
