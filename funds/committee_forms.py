@@ -4,7 +4,6 @@ meeting page holds one of each per item with distinct ids."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from programs.forms.staff import text_field
 
@@ -132,10 +131,7 @@ class CloseForm(ItemForm):
     casting_vote = forms.ChoiceField(
         label=_("The chair's casting vote"),
         help_text=_("Counted only if the votes for and against are tied."),
-        choices=[
-            (VoteChoice.APPROVE, pgettext_lazy("casting vote", "Approve")),
-            (VoteChoice.REJECT, pgettext_lazy("casting vote", "Reject")),
-        ],
+        choices=[(choice, VoteChoice(choice).label) for choice in services.CASTING_CHOICES],
         widget=forms.RadioSelect,
     )
     conditions = text_field(
