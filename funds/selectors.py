@@ -8,7 +8,7 @@ Anything of anyone else's is not found, never forbidden: a reference says nothin
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from enterprises.models import Membership
@@ -17,6 +17,7 @@ from hkhz_portal.accounts.roles import Role, UnitKind
 from .gates import with_gates
 from .models import (
     AgendaItem,
+    CommitteeMeeting,
     Condition,
     ConflictDeclaration,
     Deal,
@@ -27,9 +28,11 @@ from .models import (
     FinancingRound,
     Fund,
     Investment,
+    Outcome,
     PriorityWindow,
     Vote,
 )
+from .workflow import Stage
 
 
 def _fund_staff(user, role) -> bool:
@@ -199,3 +202,83 @@ def window_for_manager(user, pk: int) -> PriorityWindow:
     if found is None:
         raise Http404
     return found
+
+
+# --- The investment committee -----------------------------------------------------------------
+
+
+def is_fund_staff(user) -> bool:
+    """Whether ``user`` works for a fund: its pages are theirs; anyone else is refused (403)."""
+    return is_fund_manager(user) or is_committee_member(user)
+
+
+def meetings_of(user) -> QuerySet[CommitteeMeeting]:
+    """The meetings ``user`` sees: all of their funds' for a manager, those they sit on for a
+    committee member, with each one's agenda counted."""
+    meetings = CommitteeMeeting.objects.filter(fund__unit_id=user.unit_id)
+    if not is_fund_manager(user):
+        meetings = meetings.filter(members=user) if is_committee_member(user) else meetings.none()
+    return meetings.select_related("fund", "chair").annotate(
+        items=Count("agenda", distinct=True),
+        open_items=Count("agenda", filter=Q(agenda__closed_at__isnull=True), distinct=True),
+    )
+
+
+def meeting_for(user, pk: int) -> CommitteeMeeting:
+    """One meeting ``user`` sees, or 404 (a meeting of another fund, or one a member does not sit on)."""
+    meeting = meetings_of(user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def agenda_of(meeting: CommitteeMeeting) -> QuerySet[AgendaItem]:
+    """The meeting's agenda with what its page shows of each deal, in a query per relation
+    whatever its length. Votes are not here: who reads them depends on the close (``votes_of``)."""
+    return (
+        meeting.agenda.select_related("deal__enterprise", "deal__lead", "closed_by")
+        .prefetch_related(
+            Prefetch("declarations", queryset=ConflictDeclaration.objects.select_related("member")),
+            "conditions",
+            Prefetch("deal__checklist", queryset=DiligenceItem.objects.select_related("signed_off_by")),
+            "deal__documents",
+        )
+        .order_by("order", "id")
+    )
+
+
+def votes_of(items) -> dict[int, list[Vote]]:
+    """Every vote on ``items``, by item id: for the caller to show only as the rules allow."""
+    votes = {}
+    for vote in Vote.objects.filter(item__in=items).select_related("member").order_by("member__full_name", "id"):
+        votes.setdefault(vote.item_id, []).append(vote)
+    return votes
+
+
+def awaiting(user) -> QuerySet[AgendaItem]:
+    """The open agenda items waiting on committee member ``user``: a declaration to make, or a
+    vote to cast after declaring no conflict."""
+    if not is_committee_member(user):
+        return AgendaItem.objects.none()
+    mine = ConflictDeclaration.objects.filter(item=OuterRef("pk"), member=user)
+    return (
+        AgendaItem.objects.filter(meeting__members=user, closed_at__isnull=True, deal__stage=Stage.COMMITTEE)
+        .exclude(Exists(mine.filter(conflicted=True)))
+        .exclude(Exists(Vote.objects.filter(item=OuterRef("pk"), member=user)))
+        .annotate(declared=Exists(mine))
+        .select_related("meeting", "deal__enterprise")
+        .order_by("meeting__scheduled_for", "order", "id")
+    )
+
+
+def deals_for_agenda(deals: QuerySet[Deal]) -> QuerySet[Deal]:
+    """Those of ``deals`` at the committee stage that may go on an agenda: not on an open item
+    and not approved already."""
+    items = AgendaItem.objects.filter(deal=OuterRef("pk"))
+    return (
+        deals.filter(stage=Stage.COMMITTEE)
+        .exclude(Exists(items.filter(closed_at__isnull=True)))
+        .exclude(Exists(items.filter(outcome__in=[Outcome.APPROVED, Outcome.APPROVED_WITH_CONDITIONS])))
+        .select_related("enterprise")
+        .order_by("stage_changed_at", "id")
+    )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from funds.models import AgendaItem, CommitteeMeeting, DiligenceArea, DiligenceTemplateItem, Fund, Outcome
+from funds.services import committee
 from funds.services import deals as deal_services
 from funds.services.diligence import upload_documents
 from funds.services.rounds import record_round
@@ -173,3 +174,20 @@ def ending_in(window, delta: datetime.timedelta):
     window.ends_at = timezone.now() + delta
     window.save(update_fields=["ends_at"])
     return window
+
+
+def convened(fund: Fund, manager, members, *deals, chair=None, title="Investment committee", **fields):
+    """A meeting of ``members`` (chaired by the first, unless ``chair``) convened by ``manager``
+    through the service, with ``deals`` on its agenda."""
+    meeting = committee.convene_meeting(
+        actor=manager,
+        fund=fund,
+        title=title,
+        scheduled_for=fields.pop("scheduled_for", timezone.now() + datetime.timedelta(days=7)),
+        chair=chair or members[0],
+        members=members,
+        **fields,
+    )
+    for deal in deals:
+        committee.add_to_agenda(actor=manager, meeting=meeting, deal=deal)
+    return meeting
