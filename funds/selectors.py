@@ -7,7 +7,10 @@ members see their own rounds and requests only (``enterprise_deals``, ``enterpri
 Anything of anyone else's is not found, never forbidden: a reference says nothing.
 """
 
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -25,14 +28,16 @@ from .models import (
     DealNote,
     DealStageChange,
     DiligenceItem,
+    Exit,
     FinancingRound,
     Fund,
     Investment,
     Outcome,
     PriorityWindow,
+    TransactionKind,
     Vote,
 )
-from .workflow import Stage
+from .workflow import BOARD_STAGES, Stage
 
 
 def _fund_staff(user, role) -> bool:
@@ -199,6 +204,15 @@ def managed_windows(user) -> QuerySet[PriorityWindow]:
 def window_for_manager(user, pk: int) -> PriorityWindow:
     """One window of a fund ``user`` manages, or 404."""
     found = managed_windows(user).select_related("revived_from").filter(pk=pk).first()
+
+
+def managed_fund(user, slug: str = "") -> Fund:
+    """The fund a manager's page is about: the one named by ``slug``, else the first they manage.
+    Anyone but a fund manager is refused; a fund they do not manage is not found."""
+    if not is_fund_manager(user):
+        raise PermissionDenied
+    funds = Fund.objects.filter(unit_id=user.unit_id)
+    found = (funds.filter(slug=slug) if slug else funds).first()
     if found is None:
         raise Http404
     return found
@@ -282,3 +296,55 @@ def deals_for_agenda(deals: QuerySet[Deal]) -> QuerySet[Deal]:
         .select_related("enterprise")
         .order_by("stage_changed_at", "id")
     )
+
+
+def board_deals(fund: Fund) -> QuerySet[Deal]:
+    """The fund's deals on the board (every stage but declined), with what their gates need,
+    their enterprise and lead, the longest in their stage first."""
+    return (
+        with_gates(Deal.objects.filter(fund=fund, stage__in=BOARD_STAGES))
+        .select_related("enterprise", "lead")
+        .order_by("stage_changed_at", "id")
+    )
+
+
+def declined_deals(fund: Fund) -> QuerySet[Deal]:
+    return (
+        Deal.objects.filter(fund=fund, stage=Stage.DECLINED)
+        .select_related("enterprise")
+        .order_by("-stage_changed_at", "-id")
+    )
+
+
+def portfolio_companies(fund: Fund) -> QuerySet[Deal]:
+    """The fund's portfolio companies (deals closed), with their investments and exits (and each one's
+    capital transaction) in two more queries whatever their number."""
+    return (
+        Deal.objects.filter(fund=fund, stage=Stage.PORTFOLIO)
+        .select_related("enterprise")
+        .prefetch_related(
+            Prefetch("investments", queryset=Investment.objects.select_related("transaction")),
+            Prefetch("exits", queryset=Exit.objects.select_related("transaction")),
+        )
+        .order_by("enterprise__legal_name_en", "id")
+    )
+
+
+def capital_history(fund: Fund) -> list[tuple]:
+    """``(date, committed, invested)`` on each date either changed, in the fund's currency, each
+    the running total up to that date."""
+    moves = (
+        fund.transactions.filter(kind__in=(TransactionKind.COMMITMENT, TransactionKind.INVESTMENT))
+        .order_by("value_date", "id")
+        .values_list("value_date", "kind", "fund_amount")
+    )
+    totals = {TransactionKind.COMMITMENT: Decimal("0.00"), TransactionKind.INVESTMENT: Decimal("0.00")}
+    history = []
+    for day, kind, amount in moves:
+        totals[kind] += amount
+        row = (day, totals[TransactionKind.COMMITMENT], totals[TransactionKind.INVESTMENT])
+        if history and history[-1][0] == day:
+            history[-1] = row
+        else:
+            history.append(row)
+    return history

@@ -51,7 +51,9 @@ def _may_act(side: Side, user, deal: Deal) -> bool:
     return user is not None and is_fund_manager(user, deal.fund)
 
 
-def _guard(deal: Deal, name: str, *, actor, expected_stage=None):
+def check_step(deal: Deal, name: str, *, actor, expected_stage=None):
+    """Refuse ``actor`` taking ``name`` on ``deal`` for its role or stage (not its gate): a use
+    case that records what the gate waits for (a closing's investment) checks this first."""
     transition = TRANSITIONS[name]
     if not _may_act(transition.by, actor, deal):
         raise forbidden()
@@ -69,6 +71,11 @@ def _guard(deal: Deal, name: str, *, actor, expected_stage=None):
             code="invalid_transition",
             status=409,
         )
+    return transition
+
+
+def _guard(deal: Deal, name: str, *, actor, expected_stage=None):
+    transition = check_step(deal, name, actor=actor, expected_stage=expected_stage)
     reason = blocked(with_gates(Deal.objects.filter(pk=deal.pk)).get(), name)
     if reason:
         raise DomainError(reason, code="not_ready", status=409)

@@ -1,4 +1,4 @@
-"""Horizontal bar charts drawn on the server: the geometry here, the drawing in
+"""Charts drawn on the server. Horizontal bar charts: the geometry here, the drawing in
 ``templates/includes/charts/bar_chart.html`` (an SVG, no script, coloured by the CSS classes
 ``chart-series-0`` to ``chart-series-7``), with a table of the same figures for screen readers
 and for anyone who wants the exact numbers.
@@ -16,8 +16,13 @@ drawing's width less room for the widest value. A stacked chart splits each bar 
 series (a legend names them) and prints a segment's value inside it where it fits; its series take
 the palette's colours in order, unless ``colours`` gives each its own (so that "breached" is never
 drawn green). A chart whose values are all zero (or that has no rows) shows its empty message instead.
+
+A line chart (``line_chart``, drawn by ``templates/includes/charts/line_chart.html``) shows values
+over time, one stepped line per series on a value axis from zero, with the same table.
 """
 
+import datetime
+import math
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -217,4 +222,140 @@ def bar_chart(
         series=(value_heading,),
         rows=((label, (value,)) for label, value in rows),
         empty_message=empty_message,
+    )
+
+
+#: A line chart's drawing: the plot's height, the room above it and below it (the dates).
+LINE_PLOT_H = 200
+LINE_TOP = FONT
+LINE_BOTTOM = FONT + 12
+#: How many steps the value axis is divided into.
+LINE_TICKS = 4
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 times a power of ten at least ``value``: the axis' top."""
+    power = 10 ** math.floor(math.log10(value))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= value)
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    colour: int
+    #: The polyline's points, ``x,y`` pairs in user units.
+    points: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    value: float
+    y: float
+
+
+@dataclass(frozen=True)
+class LineRow:
+    day: datetime.date
+    values: tuple
+
+
+@dataclass(frozen=True)
+class LineChart:
+    name: str
+    title: str
+    label_heading: str
+    series: tuple
+    colours: tuple
+    #: The table's rows: each date with every series' value from that date on.
+    rows: tuple[LineRow, ...]
+    lines: tuple[Line, ...]
+    ticks: tuple[Tick, ...]
+    plot_left: float
+    plot_right: float
+    plot_bottom: float
+    empty_message: str
+    #: How the table prints values (``floatformat``'s argument): money to the cent.
+    value_format: str = "-1g"
+    width: int = WIDTH
+    height: int = LINE_TOP + LINE_PLOT_H + LINE_BOTTOM
+    template: str = "includes/charts/line_chart.html"
+
+    @property
+    def empty(self) -> bool:
+        return not any(any(row.values) for row in self.rows)
+
+    @property
+    def legend(self) -> list[tuple[str, int]]:
+        return list(zip(self.series, self.colours, strict=True))
+
+    @property
+    def first_day(self) -> datetime.date | None:
+        return self.rows[0].day if self.rows else None
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        return self.rows[-1].day if len(self.rows) > 1 else None
+
+    @property
+    def date_y(self) -> float:
+        return self.plot_bottom + LINE_BOTTOM - 4
+
+
+def line_chart(
+    *,
+    name: str,
+    title: str,
+    label_heading: str,
+    series: Sequence[str],
+    rows: Iterable[tuple[datetime.date, Sequence]],
+    empty_message: str | None = None,
+    value_format: str = "-1g",
+) -> LineChart:
+    """Values over time, one line per series: ``rows`` are ``(date, values)`` in date order, each
+    value the series' level from that date until the next row's (a cumulative sum, say), so the
+    lines are drawn as steps; dates are placed by the days between them. The table under the
+    drawing has every row, printed with ``floatformat:value_format``."""
+    series = tuple(series)
+    if not 1 <= len(series) <= PALETTE:
+        raise ValueError(f"a chart has 1 to {PALETTE} series, not {len(series)}")
+    rows = tuple(LineRow(day, tuple(values)) for day, values in rows)
+    top = max((float(value) for row in rows for value in row.values), default=0)
+    top = _nice_ceiling(top) if top > 0 else 1
+    ticks_values = [top * step / LINE_TICKS for step in range(LINE_TICKS + 1)]
+    left = max(text_width(_as_drawn(value)) for value in ticks_values) + VALUE_GAP
+    right = WIDTH - VALUE_GAP
+    bottom = LINE_TOP + LINE_PLOT_H
+    first = rows[0].day if rows else None
+    span = (rows[-1].day - first).days if rows else 0
+
+    def x(day):
+        return left + ((day - first).days / span * (right - left) if span else 0)
+
+    def y(value):
+        return bottom - float(value) / top * LINE_PLOT_H
+
+    lines = []
+    for index, series_name in enumerate(series):
+        points = []
+        for row in rows:
+            if points:
+                points.append((x(row.day), points[-1][1]))
+            points.append((x(row.day), y(row.values[index])))
+        if points and points[-1][0] < right:
+            points.append((right, points[-1][1]))
+        lines.append(Line(series_name, index, " ".join(f"{px:.2f},{py:.2f}" for px, py in points)))
+    return LineChart(
+        name=name,
+        title=title,
+        label_heading=label_heading,
+        series=series,
+        colours=tuple(range(len(series))),
+        rows=rows,
+        lines=tuple(lines),
+        ticks=tuple(Tick(value, round(y(value), 2)) for value in ticks_values),
+        plot_left=round(left, 2),
+        plot_right=right,
+        plot_bottom=bottom,
+        empty_message=empty_message or _("Nothing to show yet."),
+        value_format=value_format,
     )

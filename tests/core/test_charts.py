@@ -237,3 +237,40 @@ def test_the_series_colours_hold_their_contrast_against_white():
 
     # White values are drawn inside the bars, so the bars need text contrast, not only 3:1.
     assert all(1.05 / (luminance(colour) + 0.05) >= 4.5 for colour in colours.values())
+
+
+def test_a_line_chart_steps_each_series_across_the_dates_and_tables_them():
+    import datetime
+
+    from hkhz_portal.core.charts import line_chart
+
+    chart = line_chart(
+        name="capital",
+        title="Committed and invested",
+        label_heading="Date",
+        series=["Committed", "Invested"],
+        rows=[
+            (datetime.date(2026, 1, 1), (Decimal("100.00"), Decimal("0.00"))),
+            (datetime.date(2026, 1, 11), (Decimal("150.00"), Decimal("40.00"))),
+        ],
+        value_format="2g",
+    )
+    assert chart.ticks[-1].value == 200  # 150 rounded up to 2 × 10²
+    committed = [tuple(map(float, point.split(","))) for point in chart.lines[0].points.split()]
+    # Up at the first date, flat until the second, then up: a step.
+    assert [y for _x, y in committed] == [113.0, 113.0, 63.0]
+    assert committed[0][0] == chart.plot_left and committed[-1][0] == chart.plot_right
+    with translation.override("en"):
+        html = render_to_string(chart.template, {"chart": chart})
+    assert len(element(html, "svg").findall(f"{SVG}polyline")) == 2
+    assert "2026-01-11" in html and "150.00" in html
+
+
+def test_a_line_chart_of_nothing_says_so():
+    from hkhz_portal.core.charts import line_chart
+
+    chart = line_chart(
+        name="none", title="Nothing", label_heading="Date", series=["A"], rows=[], empty_message="Empty."
+    )
+    assert chart.empty
+    assert "Empty." in render_to_string(chart.template, {"chart": chart})

@@ -3,6 +3,7 @@ services, and the preconditions of later stages (a signed-off checklist, an appr
 directly where the test is about what comes after them."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -12,6 +13,7 @@ from funds.models import AgendaItem, CommitteeMeeting, DiligenceArea, DiligenceT
 from funds.services import committee
 from funds.services import deals as deal_services
 from funds.services.diligence import upload_documents
+from funds.services.portfolio import record_closing
 from funds.services.rounds import record_round
 from funds.workflow import Stage
 from hkhz_portal.accounts.roles import Role, UnitKind
@@ -107,8 +109,7 @@ PATH = [
 
 def deal_at(stage: Stage, fund: Fund, manager, **fields):
     """A deal brought to ``stage`` through the real services (declined: declined from screening;
-    portfolio: closed with a recorded initial investment through ``portfolio.record_closing``
-    once it exists)."""
+    portfolio: closed with a recorded initial investment through ``portfolio.record_closing``)."""
     deal = sourced_deal(fund, manager, **fields)
     if stage == Stage.SOURCED:
         return deal
@@ -125,7 +126,24 @@ def deal_at(stage: Stage, fund: Fund, manager, **fields):
         deal.refresh_from_db()
         if target == stage:
             return deal
-    raise ValueError(f"deal_at does not reach {stage} yet")
+    close(deal, manager)
+    deal.refresh_from_db()
+    return deal
+
+
+def close(deal, manager, *, amount="10000000.00", currency="CNY", fx_rate="1", ownership="12.5", **fields):
+    """``deal`` (at closing) closed through ``portfolio.record_closing``: an equity investment."""
+    return record_closing(
+        actor=manager,
+        deal=deal,
+        amount=Money(amount, currency),
+        fx_rate=Decimal(fx_rate),
+        instrument=fields.pop("instrument", "equity"),
+        pre_money=fields.pop("pre_money", Money("70000000.00", currency)),
+        ownership_percent=Decimal(ownership),
+        closed_on=fields.pop("closed_on", investment_date()),
+        **fields,
+    )
 
 
 def investment_date() -> datetime.date:
