@@ -204,6 +204,9 @@ def managed_windows(user) -> QuerySet[PriorityWindow]:
 def window_for_manager(user, pk: int) -> PriorityWindow:
     """One window of a fund ``user`` manages, or 404."""
     found = managed_windows(user).select_related("revived_from").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def managed_fund(user, slug: str = "") -> Fund:
