@@ -272,7 +272,7 @@ def test_a_deal_declined_meanwhile_is_not_voted_on(manager, members, item):
     refused(lambda: committee.close_vote(actor=manager, item=item), 409, "not_at_committee")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_vote_racing_the_close_is_counted_or_refused_never_changed_after(fund, manager, members, item):
     require(connection.vendor == "postgresql", "PostgreSQL")
     votes(item, "approve", "approve", members=members[:2])
