@@ -562,7 +562,8 @@ def seed_windows(fund: Fund, manager) -> None:
         window.notice_received_at, window.ends_at = received, window_end(fund, enterprise, received)
         if fate != "open":
             window.state = WindowState(fate)
-            window.decision, window.ended_by, window.ended_at = DECISIONS[fate], manager, _days_ago(days / 3)
+            halfway = received + (window.ends_at - received) / 2
+            window.decision, window.ended_by, window.ended_at = DECISIONS[fate], manager, halfway
             if fate == "exercised":
                 window.commitment = Money("12000000.00", "CNY")
         window.save()
@@ -582,7 +583,8 @@ def _date(deal: Deal, plan: Plan) -> None:
     """The deal sourced ``plan.age`` days ago and in its stage for ``plan.in_stage`` days, its
     steps spread evenly in between: up to a week before the meeting that decided on it, if any,
     and after that meeting the rest, the last on the day it entered its stage."""
-    sourced, entered = _days_ago(plan.age), _days_ago(plan.in_stage)
+    now = timezone.now()
+    sourced, entered = now - datetime.timedelta(days=plan.age), now - datetime.timedelta(days=plan.in_stage)
     changes = list(deal.stage_changes.order_by("created_at", "id"))
     decided = deal.agenda_items.exclude(outcome__in=["", Outcome.NO_QUORUM]).select_related("meeting").first()
     if decided is None:
