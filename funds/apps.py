@@ -9,7 +9,16 @@ class FundsConfig(AppConfig):
 
     def ready(self):
         """The fund's event kinds, dashboards, demo data and statistics, registered with the
-        project's (``hkhz_portal`` imports no app)."""
+        project's (``hkhz_portal`` imports no app): the fund manager's dashboard panel, and the
+        fund's demo data after the service centres' (it invests in their enterprises)."""
+        from hkhz_portal.core import dashboard, demo
+
         from . import notices
+        from .demo import seed_demo_fund
+        from .selectors import manager_dashboard_panel
 
         notices.register()
+        demo.register_seeder("funds", seed_demo_fund, order=50)
+        dashboard.register(
+            "fund", template="funds/_manager_dashboard_panel.html", context=manager_dashboard_panel, order=24
+        )

@@ -7,12 +7,14 @@ members see their own rounds and requests only (``enterprise_deals``, ``enterpri
 Anything of anyone else's is not found, never forbidden: a reference says nothing.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from enterprises.models import Membership
 from hkhz_portal.accounts.roles import Role, UnitKind
@@ -36,6 +38,7 @@ from .models import (
     PriorityWindow,
     TransactionKind,
     Vote,
+    WindowState,
 )
 from .workflow import BOARD_STAGES, Stage
 
@@ -351,3 +354,24 @@ def capital_history(fund: Fund) -> list[tuple]:
         else:
             history.append(row)
     return history
+
+
+#: How far ahead the fund manager's dashboard looks for windows ending.
+ENDING_SOON = datetime.timedelta(days=7)
+
+
+def manager_dashboard_panel(user) -> dict | None:
+    """The dashboard's fund panel (registered in ``FundsConfig.ready``): the open priority windows
+    ending within a week, soonest first, and the deals at each stage of the board, in two
+    queries; none for anyone who does not manage a fund."""
+    if not is_fund_manager(user):
+        return None
+    now = timezone.now()
+    windows = PriorityWindow.objects.filter(
+        fund__unit_id=user.unit_id, state=WindowState.OPEN, ends_at__lte=now + ENDING_SOON
+    ).select_related("round__enterprise")
+    ending = [(window, (window.ends_at - now).days) for window in windows.order_by("ends_at", "id")]
+    counts = managed_deals(user).aggregate(
+        **{stage.value: Count("id", filter=Q(stage=stage)) for stage in BOARD_STAGES}
+    )
+    return {"ending": ending, "stages": [(stage, counts[stage.value]) for stage in BOARD_STAGES]}

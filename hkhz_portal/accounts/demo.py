@@ -67,6 +67,11 @@ USERS = [
     ("hz-staff2@demo.hkhz.local", "Olivia Shen 沈悦", Role.CENTRE_STAFF, "hz-centre", "en"),
     ("fund@demo.hkhz.local", "Zhang Min 张敏", Role.FUND_MANAGER, "fund", "zh-hans"),
     ("committee@demo.hkhz.local", "Leung Siu-fai 梁兆輝", Role.COMMITTEE_MEMBER, "fund", "en"),
+    # The fund's other people: a second manager, and three more committee members (the first chairs).
+    ("fund2@demo.hkhz.local", "Tsang Ka-ho 曾家豪", Role.FUND_MANAGER, "fund", "zh-hant"),
+    ("committee2@demo.hkhz.local", "Prof. Wang Jianguo 王建国", Role.COMMITTEE_MEMBER, "fund", "zh-hans"),
+    ("committee3@demo.hkhz.local", "Dr. Cheung Mei-ling 張美玲", Role.COMMITTEE_MEMBER, "fund", "zh-hant"),
+    ("committee4@demo.hkhz.local", "Liu Yang 刘洋", Role.COMMITTEE_MEMBER, "fund", "en"),
     (PARTNER_EMAIL, "Sarah Lee 李詩雅", Role.PARTNER, None, "en"),
     ("admin@demo.hkhz.local", "Portal Administrator", Role.ADMIN, "platform", "en"),
 ]

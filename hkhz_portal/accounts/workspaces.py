@@ -89,15 +89,31 @@ WORKSPACES = [
         "pipeline",
         Role.FUND_MANAGER,
         _("Deal pipeline"),
-        _("Run the fund's deal pipeline and its priority investment windows."),
-        _("The deal pipeline arrives with the transformation fund release."),
+        _("Source deals and move them through screening, due diligence, the committee and the closing."),
+        url_name="funds:board",
+        card=False,  # the fund manager's panel (funds.selectors.manager_dashboard_panel)
+    ),
+    Workspace(
+        "priority-windows",
+        Role.FUND_MANAGER,
+        _("Priority windows"),
+        _("Exercise or waive the fund's priority right on the enterprises' financing rounds before it ends."),
+        url_name="funds:windows",
+        card=False,  # the fund manager's panel lists the windows ending soon
+    ),
+    Workspace(
+        "portfolio",
+        Role.FUND_MANAGER,
+        _("Portfolio"),
+        _("The fund's capital, committed against invested, and its portfolio companies with follow-ons and exits."),
+        url_name="funds:portfolio",
     ),
     Workspace(
         "committee",
         Role.COMMITTEE_MEMBER,
         _("Committee"),
         _("Read the investment papers put to the committee and cast your vote."),
-        _("Committee votes arrive with the transformation fund release."),
+        url_name="funds:committee",
     ),
     Workspace(
         "api-access",

@@ -8,6 +8,7 @@ from hkhz_portal.accounts.roles import Role, UnitKind
 from hkhz_portal.accounts.workspaces import WORKSPACES
 from hkhz_portal.core.errors import DomainError
 from tests.factories import UnitFactory, UserFactory, user_with_role
+from tests.funds.factories import make_fund
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,8 @@ def test_workspace_matrix(client, role, space):
     """Every role opens its own workspace and is refused (403) on every other role's; a program
     officer of a service centre (where ``user_with_role`` puts one) opens the centre's too."""
     user = user_with_role(role)
+    if user.unit is not None and user.unit.kind == UnitKind.FUND:
+        make_fund(unit=user.unit)  # the fund's pages are those of a fund
     client.force_login(user)
     response = client.get(space.url)
     leads_it = role == Role.PROGRAM_OFFICER and user.unit.kind in space.led_in

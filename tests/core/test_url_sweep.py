@@ -2,8 +2,9 @@
 resolver (so pages added later are swept too), requested with hostile values in each path
 parameter and in the common query parameters (the queues' filters among them), as anonymous, an
 applicant, a program officer, a reviewer, a partner, a service centre's staff member and its lead,
-and an admin; API endpoints also get hostile JSON bodies, and every POST form a page shows is
-sent with hostile values in every field. Any 5xx fails, listing every URL.
+a fund manager, a member of the investment committee, and an admin; API endpoints also get
+hostile JSON bodies, and every POST form a page shows is sent with hostile values in every field.
+Any 5xx fails, listing every URL.
 
 Run it on PostgreSQL too (DATABASE_URL): a NUL byte is a DataError only there.
 """
@@ -124,6 +125,7 @@ def world(settings, tmp_path):
     invitation = Invitation.objects.create(enterprise=enterprise, email="new@example.com", invited_by=owner)
     notification = Notification.objects.create(recipient=owner, title="Hello")
     partner, key, endpoint, delivery = _partner()
+    fund = _fund(enterprise, owner)
     ids = {
         "products": product.pk,
         "milestones": milestone.pk,
@@ -139,6 +141,11 @@ def world(settings, tmp_path):
         "endpoints": endpoint.pk,
         "deliveries": delivery.pk,
         "attachments": centre["attachment"].pk,
+        "committee": fund["meeting"].pk,
+        "checklist": fund["checklist item"].pk,
+        "conditions": fund["condition"].pk,
+        "windows": fund["window"].pk,
+        "rounds": fund["window"].round_id,
     }
 
     def real(name, previous):
@@ -148,6 +155,12 @@ def world(settings, tmp_path):
             return applications["staff" if "staff/" in previous else "draft"].reference
         if name == "reference" and previous.endswith("requests/"):
             return centre["open"].reference
+        if name == "reference" and previous.endswith("deals/"):
+            return fund["deal"].reference
+        if name == "item":
+            return fund["item"].pk
+        if name == "document":
+            return fund["document"].pk
         if name == "slug" and previous.endswith("services/"):
             return centre["open"].service.slug
         if name == "token" and previous.endswith("rating/"):
@@ -178,6 +191,53 @@ def world(settings, tmp_path):
         "partner": partner,
         "centre staff": centre["staff"],
         "centre lead": centre["lead"],
+        "fund manager": fund["manager"],
+        "committee member": fund["member"],
+    }
+
+
+def _fund(enterprise, owner):
+    """The fund's manager and committee, and a deal of the owner's enterprise on an open agenda
+    item (the sweep's member declared no conflict: the papers and the vote form show) with a
+    document and its checklist; another deal approved with a condition not yet met; a round of
+    the enterprise with the fund's window open."""
+    from funds.models import AgendaItem, CommitteeMeeting, Condition, ConflictDeclaration, DealDocument, PriorityWindow
+    from funds.workflow import Stage
+    from tests.funds.factories import committee_member_of, deal_at, make_fund, manager_of, recorded_round, templates
+
+    fund = make_fund()
+    manager = manager_of(fund)
+    members = [committee_member_of(fund) for _ in range(3)]
+    templates()
+    deal = deal_at(Stage.COMMITTEE, fund, manager, enterprise=enterprise)
+    meeting = CommitteeMeeting.objects.create(
+        fund=fund, title="Sweep", scheduled_for=datetime.datetime.now(datetime.UTC), chair=members[0]
+    )
+    meeting.members.set(members)
+    item = AgendaItem.objects.create(meeting=meeting, deal=deal)
+    ConflictDeclaration.objects.create(item=item, member=members[0], conflicted=False)
+    document = DealDocument.objects.create(
+        deal=deal,
+        item=deal.checklist.first(),
+        file=ContentFile(files.pdf(), name="accounts.pdf"),
+        original_name="accounts.pdf",
+        content_type="application/pdf",
+        size=1,
+        uploaded_by=manager,
+    )
+    approved = deal_at(Stage.TERM_SHEET, fund, manager)
+    condition = Condition.objects.create(deal=approved, item=approved.agenda_items.get(), text="IP assigned.")
+    round_ = recorded_round(enterprise, owner)
+    return {
+        "manager": manager,
+        "member": members[0],
+        "deal": deal,
+        "item": item,
+        "meeting": meeting,
+        "document": document,
+        "checklist item": deal.checklist.first(),
+        "condition": condition,
+        "window": PriorityWindow.objects.get(round=round_),
     }
 
 
@@ -416,7 +476,18 @@ def unthrottled(monkeypatch):
 
 @pytest.mark.parametrize(
     "who",
-    ["anonymous", "applicant", "reviewer", "partner", "program officer", "centre staff", "centre lead", "admin"],
+    [
+        "anonymous",
+        "applicant",
+        "reviewer",
+        "partner",
+        "program officer",
+        "centre staff",
+        "centre lead",
+        "fund manager",
+        "committee member",
+        "admin",
+    ],
 )
 def test_no_url_answers_5xx_to_hostile_input(who, world):
     """The admin reaches every admin page, so its changelists' filters, searches and object
@@ -425,6 +496,8 @@ def test_no_url_answers_5xx_to_hostile_input(who, world):
         client = staff_client(Role.REVIEWER, world["reviewer"])
     elif who.startswith("centre"):
         client = staff_client(Role.CENTRE_STAFF, world[who])
+    elif who in ("fund manager", "committee member"):
+        client = staff_client(Role.FUND_MANAGER if who == "fund manager" else Role.COMMITTEE_MEMBER, world[who])
     elif who in ("program officer", "admin"):
         client = staff_client(Role.PROGRAM_OFFICER if who == "program officer" else Role.ADMIN)
     else:
@@ -442,6 +515,8 @@ def test_no_url_answers_5xx_to_hostile_input(who, world):
         "program officer": 8,
         "centre staff": 6,
         "centre lead": 7,
+        "fund manager": 10,
+        "committee member": 3,
         "admin": 30,
     }
     assert len(forms) >= least[who], sorted(forms)
@@ -454,6 +529,9 @@ def test_no_url_answers_5xx_to_hostile_input(who, world):
         # The centre's page of a request: its steps, checklist and thread (the lead's assignment too).
         "centre staff": "/staff/requests/SRV-",
         "centre lead": "/staff/requests/SRV-",
+        # The deal page's forms (note, lead, checklist, documents) and the meeting's (declaration, vote).
+        "fund manager": "/fund/deals/DEAL-",
+        "committee member": "/fund/committee/",
     }
     if who in reached:
         assert any(action.startswith(reached[who]) for action, _names in forms), sorted(forms)

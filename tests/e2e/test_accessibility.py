@@ -2,9 +2,10 @@
 
 A browser follows the links of each page, from the landing page for a visitor and from the
 dashboard for a signed-in applicant (with the demo enterprises), a program officer (second
-factor passed), a reviewer, a partner, a service centre's staff member and its lead (second
-factor passed), and opens one page per URL pattern: a page added later is checked as soon as a
-link leads to it. The axe check itself is the ``page`` fixture's (conftest.py).
+factor passed), a reviewer, a partner, a service centre's staff member and its lead, a fund
+manager and a member of the investment committee (second factor passed), and opens one page
+per URL pattern: a page added later is checked as soon as a link leads to it. The axe check
+itself is the ``page`` fixture's (conftest.py).
 """
 
 from collections import deque
@@ -27,6 +28,8 @@ REVIEWER = "reviewer@demo.hkhz.local"
 PARTNER = "partner@demo.hkhz.local"
 CENTRE = "centre@demo.hkhz.local"
 CENTRE_LEAD = "hk-lead@demo.hkhz.local"
+FUND_MANAGER = "fund@demo.hkhz.local"
+COMMITTEE_MEMBER = "committee2@demo.hkhz.local"
 LANGUAGES = ["en", "zh-hant"]
 
 #: Links not followed: they act (sign out, download), leave the pages (the API, files), or lead
@@ -49,7 +52,7 @@ def demo_users():
     from programs.models import Service, ServiceRequest
 
     call_command("seed_demo", password=PASSWORD)
-    for email in (OFFICER, REVIEWER, CENTRE, CENTRE_LEAD):
+    for email in (OFFICER, REVIEWER, CENTRE, CENTRE_LEAD, FUND_MANAGER, COMMITTEE_MEMBER):
         TOTP.activate(User.objects.get(email=email), TOTP_SECRET)
     lead = User.objects.get(email=CENTRE_LEAD)
     in_hand = ServiceRequest.objects.filter(unit_id=lead.unit_id, state__in=OPEN_STATES).order_by("id").first()
@@ -113,7 +116,9 @@ def in_language(page, base_url: str, language: str) -> None:
 
 def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(demo_users, live_server, new_page):
     base = live_server.url
-    pages = visitor, applicant, officer, reviewer, partner, centre, lead = [new_page() for _ in range(7)]
+    pages = visitor, applicant, officer, reviewer, partner, centre, lead, manager, member = [
+        new_page() for _ in range(9)
+    ]
     for page in pages:
         page.collect_violations = True  # every page's findings in one report
     for page, email in (
@@ -123,6 +128,8 @@ def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(
         (partner, PARTNER),
         (centre, CENTRE),
         (lead, CENTRE_LEAD),
+        (manager, FUND_MANAGER),
+        (member, COMMITTEE_MEMBER),
     ):
         sign_in(page, base, email)
 
@@ -153,6 +160,10 @@ def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(
         # The centre's queue, dashboard and requests; the lead's view of a request, with its assignment form.
         reached["centre", language] = crawl(centre, base, ["/dashboard/"], seen)
         reached["lead", language] = crawl(lead, base, ["/dashboard/", demo_users["lead_request"]], seen)
+        # The fund: the committee's meetings as a member sees them (before a manager reaches them), then
+        # the manager's board, deals, portfolio and windows.
+        reached["committee member", language] = crawl(member, base, ["/dashboard/", "/fund/committee/"], seen)
+        reached["fund manager", language] = crawl(manager, base, ["/dashboard/", "/fund/"], seen)
         centre.goto(base + "/staff/requests/?at_risk=on&breached=on&state=all")
         # The API-access form refused, then a key made: the page that shows its secret once.
         partner.goto(base + "/partner/api-keys/")
@@ -187,3 +198,11 @@ def test_every_page_passes_axe_for_each_user_in_english_and_traditional_chinese(
         assert "staff/requests/<ref:reference>/" in reached["lead", language]
         assert "partner/api-keys/" in reached["partner", language]
         assert {"reviews/", "reviews/<int:pk>/"} <= reached["reviewer", language]
+        assert {
+            "fund/",
+            "fund/deals/<ref:reference>/",
+            "fund/portfolio/",
+            "fund/windows/",
+            "fund/windows/<int:pk>/",
+        } <= reached["fund manager", language]
+        assert {"fund/committee/", "fund/committee/<int:pk>/"} <= reached["committee member", language]
