@@ -10,6 +10,13 @@ class FundsConfig(AppConfig):
     def ready(self):
         """The fund's event kinds, dashboards, demo data and statistics, registered with the
         project's (``hkhz_portal`` imports no app)."""
-        from . import notices
+        from hkhz_portal.core import dashboard
+
+        from . import notices, stats
+        from .selectors import funding_dashboard_panel
 
         notices.register()
+        stats.register()
+        dashboard.register(
+            "funding", template="funds/enterprise/_dashboard_panel.html", context=funding_dashboard_panel, order=23
+        )
