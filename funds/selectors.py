@@ -19,6 +19,7 @@ from django.utils import timezone
 from enterprises.models import Membership
 from hkhz_portal.accounts.roles import Role, UnitKind
 
+from .display import enterprise_request, enterprise_window
 from .gates import with_gates
 from .models import (
     AgendaItem,
@@ -40,7 +41,7 @@ from .models import (
     Vote,
     WindowState,
 )
-from .workflow import BOARD_STAGES, Stage
+from .workflow import BOARD_STAGES, OPEN_STAGES, Stage
 
 
 def _fund_staff(user, role) -> bool:
@@ -375,3 +376,55 @@ def manager_dashboard_panel(user) -> dict | None:
         **{stage.value: Count("id", filter=Q(stage=stage)) for stage in BOARD_STAGES}
     )
     return {"ending": ending, "stages": [(stage, counts[stage.value]) for stage in BOARD_STAGES]}
+
+
+def with_windows(rounds: QuerySet[FinancingRound]) -> QuerySet[FinancingRound]:
+    """Rounds with their windows (and each window's fund) and their offers, in three queries
+    whatever their number: what ``display.current_windows`` and the round's page read."""
+    return rounds.prefetch_related(
+        Prefetch("windows", queryset=PriorityWindow.objects.select_related("fund")), "offers"
+    )
+
+
+def enterprise_round(enterprise, pk: int) -> FinancingRound:
+    """One of ``enterprise``'s rounds, or 404."""
+    found = with_windows(enterprise_rounds(enterprise)).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+#: How many requests and rounds the applicant's dashboard panel lists.
+PANEL_SIZE = 5
+
+
+def funding_dashboard_panel(user) -> dict | None:
+    """The applicant's "Investment" panel: their enterprises' open requests for investment and
+    their rounds with a fund's window still open, or where to ask the fund, in three queries; none
+    for anyone who is a member of no enterprise."""
+    if not (user.is_authenticated and user.has_role(Role.APPLICANT)):
+        return None
+    enterprises = list(
+        Membership.objects.filter(user=user)
+        .select_related("enterprise")
+        .order_by("enterprise__legal_name_en", "enterprise_id")
+        .values_list("enterprise_id", "enterprise__reference")
+    )
+    if not enterprises:
+        return None
+    ids = [pk for pk, _reference in enterprises]
+    requests = (
+        Deal.objects.filter(enterprise_id__in=ids, stage__in=OPEN_STAGES)
+        .select_related("fund", "enterprise")
+        .order_by("-created_at", "-id")
+    )
+    windows = (
+        PriorityWindow.objects.filter(round__enterprise_id__in=ids, state=WindowState.OPEN)
+        .select_related("fund", "round__enterprise")
+        .order_by("ends_at", "id")
+    )
+    return {
+        "enterprise": enterprises[0][1],
+        "requests": [(deal.enterprise, enterprise_request(deal)) for deal in requests[:PANEL_SIZE]],
+        "windows": [(window.round, enterprise_window(window)) for window in windows[:PANEL_SIZE]],
+    }

@@ -94,6 +94,16 @@ class AmountAndCurrencyWidget(MoneyWidget):
         return context
 
 
+def amount_and_currency(field) -> None:
+    """Give a djmoney form field the ``AmountAndCurrencyWidget``, its inputs styled and named."""
+    amount, currency = field.widget.widgets
+    amount.attrs.update({"class": "money-amount", "inputmode": "decimal"})
+    currency.attrs.update({"class": "money-currency", "aria-label": _("Currency")})
+    field.widget = AmountAndCurrencyWidget(
+        amount_widget=amount, currency_widget=currency, default_currency=field.widget.default_currency
+    )
+
+
 def profile_formfield(field, **kwargs):
     """A website typed without a scheme is https (Django 6's default, chosen here already)."""
     if isinstance(field, models.URLField):
@@ -150,14 +160,7 @@ class ProfileFieldsMixin(RequiredMarkMixin, OneErrorPerFieldMixin):
             self.fields["legal_name_zh"].widget.attrs["lang"] = "zh"
         for name in MONEY_FIELDS:
             if name in self.fields:
-                amount, currency = self.fields[name].widget.widgets
-                amount.attrs.update({"class": "money-amount", "inputmode": "decimal"})
-                currency.attrs.update({"class": "money-currency", "aria-label": _("Currency")})
-                self.fields[name].widget = AmountAndCurrencyWidget(
-                    amount_widget=amount,
-                    currency_widget=currency,
-                    default_currency=self.fields[name].widget.default_currency,
-                )
+                amount_and_currency(self.fields[name])
         label_empty_choices(self, EMPTY_CHOICES)
         if "kind" in self.fields:
             self.fields["kind"].label = _("Registered in")

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.services.consent import require_consent
 from hkhz_portal.core import audit, events
 from hkhz_portal.core.errors import DomainError
 from programs.workflow import Status
@@ -21,7 +22,7 @@ from ..audit_actions import AuditAction
 from ..events import FundEventKind, transition_kind
 from ..gates import blocked, with_gates
 from ..models import Deal, DealNote, DealStageChange, DiligenceItem, DiligenceTemplateItem, Fund
-from ..selectors import is_fund_manager
+from ..selectors import is_fund_manager, is_member
 from ..workflow import FINAL_STAGES, NEEDS_REASON, OPEN_STAGES, TRANSITIONS, Side, Source, Stage
 
 #: Transitions another use case takes, with what it records: a closing's investment, a vote's close.
@@ -202,6 +203,28 @@ def source_deal(*, actor, fund: Fund, enterprise, summary: str, amount_sought=No
         summary=summary,
         amount_sought=amount_sought,
         application=application,
+    )
+
+
+@transaction.atomic(durable=True)
+def request_investment(*, actor, fund: Fund, enterprise, summary: str, amount_sought=None) -> Deal:
+    """A member of ``enterprise`` asks ``fund`` to invest, through the portal: the fund's
+    managers find the request at "sourced" in their pipeline. What the member writes crosses
+    the border, so it needs their consent."""
+    if not is_member(actor, enterprise.pk):
+        raise DomainError(
+            _("Only the enterprise's members can ask the fund to invest in it."), code="forbidden", status=403
+        )
+    require_consent(actor)
+    if amount_sought is not None and amount_sought.amount <= 0:
+        raise DomainError(_("Enter an amount above zero."), code="invalid_amount", field="amount_sought")
+    return create_deal(
+        fund=fund,
+        enterprise=enterprise,
+        source=Source.REQUEST,
+        actor=actor,
+        summary=summary,
+        amount_sought=amount_sought,
     )
 
 

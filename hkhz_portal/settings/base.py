@@ -417,6 +417,9 @@ SPECTACULAR_SETTINGS = {
         "ServiceRequestStateEnum": "programs.centres.workflow.State",
         "ClockLevelEnum": "programs.models.ClockLevel",
         "ServiceCategoryEnum": "programs.models.ServiceCategory",
+        "DealStageEnum": "funds.workflow.Stage",
+        "StageEnum": "enterprises.choices.Stage",
+        "PriorityWindowStateEnum": "funds.models.WindowState",
     },
     "TAGS": [
         {
@@ -456,6 +459,16 @@ SPECTACULAR_SETTINGS = {
             "name": "stats",
             "description": "Aggregate counts with small cells suppressed (no count under 5 that could single out a "
             "firm): for keys with `stats:read` and every signed-in user.",
+        },
+        {
+            "name": "rounds",
+            "description": "An enterprise's own financing rounds and each fund's priority window on them: for the "
+            "enterprise's members, never for keys.",
+        },
+        {
+            "name": "fund",
+            "description": "The transformation fund's capital and counts, small counts suppressed: for keys with "
+            "`stats:read` and every signed-in user.",
         },
         {
             "name": "partner-applications",

@@ -215,14 +215,14 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
 
 class NotForPartners(BasePermission):
     """Service requests are between an enterprise and its centre: a key is refused, saying so
-    (and that sessions are what these endpoints take)."""
+    (and that sessions are what these endpoints take). Other resources kept from partners
+    subclass it with their own ``refusal``."""
+
+    refusal = _("Service requests are not shared with partners: these endpoints are for signed-in users.")
 
     def has_permission(self, request, view):
         if isinstance(request.user, PartnerClient):
-            raise exceptions.PermissionDenied(
-                _("Service requests are not shared with partners: these endpoints are for signed-in users."),
-                code="not_shared_with_partners",
-            )
+            raise exceptions.PermissionDenied(self.refusal, code="not_shared_with_partners")
         return True
 
 

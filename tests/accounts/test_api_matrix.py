@@ -4,7 +4,7 @@ and a test that a key's secret is never written to the logs or the audit trail.
 
 The table's objects belong to the applicant (their enterprise, listed in the directory, its
 document, product and milestone, their application in review at the officer's unit, shared with
-the keys' partner organisation, their enterprise's request to a service centre, their
+the keys' partner organisation, their enterprise's request to a service centre, its financing round, their
 notification), to the reviewer (their assignment to that
 application) and to the keys' organisation (a webhook endpoint and a failed delivery to it). The
 partner user signed in acts for another organisation: its objects are not theirs (404). A
@@ -83,6 +83,10 @@ MATRIX = [
     ("PUT",    E + "milestones/{milestone}/",       NO_KEYS, 401, 400, 404, 404, 404, 403, 403, 401, 401),
     ("PATCH",  E + "milestones/{milestone}/",       NO_KEYS, 401, 200, 404, 404, 404, 403, 403, 401, 401),
     ("DELETE", E + "milestones/{milestone}/",       NO_KEYS, 401, 204, 404, 404, 404, 403, 403, 401, 401),
+    # The enterprise's financing rounds: its members only, never keys (tests/funds/test_enterprise_api.py).
+    ("GET",    E + "rounds/",                       NO_KEYS, 401, 200, 404, 404, 404, 403, 403, 401, 401),
+    ("POST",   E + "rounds/",                       NO_KEYS, 401, 400, 404, 404, 404, 403, 403, 401, 401),
+    ("GET",    E + "rounds/{round}/",               NO_KEYS, 401, 200, 404, 404, 404, 403, 403, 401, 401),
     ("GET",    "/api/v1/calls/",                    CALLS,   200, 200, 200, 200, 200, 200, 403, 401, 401),
     ("GET",    "/api/v1/calls/{call}/",             CALLS,   200, 200, 200, 200, 200, 200, 403, 401, 401),
     ("GET",    "/api/v1/calls/{call}/ranking/",     NO_KEYS, 401, 403, 200, 403, 403, 403, 403, 401, 401),
@@ -122,6 +126,10 @@ MATRIX = [
     ("GET",    S + "applications/month/",           STATS,   401, 200, 200, 200, 200, 200, 403, 401, 401),
     ("GET",    S + "admissions/year/",              STATS,   401, 200, 200, 200, 200, 200, 403, 401, 401),
     ("GET",    S + "service-requests/centre-category-state/", STATS, 401, 200, 200, 200, 200, 200, 403, 401, 401),
+    ("GET",    S + "deals/fund-stage/",             STATS,   401, 200, 200, 200, 200, 200, 403, 401, 401),
+    ("GET",    S + "priority-windows/fund-state/",  STATS,   401, 200, 200, 200, 200, 200, 403, 401, 401),
+    # The fund's figures: aggregates, as the statistics.
+    ("GET",    "/api/v1/fund/figures/",             STATS,   401, 200, 200, 200, 200, 200, 403, 401, 401),
     # Partners only, each organisation what is shared with it.
     ("GET",    "/api/v1/partner/applications/",     SHARED,  401, 403, 403, 403, 200, 200, 403, 401, 401),
     ("GET",    "/api/v1/partner/applications/{shared}/", SHARED, 401, 403, 403, 403, 404, 200, 403, 401, 401),
@@ -248,6 +256,13 @@ class World:
         )
 
     @property
+    def round(self):
+        """A financing round of the applicant's enterprise."""
+        from tests.funds.factories import recorded_round
+
+        return self._once("round", lambda: recorded_round(self.enterprise, self.applicant))
+
+    @property
     def document(self):
         from tests.programs.factories import business_plan
 
@@ -328,6 +343,7 @@ class World:
             "delivery": lambda: self.delivery.pk,
             "service": lambda: self.service.slug,
             "service_request": lambda: self.service_request.reference,
+            "round": lambda: self.round.pk,
         }
         names = [name for name in values if "{" + name + "}" in template]
         return template.format(**{name: values[name]() for name in names})
@@ -409,6 +425,7 @@ SHAPES = {
     "delivery": 1,
     "service": "a-service",
     "service_request": "SRV-2026-00001",
+    "round": 1,
 }
 HANDLERS = ("get", "post", "put", "patch", "delete")
 

@@ -209,3 +209,21 @@ def convened(fund: Fund, manager, members, *deals, chair=None, title="Investment
     for deal in deals:
         committee.add_to_agenda(actor=manager, meeting=meeting, deal=deal)
     return meeting
+
+
+def requested(fund: Fund, member, enterprise, *, summary="We seek a Series A to run our phase II trial."):
+    """``member``'s request that ``fund`` invest in ``enterprise``, through the service."""
+    return deal_services.request_investment(
+        actor=member, fund=fund, enterprise=enterprise, summary=summary, amount_sought=Money("15000000.00", "CNY")
+    )
+
+
+def ended(window, state, *, commitment=None, decision="Not within the fund's mandate this year.", by=None):
+    """``window`` ended as ``state`` (written directly: the test is about what the enterprise sees)."""
+    window.state = state
+    window.ended_at = timezone.now()
+    window.ended_by = by
+    window.decision = decision
+    window.commitment = commitment
+    window.save()
+    return window
