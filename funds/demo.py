@@ -56,6 +56,7 @@ from .models import (
     WindowState,
 )
 from .services import capital, committee, deals, rounds
+from .services.committee import REJECTED_REASON
 from .services.windows import window_end
 from .workflow import Source, Stage
 
@@ -219,10 +220,6 @@ DECISIONS = {
     "exercised": "Follow our initial investment pro rata; the trial data support the valuation.",
     "waived": "The valuation is beyond what the fund pays for a pre-revenue company.",
 }
-
-
-#: The reason the portal records when the committee rejects a deal.
-REJECTED = "The investment committee rejected the deal."
 
 
 def _days_ago(days: float) -> datetime.datetime:
@@ -405,9 +402,7 @@ def seed_meetings(fund: Fund, by_firm: dict, managers, members) -> None:
         outcome=Outcome.REJECTED,
     )
     with transaction.atomic():
-        deals.move(
-            deals.lock(rejected), "committee_rejected", actor=None, note="The investment committee rejected the deal."
-        )
+        deals.move(deals.lock(rejected), "committee_rejected", actor=None, note=REJECTED_REASON)
 
     second = CommitteeMeeting.objects.create(
         fund=fund,

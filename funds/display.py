@@ -67,7 +67,7 @@ def enterprise_request(deal: Deal) -> EnterpriseRequest:
         created_at=deal.created_at,
         amount_sought=deal.amount_sought,
         summary=deal.summary if deal.requested_by_id else "",
-        reason=deal.decline_reason if status == RequestStatus.DECLINED else "",
+        reason=deal.reason if status == RequestStatus.DECLINED else "",
     )
 
 

@@ -169,7 +169,7 @@ def enterprise_of_ended_deal(event) -> list:
 
 def ended_deal_message(event, user) -> events.Message:
     deal = _deal(event)
-    facts = {"fund": deal.fund.name, "enterprise": deal.enterprise.local_name, "reason": deal.decline_reason}
+    facts = {"fund": deal.fund.name, "enterprise": deal.enterprise.local_name, "reason": deal.reason}
     url = reverse("funds:enterprise_funding", args=[deal.enterprise.reference])
     return _message(*ENTERPRISE_DEAL_TEXTS[event.kind.removeprefix("deal.")], facts, url)
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hkhz_portal.core.validators import validate_multiline_text
@@ -75,6 +76,12 @@ class Deal(models.Model):
 
     def __str__(self):
         return self.reference
+
+    @property
+    def reason(self) -> str:
+        """Why the deal was declined, in the reader's language: a manager's words as written, the
+        portal's own (a committee's rejection, ``services.committee.REJECTED_REASON``) translated."""
+        return gettext(self.decline_reason) if self.decline_reason else ""
 
 
 class DealStageChange(models.Model):

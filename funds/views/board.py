@@ -13,6 +13,7 @@ from functools import cached_property
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hkhz_portal.core.forms import act_on_form
+from hkhz_portal.core.pagination import page_query
 
 from .. import selectors
 from ..board_forms import SourceForm, StepForm
@@ -29,16 +31,25 @@ from ..gates import blocked
 from ..services.deals import TAKEN_OTHERWISE
 from ..workflow import BOARD_STAGES, NEEDS_REASON, STAGE_HELP, TRANSITIONS, WORKFLOW, Side, Stage
 
+#: Declined deals per page of their list.
+DECLINED_PAGE_SIZE = 25
+
 
 def board_url(fund) -> str:
     return f"{reverse('funds:board')}?fund={fund.slug}"
 
 
 class Board:
-    """The board as drawn, read when the template first asks for it: after the step is taken."""
+    """The board as drawn, read when the template first asks for it: after the step is taken.
 
-    def __init__(self, fund):
+    A column shows the ``COLUMN_CAP`` deals longest in their stage, and says how many more there
+    are; ``expanded`` (a stage) shows all of its column."""
+
+    COLUMN_CAP = 20
+
+    def __init__(self, fund, *, expanded=None):
         self.fund = fund
+        self.expanded = expanded
 
     @cached_property
     def columns(self) -> list[dict]:
@@ -59,10 +70,20 @@ class Board:
                     "may_decline": deal.stage != Stage.PORTFOLIO,
                 }
             )
-        return [
-            {"stage": stage, "label": stage.label, "help": STAGE_HELP[stage], "cards": cards[stage]}
-            for stage in BOARD_STAGES
-        ]
+        columns = []
+        for stage in BOARD_STAGES:
+            shown = cards[stage] if stage == self.expanded else cards[stage][: self.COLUMN_CAP]
+            columns.append(
+                {
+                    "stage": stage,
+                    "label": stage.label,
+                    "help": STAGE_HELP[stage],
+                    "count": len(cards[stage]),
+                    "cards": shown,
+                    "more": len(cards[stage]) - len(shown),
+                }
+            )
+        return columns
 
     @cached_property
     def declined_count(self) -> int:
@@ -72,17 +93,20 @@ class Board:
 def _board(request, fund, *, step_form=None, status=200) -> TemplateResponse:
     """The board: its fragment alone for htmx, else the page."""
     template = "funds/board/_board.html" if request.htmx else "funds/board/board.html"
+    expanded = request.GET.get("stage", "")
     context = {
         "fund": fund,
-        "board": Board(fund),
+        "board": Board(fund, expanded=expanded if expanded in BOARD_STAGES else None),
         "board_url": board_url(fund),
         "step_form": step_form,
         "decline_label": TRANSITIONS["decline"].label,
     }
     if not request.htmx:
         context["funds"] = list(selectors.funds_of(request.user))
-        show = request.GET.get("show") == "declined"
-        context["declined"] = list(selectors.declined_deals(fund)) if show else None
+        if request.GET.get("show") == "declined":
+            paginator = Paginator(selectors.declined_deals(fund), DECLINED_PAGE_SIZE)
+            context["declined"] = paginator.get_page(request.GET.get("page"))
+            context["query"] = page_query(request)
     return TemplateResponse(request, template, context, status=status)
 
 

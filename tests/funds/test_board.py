@@ -236,3 +236,29 @@ def test_sourcing_refuses_a_second_open_deal_and_an_application_of_another_enter
 def test_sourcing_is_refused_to_a_committee_member(client, fund):
     client.force_login(committee_member_of(fund))
     assert client.get(reverse("funds:source_deal")).status_code == 403
+
+
+def test_a_long_column_shows_its_longest_waiting_deals_and_opens_in_full(signed_in, fund, manager, monkeypatch):
+    from funds.views.board import Board
+
+    monkeypatch.setattr(Board, "COLUMN_CAP", 2)
+    deals = [deal_at(Stage.SOURCED, fund, manager) for _ in range(3)]
+    page = signed_in.get(f"{BOARD}?fund={fund.slug}").text
+    shown = [deal.reference in page for deal in deals]
+    assert shown == [True, True, False]  # the longest in the stage first
+    assert "Show 1 more deal" in page
+    expanded = signed_in.get(f"{BOARD}?fund={fund.slug}&stage=sourced").text
+    assert all(deal.reference in expanded for deal in deals)
+    assert "more deal" not in expanded
+    assert signed_in.get(f"{BOARD}?fund={fund.slug}&stage=nonsense").status_code == 200
+
+
+def test_the_declined_deals_are_listed_by_pages(signed_in, fund, manager, monkeypatch):
+    monkeypatch.setattr("funds.views.board.DECLINED_PAGE_SIZE", 2)
+    declined = [deal_at(Stage.DECLINED, fund, manager) for _ in range(3)]
+    first = signed_in.get(f"{BOARD}?fund={fund.slug}&show=declined").text
+    assert "Page 1 of 2" in first
+    assert sum(deal.reference in first for deal in declined) == 2
+    second = signed_in.get(f"{BOARD}?fund={fund.slug}&show=declined&page=2").text
+    assert declined[0].reference in second  # the latest first: the first declined comes last
+    assert signed_in.get(f"{BOARD}?fund={fund.slug}&show=declined&page=x").status_code == 200

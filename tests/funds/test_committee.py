@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from funds.models import AgendaItem, Condition, Outcome, Vote
 from funds.services import committee
@@ -177,6 +177,8 @@ def test_a_rejection_declines_the_deal_with_the_committees_reason(manager, membe
     change = item.deal.stage_changes.last()
     assert (change.transition, change.actor) == ("committee_rejected", None)
     assert DomainEvent.objects.filter(kind="committee.vote_closed").exists()
+    with translation.override("zh-hant"):
+        assert item.deal.reason == "投資委員會否決了該交易。"
 
 
 def test_a_tie_goes_to_the_chairs_casting_vote(fund, manager, members, item):
