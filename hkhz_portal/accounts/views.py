@@ -46,15 +46,14 @@ def dashboard(request):
 
 @login_required
 def workspace(request, slug):
-    """A staff role's workspace; anyone it is not open to is refused (403)."""
+    """An old link to a staff role's workspace, sent to its page; anyone it is not open to is
+    refused (403)."""
     space = BY_SLUG.get(slug)
     if space is None:
         raise Http404
     if not space.open_to(request.user):
         raise PermissionDenied
-    if space.url_name:
-        return redirect(space.url)
-    return render(request, "accounts/workspace.html", {"workspace": space})
+    return redirect(space.url)
 
 
 @login_required

@@ -1,8 +1,8 @@
 """Each staff role's workspace, declared once for the header, the dashboard and the pages.
 
-A workspace whose pages exist names them by URL name (``url_name``: a string, so this package
-imports no app); the others show a placeholder page that says plainly what is coming. A workspace
-belongs to its role, and also to the program officers of the unit kinds it names in ``led_in``:
+A workspace names the page it opens on by URL name (``url_name``: a string, so this package imports
+no app); ``/workspace/<slug>/`` leads there too, for links kept from before the pages existed. A
+workspace belongs to its role, and also to the program officers of the unit kinds it names in ``led_in``:
 a service centre's program officers lead its staff and work its requests with them.
 """
 
@@ -20,25 +20,27 @@ class Workspace:
     role: Role
     title: str
     summary: str
-    upcoming: str = ""
-    #: The page the workspace opens on, once an app provides it.
-    url_name: str = ""
+    #: The page the workspace opens on.
+    url_name: str
     #: Whether the dashboard shows the workspace's card: not where a dashboard panel of the same
     #: role already leads there and says more.
     card: bool = True
     #: Unit kinds whose program officers have the workspace too (they lead those units).
     led_in: frozenset = frozenset()
+    #: Other roles whose work the workspace is part of (a fund's managers convene its committee).
+    shared_with: frozenset = frozenset()
 
     def open_to(self, user) -> bool:
-        """Whether ``user`` has the workspace: by its role, or leading a unit of a kind in ``led_in``."""
-        if user.has_role(self.role):
+        """Whether ``user`` has the workspace: by its role or one it is shared with, or leading a
+        unit of a kind in ``led_in``."""
+        if user.has_role(self.role) or self.shared_with & user.roles:
             return True
         leads = bool(self.led_in) and user.has_role(Role.PROGRAM_OFFICER) and user.unit_id is not None
         return leads and user.unit.kind in self.led_in
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name) if self.url_name else reverse("workspace", args=[self.slug])
+        return reverse(self.url_name)
 
 
 WORKSPACES = [
@@ -112,8 +114,11 @@ WORKSPACES = [
         "committee",
         Role.COMMITTEE_MEMBER,
         _("Committee"),
-        _("Read the investment papers put to the committee and cast your vote."),
+        _(
+            "The investment committee's meetings: the deals on their agenda, each member's declaration and vote, and the outcomes."
+        ),
         url_name="funds:committee",
+        shared_with=frozenset({Role.FUND_MANAGER}),
     ),
     Workspace(
         "api-access",

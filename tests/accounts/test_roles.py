@@ -28,15 +28,16 @@ def test_each_role_reaches_its_dashboard(client, role):
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("space", WORKSPACES, ids=lambda w: w.slug)
 def test_workspace_matrix(client, role, space):
-    """Every role opens its own workspace and is refused (403) on every other role's; a program
-    officer of a service centre (where ``user_with_role`` puts one) opens the centre's too."""
+    """Every role opens its own workspace and those shared with it, and is refused (403) on every
+    other role's; a program officer of a service centre (where ``user_with_role`` puts one) opens
+    the centre's too."""
     user = user_with_role(role)
     if user.unit is not None and user.unit.kind == UnitKind.FUND:
         make_fund(unit=user.unit)  # the fund's pages are those of a fund
     client.force_login(user)
     response = client.get(space.url)
     leads_it = role == Role.PROGRAM_OFFICER and user.unit.kind in space.led_in
-    expected = 200 if space.role == role or leads_it else 403
+    expected = 200 if space.role == role or role in space.shared_with or leads_it else 403
     assert response.status_code == expected
     if expected == 403:
         assert "You do not have access to this page" in response.content.decode()
