@@ -115,7 +115,8 @@ WORKSPACES = [
         Role.COMMITTEE_MEMBER,
         _("Committee"),
         _(
-            "The investment committee's meetings: the deals on their agenda, each member's declaration and vote, and the outcomes."
+            "The investment committee's meetings: the deals on their agenda, each member's declaration and "
+            "vote, and the outcomes."
         ),
         url_name="funds:committee",
         shared_with=frozenset({Role.FUND_MANAGER}),
