@@ -16,6 +16,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.validators import UniqueValidator
 
 from hkhz_portal.core.converters import ID_REGEX, REFERENCE_REGEX
+from hkhz_portal.core.validators import is_row_id
 
 from . import api_schema as docs
 from . import selectors
@@ -340,8 +341,7 @@ class MilestoneViewSet(EnterpriseScopedMixin, viewsets.ModelViewSet):
         milestones = selectors.milestones(self.enterprise).order_by("product__name", "pathway", "jurisdiction", "pk")
         product = self.request.query_params.get("product")
         if product is not None:
-            # Not isdigit(): it accepts "²", which int() refuses. 18 digits fit a 64-bit id.
-            if not (product.isascii() and product.isdecimal() and len(product) <= 18):
+            if not is_row_id(product):
                 raise serializers.ValidationError({"product": [_("Give a product id (a number).")]})
             milestones = milestones.filter(product_id=int(product))
         return milestones

@@ -18,11 +18,11 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hkhz_portal.core.forms import act_on_form
+from hkhz_portal.core.navigation import safe_next
 from hkhz_portal.core.pagination import page_query
 
 from .. import selectors
@@ -117,10 +117,7 @@ def board(request):
 
 
 def _next(request, fund) -> str:
-    url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
-        return url
-    return board_url(fund)
+    return safe_next(request) or board_url(fund)
 
 
 @login_required

@@ -26,6 +26,7 @@ from enterprises.services.consent import log_export
 from hkhz_portal.core.downloads import download_response
 from hkhz_portal.core.errors import DomainError
 from hkhz_portal.core.forms import act_on_form, call_service
+from hkhz_portal.core.validators import is_row_id
 
 from .. import selectors
 from ..committee_forms import AgendaForm, CloseForm, ConveneForm, DeclareForm, VoteForm
@@ -193,7 +194,7 @@ def agenda(request, pk):
 
 
 def _remove(request, meeting, pk: str):
-    if not pk.isdigit():
+    if not is_row_id(pk):
         raise Http404
     item = _item(meeting, pk)
     try:

@@ -61,3 +61,9 @@ class PlainTextValidator:
 validate_plain_text = PlainTextValidator()
 #: Several lines: an address, a description, notes.
 validate_multiline_text = PlainTextValidator(multiline=True)
+
+
+def is_row_id(value: str) -> bool:
+    """Whether ``value`` (from a query string or a form) can be a row's id: ASCII digits only (not
+    ``isdigit()``, which accepts "²" that ``int()`` refuses), at most 18 of them (a 64-bit id)."""
+    return value.isascii() and value.isdecimal() and len(value) <= 18

@@ -84,6 +84,7 @@ def test_the_api_root_links_every_resource_that_needs_no_argument(client, signed
         "directory": "http://testserver/api/v1/directory/",
         "docs": "http://testserver/api/v1/docs/",
         "enterprises": "http://testserver/api/v1/enterprises/",
+        "fund/figures": "http://testserver/api/v1/fund/figures/",
         "me": "http://testserver/api/v1/me/",
         "notifications": "http://testserver/api/v1/notifications/",
         "partner/applications": "http://testserver/api/v1/partner/applications/",
@@ -99,6 +100,8 @@ def test_the_api_root_links_every_resource_that_needs_no_argument(client, signed
         "stats/applications/month": "http://testserver/api/v1/stats/applications/month/",
         "stats/applications/sector": "http://testserver/api/v1/stats/applications/sector/",
         "stats/applications/status": "http://testserver/api/v1/stats/applications/status/",
+        "stats/deals/fund-stage": "http://testserver/api/v1/stats/deals/fund-stage/",
+        "stats/priority-windows/fund-state": "http://testserver/api/v1/stats/priority-windows/fund-state/",
         "stats/service-requests/centre-category-state": (
             "http://testserver/api/v1/stats/service-requests/centre-category-state/"
         ),

@@ -108,9 +108,10 @@ def test_a_step_from_the_deal_page_goes_back_there(signed_in, fund, manager):
     assert response.url == page
 
 
-def test_a_next_elsewhere_goes_back_to_the_board(signed_in, fund, manager):
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "-1", "²", "board", "/" + "x" * 3000])
+def test_a_next_elsewhere_or_not_a_path_goes_back_to_the_board(signed_in, fund, manager, next_url):
     deal = deal_at(Stage.SOURCED, fund, manager)
-    response = post_step(signed_in, deal, "screen", next_url="https://evil.example/")
+    response = post_step(signed_in, deal, "screen", next_url=next_url)
     assert response.url == f"{BOARD}?fund={fund.slug}"
 
 

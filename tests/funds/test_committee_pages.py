@@ -132,7 +132,8 @@ def test_a_manager_adds_and_removes_a_deal(client, fund, manager, members, deal)
     assert response.status_code == 400  # no longer a choice
     response = client.post(reverse("funds:agenda", args=[meeting.pk]), {"remove": item.pk}, follow=True)
     assert not AgendaItem.objects.exists() and f"{deal.reference} is off the agenda." in notices(response)
-    assert client.post(reverse("funds:agenda", args=[meeting.pk]), {"remove": "x"}).status_code == 404
+    for hostile in ("x", "²", "-1", "9" * 30):
+        assert client.post(reverse("funds:agenda", args=[meeting.pk]), {"remove": hostile}).status_code == 404
 
 
 def test_a_member_cannot_change_the_agenda(client, members, meeting, item):
