@@ -1,6 +1,7 @@
 import pytest
 
 from funds.workflow import Stage
+from tests.factories import EnterpriseFactory, member_of
 
 from .factories import committee_member_of, deal_at, make_fund, manager_of, templates
 
@@ -44,3 +45,15 @@ def signed_in(client, manager):
     """The test client signed in as the fund's manager."""
     client.force_login(manager)
     return client
+
+
+@pytest.fixture
+def enterprise(db):
+    """An enterprise asking the fund to invest (a test module that needs a named one defines its own)."""
+    return EnterpriseFactory()
+
+
+@pytest.fixture
+def member(enterprise):
+    """A member of the enterprise."""
+    return member_of(enterprise, full_name="Member Chen")
