@@ -374,17 +374,29 @@ def _all_approve(members, comment="Within the mandate; the diligence is thorough
     return dict.fromkeys(members, (VoteChoice.APPROVE, comment))
 
 
-def seed_meetings(fund: Fund, by_firm: dict, managers, members) -> None:
-    chair = members[0]
-    first = CommitteeMeeting.objects.create(
+def _meeting(fund: Fund, members, *, title: str, days_ago: int, location: str, created_by) -> CommitteeMeeting:
+    """A meeting of all ``members``, the first of them in the chair."""
+    meeting = CommitteeMeeting.objects.create(
         fund=fund,
+        title=title,
+        scheduled_for=_days_ago(days_ago),
+        location=location,
+        chair=members[0],
+        created_by=created_by,
+    )
+    meeting.members.set(members)
+    return meeting
+
+
+def seed_meetings(fund: Fund, by_firm: dict, managers, members) -> None:
+    first = _meeting(
+        fund,
+        members,
         title="Investment committee, first closing round",
-        scheduled_for=_days_ago(215),
+        days_ago=215,
         location="Hong Kong Science Park, Building 17W, Room 3",
-        chair=chair,
         created_by=managers[0],
     )
-    first.members.set(members)
     approved = [deal for deal, plan in by_firm.values() if plan.stage in (Stage.PORTFOLIO, Stage.CLOSING)]
     for order, deal in enumerate(approved, start=1):
         _put(first, deal, order, votes=_all_approve(members), outcome=Outcome.APPROVED)
@@ -404,15 +416,14 @@ def seed_meetings(fund: Fund, by_firm: dict, managers, members) -> None:
     with transaction.atomic():
         deals.move(deals.lock(rejected), "committee_rejected", actor=None, note=REJECTED_REASON)
 
-    second = CommitteeMeeting.objects.create(
-        fund=fund,
+    second = _meeting(
+        fund,
+        members,
         title="Investment committee, spring meeting",
-        scheduled_for=_days_ago(8),
+        days_ago=8,
         location="Hangzhou, Binjiang Innovation Centre, Room 1203",
-        chair=chair,
         created_by=managers[1],
     )
-    second.members.set(members)
     vision = by_firm["Hangzhou Binjiang Vision AI Co., Ltd."][0]
     item = _put(
         second,

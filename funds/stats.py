@@ -45,36 +45,39 @@ def published(dataset: str, by: str) -> dict:
     return stats.publish(next(t for t in stats.tables() if (t.dataset, t.by) == (dataset, by)))
 
 
+def _example(counts) -> list[tuple[str, str, int]]:
+    """A table's example rows: the demo fund with each (choice, count) of ``counts``."""
+    fund = "Hangzhou–Hong Kong Technology Achievement Transformation Fund"
+    return [(f"hkhz-fund:{choice.value}", f"{fund} · {choice.label}", count) for choice, count in counts]
+
+
 def register() -> None:
     """Called from ``FundsConfig.ready()``. Each example shows a small cell withheld, and the
     next smallest with it, so that the total does not give it away."""
-    fund = "Hangzhou–Hong Kong Technology Achievement Transformation Fund"
     stats.register_table(
         *DEALS,
         title=_("Deals by fund and stage"),
         rows=deals_by_fund_stage,
-        example=[
-            (f"hkhz-fund:{stage.value}", f"{fund} · {stage.label}", count)
-            for stage, count in (
+        example=_example(
+            (
                 (Stage.SCREENING, 9),
                 (Stage.DUE_DILIGENCE, 6),
                 (Stage.COMMITTEE, 2),
                 (Stage.PORTFOLIO, 5),
                 (Stage.DECLINED, 14),
             )
-        ],
+        ),
     )
     stats.register_table(
         *WINDOWS,
         title=_("Priority windows by fund and state"),
         rows=windows_by_fund_state,
-        example=[
-            (f"hkhz-fund:{state.value}", f"{fund} · {state.label}", count)
-            for state, count in (
+        example=_example(
+            (
                 (WindowState.OPEN, 3),
                 (WindowState.EXERCISED, 7),
                 (WindowState.WAIVED, 11),
                 (WindowState.EXPIRED, 6),
             )
-        ],
+        ),
     )

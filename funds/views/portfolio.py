@@ -114,30 +114,32 @@ def _form_page(request, *, form, title, lead, submit, back, done, deal=None, una
     return act_on_form(request, form, lambda: form.perform(request.user), done=done, back=redirect(back), page=page)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def record_closing(request, reference):
+def _deal_form_page(request, reference, form_class, *, unavailable, done, **texts):
+    """The page of a form recording something on one of the manager's deals (``done`` has a
+    ``%(reference)s``; ``unavailable(deal)`` says why it cannot be recorded now, or ``""``)."""
     deal = _manager_deal(request, reference)
-    unavailable = ""
-    if deal.stage != Stage.CLOSING:
-        unavailable = _("Only a deal at “%(stage)s” is closed; this one is at “%(current)s”.") % {
-            "stage": Stage.CLOSING.label,
-            "current": deal.get_stage_display(),
-        }
     return _form_page(
         request,
-        form=ClosingForm(request.POST or None, deal=deal),
-        title=_("Record the closing"),
-        lead=_("The investment as signed: the deal becomes a portfolio company and the amount counts as invested."),
-        submit=_("Record the closing"),
+        form=form_class(request.POST or None, deal=deal),
         back=portfolio_url(deal.fund, f"company-{deal.reference}"),
-        done=_("%(reference)s is closed: a portfolio company.") % {"reference": deal.reference},
+        done=done % {"reference": deal.reference},
         deal=deal,
-        unavailable=unavailable,
+        unavailable=unavailable(deal),
+        **texts,
     )
 
 
-def _holding(deal) -> str:
+def _not_closing(deal) -> str:
+    """Why ``deal`` cannot be closed now, or ``""``."""
+    if deal.stage != Stage.CLOSING:
+        return _("Only a deal at “%(stage)s” is closed; this one is at “%(current)s”.") % {
+            "stage": Stage.CLOSING.label,
+            "current": deal.get_stage_display(),
+        }
+    return ""
+
+
+def _not_holding(deal) -> str:
     """Why a follow-on or an exit cannot be recorded on ``deal`` now, or ``""``."""
     if deal.stage != Stage.PORTFOLIO:
         return _("Only a portfolio company takes follow-ons and exits.")
@@ -146,35 +148,46 @@ def _holding(deal) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def follow_on(request, reference):
-    deal = _manager_deal(request, reference)
-    return _form_page(
+def record_closing(request, reference):
+    return _deal_form_page(
         request,
-        form=FollowOnForm(request.POST or None, deal=deal),
+        reference,
+        ClosingForm,
+        title=_("Record the closing"),
+        lead=_("The investment as signed: the deal becomes a portfolio company and the amount counts as invested."),
+        submit=_("Record the closing"),
+        done=_("%(reference)s is closed: a portfolio company."),
+        unavailable=_not_closing,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_on(request, reference):
+    return _deal_form_page(
+        request,
+        reference,
+        FollowOnForm,
         title=_("Record a follow-on"),
         lead=_("A further investment in this portfolio company, with the fund's ownership after it."),
         submit=_("Record the follow-on"),
-        back=portfolio_url(deal.fund, f"company-{deal.reference}"),
-        done=_("The follow-on in %(reference)s is recorded.") % {"reference": deal.reference},
-        deal=deal,
-        unavailable=_holding(deal),
+        done=_("The follow-on in %(reference)s is recorded."),
+        unavailable=_not_holding,
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_exit(request, reference):
-    deal = _manager_deal(request, reference)
-    return _form_page(
+    return _deal_form_page(
         request,
-        form=ExitForm(request.POST or None, deal=deal),
+        reference,
+        ExitForm,
         title=_("Record an exit"),
         lead=_("The fund sells some or all of its holding, or writes it off."),
         submit=_("Record the exit"),
-        back=portfolio_url(deal.fund, f"company-{deal.reference}"),
-        done=_("The exit from %(reference)s is recorded.") % {"reference": deal.reference},
-        deal=deal,
-        unavailable=_holding(deal),
+        done=_("The exit from %(reference)s is recorded."),
+        unavailable=_not_holding,
     )
 
 

@@ -44,12 +44,6 @@ def ready(deal, manager):
         approve(deal, manager)
 
 
-@pytest.fixture
-def signed_in(client, manager):
-    client.force_login(manager)
-    return client
-
-
 @pytest.mark.parametrize(("name", "stage"), list(itertools.product(FUND_STEPS, Stage)))
 def test_each_step_is_taken_from_its_stages_and_refused_from_the_others(
     signed_in, fund, manager, checklist_templates, name, stage

@@ -68,22 +68,6 @@ def step_form(html: str, name: str) -> str:
     return found.group(0)
 
 
-@pytest.fixture
-def reviewer(fund):
-    return manager_of(fund, full_name="Reviewer Lau")
-
-
-@pytest.fixture
-def deal(fund, manager, checklist_templates):
-    return deal_at(Stage.DUE_DILIGENCE, fund, manager)
-
-
-@pytest.fixture
-def signed_in(client, manager):
-    client.force_login(manager)
-    return client
-
-
 def test_the_page_shows_the_deal(signed_in, deal):
     response = signed_in.get(page(deal))
     assert response.status_code == 200

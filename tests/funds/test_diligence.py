@@ -34,16 +34,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def reviewer(fund):
-    return manager_of(fund, full_name="Reviewer Lau")
-
-
-@pytest.fixture
-def deal(fund, manager, checklist_templates):
-    return deal_at(Stage.DUE_DILIGENCE, fund, manager)
-
-
-@pytest.fixture
 def item(deal):
     return deal.checklist.get(area=DiligenceArea.LEGAL)
 

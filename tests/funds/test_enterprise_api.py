@@ -21,16 +21,6 @@ from .factories import deal_at, ended, recorded_round
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def enterprise():
-    return EnterpriseFactory()
-
-
-@pytest.fixture
-def member(enterprise):
-    return member_of(enterprise)
-
-
 def rounds_url(enterprise):
     return f"/api/v1/enterprises/{enterprise.reference}/rounds/"
 

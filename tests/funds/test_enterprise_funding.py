@@ -21,16 +21,6 @@ from .factories import deal_at, ended, recorded_round, requested
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def enterprise():
-    return EnterpriseFactory()
-
-
-@pytest.fixture
-def member(enterprise):
-    return member_of(enterprise, full_name="Member Chen")
-
-
 def funding_url(enterprise):
     return reverse("funds:enterprise_funding", args=[enterprise.reference])
 

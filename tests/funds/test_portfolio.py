@@ -29,12 +29,6 @@ def _checklist(checklist_templates):
     """Every deal here goes through due diligence."""
 
 
-@pytest.fixture
-def signed_in(client, manager):
-    client.force_login(manager)
-    return client
-
-
 def commit(fund, manager, amount, currency="CNY", rate="1", day=DAY, kind=TransactionKind.COMMITMENT):
     return record_capital(
         actor=manager, fund=fund, kind=kind, amount=Money(amount, currency), fx_rate=Decimal(rate), value_date=day
