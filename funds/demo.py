@@ -3,8 +3,8 @@ after the service centres'): the fund, its due-diligence template in three langu
 capital (commitments and calls in CNY and HKD), twenty deals on the demo enterprises at every
 stage, two committee meetings with their votes (one with a member recused), five portfolio
 companies (one invested in USD at a stored rate, one with a follow-on and a partial exit), and
-the priority windows of five financing rounds: two open (one ending within a week), one
-exercised, one waived, one revived after expiring on better terms offered to others.
+the priority windows of four financing rounds: two open (one ending within a week, the other on
+the demo applicant's firm), one exercised, one waived.
 
 Sourcing, the steps of the pipeline, notes, capital calls, conditions met, rounds and offers go
 through the fund's services. The committee's votes and closes, the checklist's sign-offs, the
@@ -191,9 +191,17 @@ CLOSINGS = {
         "18.4",
         180,
     ),
-    "Harbourview MedTech Limited": (Money("20000000.00", "CNY"), "1", "convertible_note", "90000000.00", "0", 170),
+    # A note and a SAFE: the ownership they convert to at their valuation cap.
+    "Harbourview MedTech Limited": (
+        Money("20000000.00", "CNY"),
+        "1",
+        "convertible_note",
+        "90000000.00",
+        "18.1818",
+        170,
+    ),
     "Hangzhou Xihu Cardiac Devices Co., Ltd.": (Money("24000000.00", "CNY"), "1", "equity", "126000000.00", "16", 160),
-    "Hangzhou Binjiang IoT Modules Co., Ltd.": (Money("16000000.00", "CNY"), "1", "safe", "64000000.00", "0", 150),
+    "Hangzhou Binjiang IoT Modules Co., Ltd.": (Money("16000000.00", "CNY"), "1", "safe", "64000000.00", "20", 150),
 }
 
 #: (kind, counterparty, amount, rate to CNY, days ago)
@@ -211,7 +219,8 @@ CAPITAL = [
 #: The financing rounds of the windows: (firm, name, sought, pre-money, instrument, days the notice is old, fate).
 ROUNDS = [
     ("Hangzhou Qiantang Diagnostics Co., Ltd.", "Series B", "60000000.00", "300000000.00", "equity", 25, "open"),
-    ("Hangzhou Gongshu Medical Imaging AI Co., Ltd.", "Series A", "30000000.00", "120000000.00", "equity", 3, "open"),
+    # The demo applicant's firm: its funding page shows the window open.
+    ("Qiantang Biologics (Hong Kong) Limited", "Series A", "30000000.00", "120000000.00", "equity", 3, "open"),
     ("Hangzhou Xihu Cardiac Devices Co., Ltd.", "Series B", "80000000.00", "400000000.00", "equity", 40, "exercised"),
     ("Hangzhou Linping Graphene Materials Co., Ltd.", "Pre-A", "15000000.00", "60000000.00", "safe", 70, "waived"),
 ]

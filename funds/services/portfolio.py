@@ -12,7 +12,6 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
@@ -118,6 +117,12 @@ def record_closing(
     return investment
 
 
+def left_entirely(exits) -> bool:
+    """Whether the fund has left a company, given its ``exits``: one sold all that was left of the
+    holding, or wrote it off."""
+    return any(e.stake_sold_percent == 100 or e.kind == ExitKind.WRITE_OFF for e in exits)
+
+
 def _portfolio_company(deal: Deal, actor) -> Deal:
     """``deal`` locked, refused unless ``actor`` manages its fund and the fund still holds it."""
     deal = lock(deal)
@@ -127,7 +132,7 @@ def _portfolio_company(deal: Deal, actor) -> Deal:
         raise DomainError(
             _("Only a portfolio company takes follow-ons and exits."), code="not_in_portfolio", status=409
         )
-    if deal.exits.filter(Q(stake_sold_percent=100) | Q(kind=ExitKind.WRITE_OFF)).exists():
+    if left_entirely(deal.exits.all()):
         raise DomainError(_("The fund has left this company entirely."), code="exited", status=409)
     return deal
 

@@ -24,6 +24,7 @@ from hkhz_portal.core.forms import act_on_form
 from .. import selectors
 from ..portfolio_forms import CapitalForm, ClosingForm, ExitForm, FollowOnForm
 from ..services.capital import figures
+from ..services.portfolio import left_entirely
 from ..workflow import Stage
 
 HUNDRED = Decimal(100)
@@ -59,7 +60,7 @@ def _company(deal, currency) -> dict:
         "ownership": ownership.quantize(Decimal("0.01")),
         "exits": exits,
         "proceeds": Money(sum((e.transaction.fund_amount for e in exits if e.transaction), Decimal("0.00")), currency),
-        "held": ownership > 0,
+        "held": not left_entirely(exits),
     }
 
 
@@ -143,6 +144,8 @@ def _not_holding(deal) -> str:
     """Why a follow-on or an exit cannot be recorded on ``deal`` now, or ``""``."""
     if deal.stage != Stage.PORTFOLIO:
         return _("Only a portfolio company takes follow-ons and exits.")
+    if left_entirely(deal.exits.all()):
+        return _("The fund has left this company entirely.")
     return ""
 
 

@@ -177,6 +177,26 @@ def test_a_write_off_ends_the_holding(fund, manager):
     assert Exit.objects.count() == 1
 
 
+def test_the_page_offers_follow_ons_and_exits_until_the_fund_has_left(signed_in, fund, manager):
+    deal = deal_at(Stage.PORTFOLIO, fund, manager)
+    follow_on = reverse("funds:follow_on", args=[deal.reference])
+    exit_page = reverse("funds:record_exit", args=[deal.reference])
+    portfolio.record_exit(
+        actor=manager,
+        deal=deal,
+        kind="trade_sale",
+        stake_sold_percent=Decimal(40),
+        exited_on=DAY,
+        proceeds=Money("5000000", "CNY"),
+    )
+    page = signed_in.get(reverse("funds:portfolio")).text
+    assert follow_on in page and exit_page in page  # a partial exit leaves a holding
+    portfolio.record_exit(actor=manager, deal=deal, kind="write_off", stake_sold_percent=Decimal(100), exited_on=DAY)
+    page = signed_in.get(reverse("funds:portfolio")).text
+    assert follow_on not in page and "Exited" in page
+    assert "The fund has left this company entirely." in signed_in.get(follow_on).text
+
+
 def test_a_deal_not_in_the_portfolio_takes_no_follow_on(signed_in, fund, manager):
     deal = deal_at(Stage.CLOSING, fund, manager)
     page = signed_in.get(reverse("funds:follow_on", args=[deal.reference]))
