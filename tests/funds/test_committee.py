@@ -178,7 +178,7 @@ def test_a_rejection_declines_the_deal_with_the_committees_reason(manager, membe
     assert (change.transition, change.actor) == ("committee_rejected", None)
     assert DomainEvent.objects.filter(kind="committee.vote_closed").exists()
     with translation.override("zh-hant"):
-        assert item.deal.reason == "投資委員會否決了該交易。"
+        assert item.deal.reason == "投資委員會否決了該投資項目。"
 
 
 def test_a_tie_goes_to_the_chairs_casting_vote(fund, manager, members, item):
