@@ -40,6 +40,11 @@ def enterprise_of(user, reference: str) -> Enterprise:
     return get_object_or_404(enterprises_of(user), reference=reference)
 
 
+def is_member(user, enterprise_id) -> bool:
+    """Whether ``user`` is a member (or owner) of the enterprise ``enterprise_id``."""
+    return user.is_authenticated and Membership.objects.filter(enterprise_id=enterprise_id, user=user).exists()
+
+
 def membership_of(user, enterprise: Enterprise) -> Membership | None:
     return enterprise.memberships.filter(user=user).first()
 

@@ -30,6 +30,10 @@ def with_gates(deals: QuerySet) -> QuerySet:
     )
 
 
+#: The transitions that wait for something besides the deal's stage.
+GATED = frozenset({"to_committee", "issue_term_sheet", "close"})
+
+
 def blocked(deal, name: str) -> str | None:
     """Why ``deal`` (annotated by ``with_gates``) cannot take transition ``name`` yet, or ``None``."""
     if name == "to_committee":

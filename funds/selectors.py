@@ -94,10 +94,6 @@ def deal_for_manager(user, reference: str) -> Deal:
     return found
 
 
-def is_member(user, enterprise_id) -> bool:
-    return user.is_authenticated and Membership.objects.filter(enterprise_id=enterprise_id, user=user).exists()
-
-
 def enterprise_deals(enterprise) -> QuerySet[Deal]:
     """The enterprise's own requests for investment, as the enterprise may see them: callers show
     only ``funds.display`` fields (stage as status, the decline reason), never notes or votes."""

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.selectors import is_member
 from enterprises.services.consent import require_consent
 from hkhz_portal.core import audit, events
 from hkhz_portal.core.errors import DomainError
@@ -20,9 +21,9 @@ from programs.workflow import Status
 
 from ..audit_actions import AuditAction
 from ..events import FundEventKind, transition_kind
-from ..gates import blocked, with_gates
+from ..gates import GATED, blocked, with_gates
 from ..models import Deal, DealNote, DealStageChange, DiligenceItem, DiligenceTemplateItem, Fund
-from ..selectors import is_fund_manager, is_member
+from ..selectors import is_fund_manager
 from ..workflow import FINAL_STAGES, NEEDS_REASON, OPEN_STAGES, TRANSITIONS, Side, Source, Stage
 
 #: Transitions another use case takes, with what it records: a closing's investment, a vote's close.
@@ -77,7 +78,7 @@ def check_step(deal: Deal, name: str, *, actor, expected_stage=None):
 
 def _guard(deal: Deal, name: str, *, actor, expected_stage=None):
     transition = check_step(deal, name, actor=actor, expected_stage=expected_stage)
-    reason = blocked(with_gates(Deal.objects.filter(pk=deal.pk)).get(), name)
+    reason = name in GATED and blocked(with_gates(Deal.objects.filter(pk=deal.pk)).get(), name)
     if reason:
         raise DomainError(reason, code="not_ready", status=409)
     return transition

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
+from enterprises.selectors import is_member
 from enterprises.services.consent import require_consent
 from hkhz_portal.core import audit, events
 from hkhz_portal.core.errors import DomainError
@@ -15,7 +16,6 @@ from hkhz_portal.core.errors import DomainError
 from ..audit_actions import AuditAction
 from ..events import FundEventKind
 from ..models import FinancingRound, Fund, Instrument, PriorityWindow, RoundOffer, WindowState
-from ..selectors import is_member
 from .windows import frozen_terms, open_window
 
 

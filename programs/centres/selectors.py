@@ -50,10 +50,6 @@ def centre_leads(unit_id) -> QuerySet:
     return get_user_model().objects.filter(unit_id=unit_id, is_active=True, groups__name=Role.PROGRAM_OFFICER)
 
 
-def is_member(user, enterprise_id) -> bool:
-    return user.is_authenticated and Membership.objects.filter(enterprise_id=enterprise_id, user=user).exists()
-
-
 def centres() -> list[Unit]:
     """The two centres, for the catalogue's filter."""
     return list(Unit.objects.filter(kind__in=CENTRES).order_by("code"))

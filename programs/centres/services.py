@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.choices import DocumentType
 from enterprises.models import DocumentVersion
+from enterprises.selectors import is_member
 from enterprises.services.consent import require_consent
 from enterprises.uploads import validate_upload
 from hkhz_portal.core import audit, events
@@ -39,7 +40,7 @@ from ..models import (
 )
 from . import sla
 from .events import ThreadEventKind, transition_kind
-from .selectors import centre_staff, is_centre_lead, is_centre_member, is_member
+from .selectors import centre_staff, is_centre_lead, is_centre_member
 from .workflow import FINAL_STATES, NEEDS_REASON, OPEN_STATES, TRANSITIONS, PauseReason, Side, State
 
 #: How long a rating link stays valid after the completion e-mail.
